@@ -1,0 +1,65 @@
+package io.cairn.cli;
+
+import io.cairn.common.error.CairnException;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+
+/**
+ * The one place a failure becomes an exit status and one line on stderr: 1 when the operation
+ * failed, 2 when the master could not be reached (or the usage was wrong, which picocli reports).
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler {
+    static final int FAILED = 1;
+    static final int UNREACHABLE = 2;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        String name = cl.getCommandName();
+        if (e instanceof CairnException ce) {
+            System.err.println("cairn " + name + ": " + ce.getMessage());
+            return FAILED;
+        }
+        if (e instanceof FileSystemException fe) {
+            String reason = fe.getReason() != null ? fe.getReason() : fe.getClass().getSimpleName()
+                    .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+            System.err.println("cairn " + name + ": " + fe.getFile() + ": " + reason);
+            return FAILED;
+        }
+        if (e instanceof UsageException) {
+            System.err.println("cairn " + name + ": " + e.getMessage());
+            return UNREACHABLE;
+        }
+        if (e instanceof IOException) {
+            Object master = cl.getCommand() instanceof HasMaster h ? h.masterUrl() : "the master";
+            System.err.println("cairn " + name + ": cannot reach " + master + ": " + describe(e));
+            return UNREACHABLE;
+        }
+        if (e instanceof IllegalArgumentException) {
+            System.err.println("cairn " + name + ": " + e.getMessage());
+            return UNREACHABLE;
+        }
+        System.err.println("cairn " + name + ": unexpected error: " + e);
+        e.printStackTrace(System.err);
+        return FAILED;
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Bad usage found after parsing (exit 2). */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    interface HasMaster {
+        String masterUrl();
+    }
+}

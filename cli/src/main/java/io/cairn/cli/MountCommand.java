@@ -1,0 +1,44 @@
+package io.cairn.cli;
+
+import io.cairn.mount.MountMain;
+import io.cairn.mount.MountSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = {"Mount the cluster at MOUNTPOINT through FUSE and stay in the foreground until it is unmounted",
+            "(fusermount -u, umount) or this process gets SIGINT/SIGTERM, which unmount cleanly and exit 0."})
+final class MountCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT")
+    Path mountPoint;
+    @Option(names = "--master", paramLabel = "URL", description = "master URL (default: $CAIRN_MASTER, else "
+            + ClientOptions.DEFAULT_MASTER + ")")
+    String master;
+    @Option(names = "-o", paramLabel = "OPTIONS", description = "extra FUSE options, comma separated (e.g. allow_other)")
+    List<String> options = new ArrayList<>();
+    @Option(names = "--attr-timeout", defaultValue = "1s", paramLabel = "DURATION",
+            description = "how long attributes and entries are cached (default: ${DEFAULT-VALUE}; 0 = always ask)")
+    Duration attrTimeout;
+    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "bound on every remote call (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+    @Option(names = "--debug", description = "log every FUSE call")
+    boolean debug;
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN (default), INFO or DEBUG")
+    String logLevel;
+
+    @Override
+    public Integer call() {
+        Foreground.setLogLevel(logLevel, "WARN");
+        String masterUrl = master != null ? master
+                : System.getenv("CAIRN_MASTER") != null ? System.getenv("CAIRN_MASTER") : ClientOptions.DEFAULT_MASTER;
+        return MountMain.run(new MountSettings(mountPoint, masterUrl, options, attrTimeout, timeout, debug));
+    }
+}

@@ -1,0 +1,40 @@
+package io.cairn.common.client;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.Replica;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a whole chunk from the first replica that answers with the right bytes, failing over to the next. */
+public final class ChunkReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
+    private final DatanodeClient datanodes;
+
+    public ChunkReader(DatanodeClient datanodes) {
+        this.datanodes = datanodes;
+    }
+
+    public byte[] read(ChunkRef chunk) throws IOException {
+        List<String> causes = new ArrayList<>();
+        for (Replica r : chunk.replicas()) {
+            if (r.address() == null) {
+                continue;
+            }
+            try {
+                return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
+            } catch (IOException e) {
+                causes.add(r.address() + ": " + e.getMessage());
+                LOG.warn("reading chunk {} from {} failed ({}); trying the next replica", chunk.id(), r.address(),
+                        e.toString());
+            }
+        }
+        throw new CairnException(ErrorCode.EIO, "chunk " + chunk.index() + " (" + chunk.id()
+                + ") has no readable replica" + (causes.isEmpty() ? "" : ": " + String.join("; ", causes)));
+    }
+}

@@ -1,0 +1,64 @@
+package io.cairn.common.client;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything a client process needs to talk to one cluster, built once: the HTTP client, the master
+ * and datanode clients, and a pool of daemon threads for parallel chunk transfers.
+ */
+public final class Cluster implements AutoCloseable {
+    private final Http http;
+    private final MasterClient master;
+    private final DatanodeClient datanodes;
+    private final ExecutorService pool;
+
+    public Cluster(String masterUrl, Duration timeout) {
+        this.http = new Http(timeout);
+        this.master = new MasterClient(http, masterUrl);
+        this.datanodes = new DatanodeClient(http);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cairn-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public MasterClient master() {
+        return master;
+    }
+
+    public DatanodeClient datanodes() {
+        return datanodes;
+    }
+
+    public ExecutorService pool() {
+        return pool;
+    }
+
+    public ChunkWriter chunkWriter() {
+        return new ChunkWriter(master, datanodes, pool);
+    }
+
+    public ChunkReader chunkReader() {
+        return new ChunkReader(datanodes);
+    }
+
+    public FileUploader uploader(int inFlight) {
+        return new FileUploader(master, chunkWriter(), pool, inFlight);
+    }
+
+    public FileDownloader downloader(int readAhead) {
+        return new FileDownloader(master, chunkReader(), pool, readAhead);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        http.client().dispatcher().executorService().shutdown();
+        http.client().connectionPool().evictAll();
+    }
+}

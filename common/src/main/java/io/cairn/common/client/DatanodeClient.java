@@ -1,0 +1,98 @@
+package io.cairn.common.client;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Replies;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.CRC32C;
+
+/** Chunk transfers straight to and from datanodes: the bytes never pass through the master. */
+public final class DatanodeClient {
+    /** The largest chunk any datanode stores. */
+    public static final int MAX_CHUNK = 64 << 20;
+    public static final String CRC_HEADER = "X-Cairn-Crc32c";
+
+    private final Http http;
+
+    public DatanodeClient(Http http) {
+        this.http = http;
+    }
+
+    private static HttpUrl chunkUrl(String address, String chunkId) throws CairnException {
+        HttpUrl base = HttpUrl.parse(address);
+        if (base == null) {
+            throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
+        }
+        return base.newBuilder().addPathSegments("api/v1/chunks").addPathSegment(chunkId).build();
+    }
+
+    /** Stores {@code data[0..length)} as chunk {@code chunkId}; the datanode checks the CRC and syncs before it answers. */
+    public Replies.Stored put(String address, String chunkId, byte[] data, int length, long crc32c) throws IOException {
+        HttpUrl url = chunkUrl(address, chunkId).newBuilder()
+                .addQueryParameter("crc32c", Long.toString(crc32c)).build();
+        RequestBody body = RequestBody.create(data, Http.OCTETS, 0, length);
+        return http.call(new Request.Builder().url(url).put(body).build(), Replies.Stored.class);
+    }
+
+    /**
+     * Fetches a whole chunk and checks its length and CRC32C against what the master recorded.
+     * Throws {@link CairnException} EBADMSG when the bytes are not the ones written.
+     */
+    public byte[] get(String address, String chunkId, long expectedSize, long expectedCrc) throws IOException {
+        if (expectedSize < 0 || expectedSize > MAX_CHUNK) {
+            throw new CairnException(ErrorCode.EIO, "chunk " + chunkId + " has impossible size " + expectedSize);
+        }
+        Request request = new Request.Builder().url(chunkUrl(address, chunkId)).get().build();
+        try (Response response = http.client().newCall(request).execute()) {
+            if (!response.isSuccessful()) {
+                throw Http.errorOf(response);
+            }
+            ResponseBody body = response.body();
+            byte[] data = new byte[(int) expectedSize];
+            int n;
+            try (InputStream in = body.byteStream()) {
+                n = in.readNBytes(data, 0, data.length);
+                if (n == data.length && in.read() != -1) {
+                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
+                            + " is longer than " + expectedSize + " bytes");
+                }
+            }
+            if (n != expectedSize) {
+                throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " has "
+                        + n + " bytes, expected " + expectedSize);
+            }
+            long crc = crc32c(data, 0, n);
+            if (crc != expectedCrc) {
+                throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
+                        + " fails its checksum");
+            }
+            return data;
+        }
+    }
+
+    public void delete(String address, String chunkId) throws IOException {
+        http.call(new Request.Builder().url(chunkUrl(address, chunkId)).delete().build(), Replies.Ok.class);
+    }
+
+    public Replies.DatanodeStatus status(String address) throws IOException {
+        HttpUrl base = HttpUrl.parse(address);
+        if (base == null) {
+            throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
+        }
+        return http.call(new Request.Builder().url(base.newBuilder().addPathSegments("api/v1/status").build())
+                .get().build(), Replies.DatanodeStatus.class);
+    }
+
+    public static long crc32c(byte[] data, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(data, off, len);
+        return c.getValue();
+    }
+}

@@ -1,0 +1,137 @@
+package io.cairn.common.client;
+
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongConsumer;
+
+/**
+ * Streams a file's bytes to an output: chunk by chunk, each verified against its CRC32C, with a
+ * small read-ahead; holes and the unused tail of a truncated chunk come out as zeros. Memory stays
+ * at (readAhead + 1) chunks.
+ */
+public final class FileDownloader {
+    private static final int LAYOUT_PAGE = 1024;
+    private final MasterClient master;
+    private final ChunkReader reader;
+    private final ExecutorService pool;
+    private final int readAhead;
+
+    public FileDownloader(MasterClient master, ChunkReader reader, ExecutorService pool, int readAhead) {
+        this.master = master;
+        this.reader = reader;
+        this.pool = pool;
+        this.readAhead = Math.max(1, readAhead);
+    }
+
+    public long download(long inode, OutputStream out, LongConsumer progress) throws IOException {
+        FileLayout first = master.layout(inode, 0, LAYOUT_PAGE);
+        long size = first.size();
+        long chunkSize = first.chunkSize();
+        Iterator<ChunkRef> chunks = new LayoutIterator(inode, first);
+        Deque<Fetch> window = new ArrayDeque<>();
+        byte[] zeros = new byte[64 * 1024];
+        long pos = 0;
+        try {
+            while (pos < size) {
+                while (window.size() < readAhead && chunks.hasNext()) {
+                    ChunkRef c = chunks.next();
+                    if (c.index() * chunkSize >= size) {
+                        continue;
+                    }
+                    window.add(new Fetch(c, CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return reader.read(c);
+                        } catch (IOException e) {
+                            throw new CompletionException(e);
+                        }
+                    }, pool)));
+                }
+                Fetch next = window.peek();
+                long nextStart = next == null ? size : Math.min(size, next.chunk.index() * chunkSize);
+                if (pos < nextStart) { // a hole
+                    long n = Math.min(nextStart - pos, zeros.length);
+                    out.write(zeros, 0, (int) n);
+                    pos += n;
+                    progress.accept(n);
+                    continue;
+                }
+                window.poll();
+                byte[] data = next.data.get();
+                long chunkEnd = Math.min(size, (next.chunk.index() + 1) * chunkSize);
+                int used = (int) Math.min(Math.min(next.chunk.length(), data.length), chunkEnd - pos);
+                out.write(data, 0, used);
+                pos += used;
+                progress.accept(used);
+                while (pos < chunkEnd) { // past the chunk's used length: zeros
+                    long n = Math.min(chunkEnd - pos, zeros.length);
+                    out.write(zeros, 0, (int) n);
+                    pos += n;
+                    progress.accept(n);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("download interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } finally {
+            for (Fetch f : window) {
+                f.data.cancel(true);
+            }
+        }
+        return pos;
+    }
+
+    private record Fetch(ChunkRef chunk, CompletableFuture<byte[]> data) {
+    }
+
+    /** Walks a file's chunk list page by page. */
+    private final class LayoutIterator implements Iterator<ChunkRef> {
+        private final long inode;
+        private FileLayout page;
+        private int i;
+
+        LayoutIterator(long inode, FileLayout first) {
+            this.inode = inode;
+            this.page = first;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (i >= page.chunks().size()) {
+                if (page.next() == null) {
+                    return false;
+                }
+                try {
+                    page = master.layout(inode, page.next(), LAYOUT_PAGE);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                i = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public ChunkRef next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return page.chunks().get(i++);
+        }
+    }
+}

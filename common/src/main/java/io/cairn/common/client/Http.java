@@ -1,0 +1,97 @@
+package io.cairn.common.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.json.Json;
+import io.cairn.common.wire.ErrorBody;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The process's one HTTP client (connection pooling, timeouts) and the JSON call helpers on top of
+ * it. An error reply becomes a {@link CairnException} with the server's code; a transport failure
+ * stays a plain {@link IOException}.
+ */
+public final class Http {
+    public static final MediaType JSON = MediaType.get("application/json");
+    public static final MediaType OCTETS = MediaType.get("application/octet-stream");
+    /** Largest JSON reply read into memory. */
+    static final long MAX_JSON_REPLY = 64L << 20;
+
+    private final OkHttpClient client;
+    private final Duration timeout;
+
+    public Http(Duration timeout) {
+        this.timeout = timeout;
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(64);
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .callTimeout(Duration.ZERO)
+                .retryOnConnectionFailure(true)
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
+                .build();
+    }
+
+    public OkHttpClient client() {
+        return client;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Sends a request and returns the decoded JSON reply, or throws the server's error. */
+    public <T> T call(Request request, Class<T> type) throws IOException {
+        return call(request, Json.mapper().constructType(type));
+    }
+
+    public <T> T call(Request request, JavaType type) throws IOException {
+        try (Response response = client.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            if (!response.isSuccessful()) {
+                throw errorOf(response);
+            }
+            if (body.contentLength() > MAX_JSON_REPLY) {
+                throw new CairnException(ErrorCode.EIO, "reply too large from " + request.url());
+            }
+            try (InputStream in = body.byteStream()) {
+                return Json.mapper().readValue(in, type);
+            }
+        }
+    }
+
+    public static RequestBody json(Object value) throws IOException {
+        return RequestBody.create(Json.mapper().writeValueAsBytes(value), JSON);
+    }
+
+    /** Turns a non-2xx reply into the exception its JSON error body describes. */
+    public static CairnException errorOf(Response response) {
+        ObjectMapper mapper = Json.mapper();
+        String where = response.request().method() + " " + response.request().url().encodedPath();
+        try {
+            byte[] bytes = response.body().byteStream().readNBytes(64 * 1024);
+            ErrorBody e = mapper.readValue(bytes, ErrorBody.class);
+            return new CairnException(ErrorCode.parse(e.code()), e.message());
+        } catch (IOException | RuntimeException e) {
+            return new CairnException(ErrorCode.EIO, "HTTP " + response.code() + " from " + where);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.cairn.common.error;
+
+/**
+ * The one list of error codes that travel on the wire. Names follow POSIX errno where one fits;
+ * each code knows its HTTP status. The mount maps a code to an errno and the CLI to an exit status,
+ * each in exactly one place.
+ */
+public enum ErrorCode {
+    ENOENT(404),
+    EEXIST(409),
+    ENOTDIR(409),
+    EISDIR(409),
+    ENOTEMPTY(409),
+    EINVAL(400),
+    ENAMETOOLONG(400),
+    EPERM(403),
+    EACCES(403),
+    ELOOP(400),
+    EXDEV(409),
+    ENOSPC(507),
+    EIO(500),
+    /** Stored bytes do not match their checksum. */
+    EBADMSG(422),
+    /** The request body was larger than allowed. */
+    EFBIG(413),
+    /** No such route or method. */
+    ENOSYS(404),
+    /** A datanode or master belongs to another cluster. */
+    ECLUSTER(409),
+    /** Not enough live datanodes to place a chunk. */
+    ENONODES(503),
+    /** A datanode the master does not know (it must register again). */
+    EUNKNOWNNODE(404);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Parses a wire code; an unknown one (from a newer peer) becomes EIO. */
+    public static ErrorCode parse(String s) {
+        if (s == null) {
+            return EIO;
+        }
+        try {
+            return valueOf(s);
+        } catch (IllegalArgumentException e) {
+            return EIO;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.cairn.common.wire;
+
+import java.util.List;
+
+/** Request bodies of the master's API, one record per operation. */
+public final class Requests {
+    private Requests() {
+    }
+
+    public record Mkdir(String path, Integer mode, Integer uid, Integer gid, boolean parents) {
+    }
+
+    /** Create a file or a special file (fifo, socket, device). {@code exclusive}: fail if it exists. */
+    public record Create(String path, FileType type, Integer mode, Integer uid, Integer gid, Long rdev,
+                         boolean exclusive) {
+    }
+
+    public record Symlink(String path, String target, Integer uid, Integer gid) {
+    }
+
+    /** Hard link: make {@code path} a new name of the inode at {@code existing}. */
+    public record Link(String existing, String path) {
+    }
+
+    public record Remove(String path) {
+    }
+
+    /** Rename {@code from} to {@code to}; {@code noReplace}: fail if {@code to} exists. */
+    public record Rename(String from, String to, boolean noReplace) {
+    }
+
+    /**
+     * Change attributes of the inode at {@code path} (or of {@code inode} when path is null); null
+     * fields are left alone. A time set to {@link #NOW} takes the master's clock.
+     */
+    public record SetAttr(String path, Long inode, Integer mode, Integer uid, Integer gid, Long size,
+                          Long atimeNs, Long mtimeNs) {
+        public static final long NOW = Long.MIN_VALUE;
+    }
+
+    /** Ask for a new chunk's id and targets, avoiding the listed nodes. */
+    public record Allocate(long inode, List<String> exclude, Integer count) {
+    }
+
+    /**
+     * Record written chunks of a file (replacing those at the same indexes), then set its size;
+     * chunks past the new size are dropped. {@code mtimeNs} null means the master's clock.
+     */
+    public record Commit(long inode, long size, List<CommitChunk> chunks, Long mtimeNs) {
+    }
+
+    public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
+    }
+
+    public record Register(String nodeId, String clusterId, String address, long capacity, long used,
+                           long chunks) {
+    }
+
+    public record Heartbeat(String nodeId, String clusterId, String address, long capacity, long used,
+                            long chunks) {
+    }
+
+    /** Part of a datanode's report of the chunks it holds; {@code last} ends the report. */
+    public record ChunkReport(String nodeId, String clusterId, List<String> chunkIds, boolean last) {
+    }
+}

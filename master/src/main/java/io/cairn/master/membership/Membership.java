@@ -1,0 +1,117 @@
+package io.cairn.master.membership;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.master.meta.MetaTx;
+import io.cairn.master.meta.MetadataStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The datanodes' side of the master: registration (with the cluster-id check that keeps a datanode
+ * from ever serving the wrong master), chunk reports and heartbeats, whose replies carry work.
+ */
+public final class Membership {
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final int MAX_REPORT = 50_000;
+    private static final int DELETE_BATCH = 1000;
+
+    private final MetadataStore store;
+    private final NodeRegistry registry;
+    private final String clusterId;
+    private final Clock clock;
+    private final Duration gcGrace;
+
+    public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace) {
+        this.store = store;
+        this.registry = registry;
+        this.clusterId = clusterId;
+        this.clock = clock;
+        this.gcGrace = gcGrace;
+    }
+
+    /** Loads the datanodes known from earlier runs (they show as dead until they report in). */
+    public void load() throws IOException {
+        for (MetaTx.NodeRow n : store.read(MetaTx::nodes)) {
+            registry.remember(n.id(), n.address());
+        }
+    }
+
+    private void checkCluster(String nodeId, String theirs) throws CairnException {
+        if (theirs != null && !theirs.equals(clusterId)) {
+            throw new CairnException(ErrorCode.ECLUSTER, "datanode " + nodeId + " belongs to cluster " + theirs
+                    + ", but this master is cluster " + clusterId + "; refusing it");
+        }
+    }
+
+    static String checkAddress(String address) throws CairnException {
+        try {
+            URI u = new URI(address);
+            if (address.length() > 512 || u.getHost() == null || u.getPort() <= 0
+                    || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+                throw new CairnException(ErrorCode.EINVAL, "bad datanode address: " + address);
+            }
+            return address;
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new CairnException(ErrorCode.EINVAL, "bad datanode address: " + address);
+        }
+    }
+
+    public Replies.Registered register(Requests.Register r) throws IOException {
+        PathRules.nodeId(r.nodeId());
+        checkCluster(r.nodeId(), r.clusterId());
+        checkAddress(r.address());
+        store.write(tx -> {
+            tx.upsertNode(r.nodeId(), r.address());
+            return null;
+        });
+        registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks());
+        LOG.info("datanode {} registered at {} ({} chunks)", r.nodeId(), r.address(), r.chunks());
+        return new Replies.Registered(clusterId, r.nodeId());
+    }
+
+    public void report(Requests.ChunkReport r) throws IOException {
+        PathRules.nodeId(r.nodeId());
+        checkCluster(r.nodeId(), r.clusterId());
+        List<String> ids = r.chunkIds() == null ? List.of() : r.chunkIds();
+        if (ids.size() > MAX_REPORT) {
+            throw new CairnException(ErrorCode.EFBIG, "at most " + MAX_REPORT + " chunk ids per report");
+        }
+        if (registry.address(r.nodeId()) == null) {
+            throw new CairnException(ErrorCode.EUNKNOWNNODE, "datanode " + r.nodeId() + " must register first");
+        }
+        for (String id : ids) {
+            PathRules.chunkId(id);
+        }
+        store.write(tx -> {
+            for (String id : ids) {
+                if (tx.chunkExists(id)) {
+                    tx.addReplica(id, r.nodeId());
+                }
+            }
+            return null;
+        });
+    }
+
+    public Replies.HeartbeatReply heartbeat(Requests.Heartbeat h) throws IOException {
+        PathRules.nodeId(h.nodeId());
+        checkCluster(h.nodeId(), h.clusterId());
+        checkAddress(h.address());
+        if (!registry.heartbeat(h.nodeId(), h.address(), h.capacity(), h.used(), h.chunks())) {
+            throw new CairnException(ErrorCode.EUNKNOWNNODE, "datanode " + h.nodeId() + " is not registered with this master");
+        }
+        java.time.Instant before = clock.instant().minus(gcGrace);
+        long beforeNs = before.getEpochSecond() * 1_000_000_000L + before.getNano();
+        List<String> delete = store.write(tx -> tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
+        return new Replies.HeartbeatReply(delete);
+    }
+}

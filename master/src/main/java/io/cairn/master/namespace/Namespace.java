@@ -1,0 +1,415 @@
+package io.cairn.master.namespace;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.DirEntry;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.ListPage;
+import io.cairn.common.wire.Requests;
+import io.cairn.master.meta.InodeRow;
+import io.cairn.master.meta.MetaTx;
+import io.cairn.master.meta.MetadataStore;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The namespace rules of a real file system over the metadata store: path resolution, mkdir,
+ * create, links, unlink, rmdir, rename and attributes. Each public method is one transaction.
+ */
+public final class Namespace {
+    public static final long ROOT = 1;
+    private static final int MAX_LIST = 10_000;
+
+    private final MetadataStore store;
+    private final Clock clock;
+    private final ChunkLists chunkLists;
+
+    public Namespace(MetadataStore store, Clock clock, ChunkLists chunkLists) {
+        this.store = store;
+        this.clock = clock;
+        this.chunkLists = chunkLists;
+    }
+
+    long now() {
+        Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** Creates the root directory if the namespace is new. */
+    public void init() throws IOException {
+        store.write(tx -> {
+            if (tx.inode(ROOT) == null) {
+                long t = now();
+                InodeRow root = tx.insertInode(new InodeRow(0, FileType.DIR, 0755, 0, 0, 0, 2, t, t, t, 0, null));
+                if (root.id() != ROOT) {
+                    throw new CairnException(ErrorCode.EIO, "root inode got id " + root.id());
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- resolution
+
+    /** The inode a path names, or ENOENT / ENOTDIR. */
+    static InodeRow resolve(MetaTx tx, String path) throws IOException {
+        InodeRow cur = tx.inode(ROOT);
+        for (String name : PathRules.split(path)) {
+            if (!cur.isDir()) {
+                throw CairnException.of(ErrorCode.ENOTDIR, "not a directory on the way to %s", path);
+            }
+            Long next = tx.lookup(cur.id(), name);
+            if (next == null) {
+                throw CairnException.of(ErrorCode.ENOENT, "no such file or directory: %s", path);
+            }
+            cur = tx.inode(next);
+            if (cur == null) {
+                throw CairnException.of(ErrorCode.EIO, "dangling entry %s", path);
+            }
+        }
+        return cur;
+    }
+
+    /** The directory that holds the last component of {@code path}, and that component. */
+    record Slot(InodeRow dir, String name, String path) {
+    }
+
+    static Slot slot(MetaTx tx, String path) throws IOException {
+        List<String> parts = PathRules.split(path);
+        if (parts.isEmpty()) {
+            throw new CairnException(ErrorCode.EEXIST, "/ is the root directory");
+        }
+        String parentPath = PathRules.join(parts.subList(0, parts.size() - 1));
+        InodeRow dir = resolve(tx, parentPath);
+        if (!dir.isDir()) {
+            throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", parentPath);
+        }
+        return new Slot(dir, parts.get(parts.size() - 1), PathRules.join(parts));
+    }
+
+    private InodeRow touchDir(MetaTx tx, InodeRow dir, long t, int nlinkDelta) throws IOException {
+        InodeRow d = tx.inode(dir.id());
+        InodeRow updated = d.withNlink(d.nlink() + nlinkDelta, t).withTimes(d.atimeNs(), t, t);
+        tx.updateInode(updated);
+        return updated;
+    }
+
+    // ---- reads
+
+    public Attr attr(String path) throws IOException {
+        return store.read(tx -> resolve(tx, path).toAttr());
+    }
+
+    public Attr attr(long inode) throws IOException {
+        return store.read(tx -> {
+            InodeRow n = tx.inode(inode);
+            if (n == null) {
+                throw CairnException.of(ErrorCode.ENOENT, "no inode %d", inode);
+            }
+            return n.toAttr();
+        });
+    }
+
+    public ListPage list(String path, String after, int limit) throws IOException {
+        int lim = Math.max(1, Math.min(limit, MAX_LIST));
+        return store.read(tx -> {
+            InodeRow dir = resolve(tx, path);
+            if (!dir.isDir()) {
+                throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", path);
+            }
+            List<MetaTx.Entry> rows = tx.list(dir.id(), after, lim + 1);
+            List<DirEntry> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(lim, rows.size()); i++) {
+                out.add(new DirEntry(rows.get(i).name(), rows.get(i).inode().toAttr()));
+            }
+            String next = rows.size() > lim ? out.get(out.size() - 1).name() : null;
+            return new ListPage(out, next);
+        });
+    }
+
+    // ---- creation
+
+    private static int perm(Integer mode, int dflt) {
+        return mode == null ? dflt : mode & 07777;
+    }
+
+    private static int id(Integer v) {
+        return v == null ? 0 : v;
+    }
+
+    public Attr mkdir(Requests.Mkdir r) throws IOException {
+        return store.write(tx -> {
+            List<String> parts = PathRules.split(r.path());
+            if (parts.isEmpty()) {
+                if (r.parents()) {
+                    return tx.inode(ROOT).toAttr();
+                }
+                throw new CairnException(ErrorCode.EEXIST, "/ exists");
+            }
+            InodeRow cur = tx.inode(ROOT);
+            for (int i = 0; i < parts.size(); i++) {
+                boolean last = i == parts.size() - 1;
+                String name = parts.get(i);
+                Long existing = tx.lookup(cur.id(), name);
+                if (existing != null) {
+                    InodeRow e = tx.inode(existing);
+                    if (last) {
+                        if (r.parents() && e.isDir()) {
+                            return e.toAttr();
+                        }
+                        throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", PathRules.join(parts));
+                    }
+                    if (!e.isDir()) {
+                        throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s",
+                                PathRules.join(parts.subList(0, i + 1)));
+                    }
+                    cur = e;
+                    continue;
+                }
+                if (!last && !r.parents()) {
+                    throw CairnException.of(ErrorCode.ENOENT, "no such directory: %s",
+                            PathRules.join(parts.subList(0, i + 1)));
+                }
+                long t = now();
+                InodeRow dir = tx.insertInode(new InodeRow(0, FileType.DIR, perm(r.mode(), 0755), id(r.uid()),
+                        id(r.gid()), 0, 2, t, t, t, 0, null));
+                tx.insertEntry(cur.id(), name, dir.id());
+                touchDir(tx, cur, t, +1);
+                cur = dir;
+            }
+            return cur.toAttr();
+        });
+    }
+
+    public Attr create(Requests.Create r) throws IOException {
+        FileType type = r.type() == null ? FileType.FILE : r.type();
+        if (type == FileType.DIR || type == FileType.SYMLINK) {
+            throw new CairnException(ErrorCode.EINVAL, "use mkdir or symlink to make a " + type.wireName());
+        }
+        return store.write(tx -> {
+            Slot s = slot(tx, r.path());
+            Long existing = tx.lookup(s.dir().id(), s.name());
+            if (existing != null) {
+                InodeRow e = tx.inode(existing);
+                if (r.exclusive() || type != FileType.FILE) {
+                    throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
+                }
+                if (e.isDir()) {
+                    throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", s.path());
+                }
+                return e.toAttr();
+            }
+            long t = now();
+            long rdev = (type == FileType.CHARDEV || type == FileType.BLOCKDEV) && r.rdev() != null ? r.rdev() : 0;
+            InodeRow n = tx.insertInode(new InodeRow(0, type, perm(r.mode(), 0644), id(r.uid()), id(r.gid()), 0, 1,
+                    t, t, t, rdev, null));
+            tx.insertEntry(s.dir().id(), s.name(), n.id());
+            touchDir(tx, s.dir(), t, 0);
+            return n.toAttr();
+        });
+    }
+
+    public Attr symlink(Requests.Symlink r) throws IOException {
+        String target = r.target();
+        if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
+                || target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PathRules.PATH_MAX) {
+            throw new CairnException(ErrorCode.EINVAL, "symlink target must be 1 to 4096 bytes without NUL");
+        }
+        return store.write(tx -> {
+            Slot s = slot(tx, r.path());
+            if (tx.lookup(s.dir().id(), s.name()) != null) {
+                throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
+            }
+            long t = now();
+            InodeRow n = tx.insertInode(new InodeRow(0, FileType.SYMLINK, 0777, id(r.uid()), id(r.gid()),
+                    target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 1, t, t, t, 0, target));
+            tx.insertEntry(s.dir().id(), s.name(), n.id());
+            touchDir(tx, s.dir(), t, 0);
+            return n.toAttr();
+        });
+    }
+
+    public Attr link(Requests.Link r) throws IOException {
+        return store.write(tx -> {
+            InodeRow target = resolve(tx, r.existing());
+            if (target.isDir()) {
+                throw CairnException.of(ErrorCode.EPERM, "cannot hard-link a directory: %s", r.existing());
+            }
+            Slot s = slot(tx, r.path());
+            if (tx.lookup(s.dir().id(), s.name()) != null) {
+                throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
+            }
+            long t = now();
+            tx.insertEntry(s.dir().id(), s.name(), target.id());
+            InodeRow updated = target.withNlink(target.nlink() + 1, t);
+            tx.updateInode(updated);
+            touchDir(tx, s.dir(), t, 0);
+            return updated.toAttr();
+        });
+    }
+
+    // ---- removal
+
+    /** Drops one name of a non-directory inode; the inode and its chunks go when no name is left. */
+    private void dropName(MetaTx tx, Slot s, InodeRow n, long t) throws IOException {
+        tx.deleteEntry(s.dir().id(), s.name());
+        if (n.nlink() <= 1) {
+            chunkLists.dropFrom(tx, n.id(), 0, t);
+            tx.deleteInode(n.id());
+        } else {
+            tx.updateInode(n.withNlink(n.nlink() - 1, t));
+        }
+    }
+
+    public void unlink(String path) throws IOException {
+        store.write(tx -> {
+            Slot s = slot(tx, path);
+            InodeRow n = entry(tx, s);
+            if (n.isDir()) {
+                throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", s.path());
+            }
+            long t = now();
+            dropName(tx, s, n, t);
+            touchDir(tx, s.dir(), t, 0);
+            return null;
+        });
+    }
+
+    public void rmdir(String path) throws IOException {
+        store.write(tx -> {
+            if (PathRules.split(path).isEmpty()) {
+                throw new CairnException(ErrorCode.EPERM, "cannot remove the root directory");
+            }
+            Slot s = slot(tx, path);
+            InodeRow n = entry(tx, s);
+            if (!n.isDir()) {
+                throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", s.path());
+            }
+            if (tx.hasEntries(n.id())) {
+                throw CairnException.of(ErrorCode.ENOTEMPTY, "directory not empty: %s", s.path());
+            }
+            long t = now();
+            tx.deleteEntry(s.dir().id(), s.name());
+            tx.deleteInode(n.id());
+            touchDir(tx, s.dir(), t, -1);
+            return null;
+        });
+    }
+
+    private static InodeRow entry(MetaTx tx, Slot s) throws IOException {
+        Long id = tx.lookup(s.dir().id(), s.name());
+        if (id == null) {
+            throw CairnException.of(ErrorCode.ENOENT, "no such file or directory: %s", s.path());
+        }
+        return tx.inode(id);
+    }
+
+    // ---- rename
+
+    public void rename(Requests.Rename r) throws IOException {
+        store.write(tx -> {
+            String from = PathRules.normalize(r.from());
+            String to = PathRules.normalize(r.to());
+            if (from.equals("/") || to.equals("/")) {
+                throw new CairnException(ErrorCode.EINVAL, "cannot rename the root directory");
+            }
+            Slot src = slot(tx, from);
+            InodeRow moving = entry(tx, src);
+            if (from.equals(to)) {
+                return null;
+            }
+            if (moving.isDir() && to.startsWith(from + "/")) {
+                throw CairnException.of(ErrorCode.EINVAL, "cannot move %s into itself (%s)", from, to);
+            }
+            Slot dst = slot(tx, to);
+            long t = now();
+            Long existingId = tx.lookup(dst.dir().id(), dst.name());
+            if (existingId != null) {
+                if (r.noReplace()) {
+                    throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", to);
+                }
+                InodeRow existing = tx.inode(existingId);
+                if (existing.id() == moving.id()) {
+                    return null; // two names of one inode: POSIX says do nothing
+                }
+                if (moving.isDir()) {
+                    if (!existing.isDir()) {
+                        throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", to);
+                    }
+                    if (tx.hasEntries(existing.id())) {
+                        throw CairnException.of(ErrorCode.ENOTEMPTY, "directory not empty: %s", to);
+                    }
+                    tx.deleteEntry(dst.dir().id(), dst.name());
+                    tx.deleteInode(existing.id());
+                    touchDir(tx, dst.dir(), t, -1);
+                } else {
+                    if (existing.isDir()) {
+                        throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", to);
+                    }
+                    dropName(tx, dst, existing, t);
+                }
+            }
+            tx.deleteEntry(src.dir().id(), src.name());
+            tx.insertEntry(dst.dir().id(), dst.name(), moving.id());
+            int delta = moving.isDir() ? 1 : 0;
+            touchDir(tx, src.dir(), t, -delta);
+            touchDir(tx, dst.dir(), t, +delta);
+            InodeRow m = tx.inode(moving.id());
+            tx.updateInode(m.withTimes(m.atimeNs(), m.mtimeNs(), t));
+            return null;
+        });
+    }
+
+    // ---- attributes
+
+    public Attr setAttr(Requests.SetAttr r) throws IOException {
+        return store.write(tx -> {
+            InodeRow n;
+            if (r.path() != null) {
+                n = resolve(tx, r.path());
+            } else if (r.inode() != null) {
+                n = tx.inode(r.inode());
+                if (n == null) {
+                    throw CairnException.of(ErrorCode.ENOENT, "no inode %d", r.inode());
+                }
+            } else {
+                throw new CairnException(ErrorCode.EINVAL, "setattr needs a path or an inode");
+            }
+            long t = now();
+            if (r.mode() != null) {
+                n = n.withMode(r.mode() & 07777);
+            }
+            if (r.uid() != null || r.gid() != null) {
+                n = n.withOwner(r.uid() == null ? n.uid() : r.uid(), r.gid() == null ? n.gid() : r.gid());
+            }
+            long mtime = n.mtimeNs();
+            if (r.size() != null) {
+                if (n.isDir()) {
+                    throw new CairnException(ErrorCode.EISDIR, "cannot truncate a directory");
+                }
+                if (n.type() != FileType.FILE) {
+                    throw new CairnException(ErrorCode.EINVAL, "only regular files have a size to set");
+                }
+                if (r.size() < 0) {
+                    throw new CairnException(ErrorCode.EINVAL, "negative size");
+                }
+                chunkLists.truncate(tx, n, r.size(), t);
+                n = n.withSize(r.size());
+                mtime = t;
+            }
+            long atime = r.atimeNs() == null ? n.atimeNs() : r.atimeNs() == Requests.SetAttr.NOW ? t : r.atimeNs();
+            if (r.mtimeNs() != null) {
+                mtime = r.mtimeNs() == Requests.SetAttr.NOW ? t : r.mtimeNs();
+            }
+            n = n.withTimes(atime, mtime, t);
+            tx.updateInode(n);
+            return n.toAttr();
+        });
+    }
+}

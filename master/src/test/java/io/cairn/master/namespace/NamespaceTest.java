@@ -1,0 +1,253 @@
+package io.cairn.master.namespace;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.ListPage;
+import io.cairn.common.wire.Requests;
+import io.cairn.master.membership.NodeRegistry;
+import io.cairn.master.meta.SqliteMetadataStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NamespaceTest {
+    private static final long C = 1 << 20;
+    private static final String N1 = "00000000-0000-0000-0000-000000000001";
+    @TempDir
+    Path dir;
+    SqliteMetadataStore store;
+    Namespace ns;
+    ChunkLists chunks;
+    Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00.123456789Z"), ZoneOffset.UTC);
+
+    @BeforeEach
+    void open() throws Exception {
+        store = SqliteMetadataStore.open(dir.resolve("meta.db"));
+        NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15));
+        chunks = new ChunkLists(store, nodes, clock, C, 2, 1);
+        ns = new Namespace(store, clock, chunks);
+        ns.init();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private Attr mkdir(String p) throws Exception {
+        return ns.mkdir(new Requests.Mkdir(p, 0755, 0, 0, false));
+    }
+
+    private Attr file(String p) throws Exception {
+        return ns.create(new Requests.Create(p, FileType.FILE, 0644, 1000, 1000, null, true));
+    }
+
+    private static void expect(ErrorCode code, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(CairnException.class)
+                .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(code));
+    }
+
+    private static String chunkId(int n) {
+        return String.format("%032x", n);
+    }
+
+    @Test
+    void mkdirParentsCreatesTheWholeChainAndCountsSubdirectoryLinks() throws Exception {
+        Attr b = ns.mkdir(new Requests.Mkdir("/a/b", 0700, 5, 6, true));
+        assertThat(b.isDir()).isTrue();
+        assertThat(b.mode()).isEqualTo(0700);
+        assertThat(ns.attr("/a").nlink()).isEqualTo(3);
+        assertThat(ns.mkdir(new Requests.Mkdir("/a/b", 0700, 5, 6, true)).inode()).isEqualTo(b.inode());
+        expect(ErrorCode.EEXIST, () -> mkdir("/a/b"));
+        expect(ErrorCode.ENOENT, () -> mkdir("/x/y"));
+    }
+
+    @Test
+    void rmdirRefusesANonEmptyDirectory() throws Exception {
+        mkdir("/d");
+        file("/d/f");
+        expect(ErrorCode.ENOTEMPTY, () -> ns.rmdir("/d"));
+        expect(ErrorCode.ENOTDIR, () -> ns.rmdir("/d/f"));
+        ns.unlink("/d/f");
+        ns.rmdir("/d");
+        expect(ErrorCode.ENOENT, () -> ns.attr("/d"));
+        assertThat(ns.attr("/").nlink()).isEqualTo(2);
+    }
+
+    @Test
+    void exclusiveCreateFailsWhenTheNameExistsAndPlainCreateReturnsTheFile() throws Exception {
+        Attr f = file("/f");
+        expect(ErrorCode.EEXIST, () -> file("/f"));
+        Attr again = ns.create(new Requests.Create("/f", FileType.FILE, 0600, 0, 0, null, false));
+        assertThat(again.inode()).isEqualTo(f.inode());
+        mkdir("/d");
+        expect(ErrorCode.EISDIR, () -> ns.create(new Requests.Create("/d", FileType.FILE, 0600, 0, 0, null, false)));
+        expect(ErrorCode.ENOTDIR, () -> file("/f/x"));
+    }
+
+    @Test
+    void badNamesAreRefused() throws Exception {
+        expect(ErrorCode.EINVAL, () -> file("/a/../b"));
+        expect(ErrorCode.EINVAL, () -> file("relative"));
+        expect(ErrorCode.EINVAL, () -> file("/nul\0byte"));
+        expect(ErrorCode.ENAMETOOLONG, () -> file("/" + "x".repeat(256)));
+        expect(ErrorCode.ENAMETOOLONG, () -> file("/" + "d/".repeat(2100) + "f"));
+        assertThat(file("/" + "é".repeat(127)).isFile()).isTrue();
+    }
+
+    @Test
+    void renameReplacesAnExistingFileAtomically() throws Exception {
+        Attr a = file("/a");
+        file("/b");
+        ns.rename(new Requests.Rename("/a", "/b", false));
+        assertThat(ns.attr("/b").inode()).isEqualTo(a.inode());
+        expect(ErrorCode.ENOENT, () -> ns.attr("/a"));
+        file("/c");
+        expect(ErrorCode.EEXIST, () -> ns.rename(new Requests.Rename("/c", "/b", true)));
+    }
+
+    @Test
+    void renameMovesDirectoriesAcrossParentsButNeverIntoThemselves() throws Exception {
+        mkdir("/x");
+        mkdir("/x/y");
+        file("/x/y/f");
+        mkdir("/z");
+        ns.rename(new Requests.Rename("/x/y", "/z/y", false));
+        assertThat(ns.attr("/z/y/f").isFile()).isTrue();
+        assertThat(ns.attr("/x").nlink()).isEqualTo(2);
+        assertThat(ns.attr("/z").nlink()).isEqualTo(3);
+        expect(ErrorCode.EINVAL, () -> ns.rename(new Requests.Rename("/z", "/z/y/inside", false)));
+        mkdir("/empty");
+        ns.rename(new Requests.Rename("/z/y", "/empty", false));
+        assertThat(ns.attr("/empty/f").isFile()).isTrue();
+        mkdir("/full");
+        file("/full/g");
+        expect(ErrorCode.ENOTEMPTY, () -> ns.rename(new Requests.Rename("/empty", "/full", false)));
+        expect(ErrorCode.EISDIR, () -> ns.rename(new Requests.Rename("/empty/f", "/full", false)));
+        expect(ErrorCode.ENOTDIR, () -> ns.rename(new Requests.Rename("/full", "/empty/f", false)));
+    }
+
+    @Test
+    void hardLinksShareAnInodeAndTheLastUnlinkDropsItsChunks() throws Exception {
+        Attr f = file("/f");
+        chunks.commit(new Requests.Commit(f.inode(), 10, List.of(
+                new Requests.CommitChunk(0, chunkId(1), 10, 10, 7, List.of(N1))), null));
+        Attr linked = ns.link(new Requests.Link("/f", "/g"));
+        assertThat(linked.inode()).isEqualTo(f.inode());
+        assertThat(linked.nlink()).isEqualTo(2);
+        ns.unlink("/f");
+        assertThat(ns.attr("/g").nlink()).isEqualTo(1);
+        assertThat(chunks.layout(f.inode(), 0, 10).chunks()).hasSize(1);
+        ns.unlink("/g");
+        expect(ErrorCode.ENOENT, () -> ns.attr(f.inode()));
+        long past = Instant.parse("2026-11-24T11:00:00Z").getEpochSecond() * 1_000_000_000L;
+        assertThat(store.<java.util.List<String>>write(tx -> tx.takeGarbage(N1, past, 10))).containsExactly(chunkId(1));
+        mkdir("/d");
+        expect(ErrorCode.EPERM, () -> ns.link(new Requests.Link("/d", "/d2")));
+    }
+
+    @Test
+    void symlinksAndSpecialFilesAreKeptAsMetadata() throws Exception {
+        Attr s = ns.symlink(new Requests.Symlink("/s", "../target with space", 0, 0));
+        assertThat(s.type()).isEqualTo(FileType.SYMLINK);
+        assertThat(ns.attr("/s").target()).isEqualTo("../target with space");
+        Attr fifo = ns.create(new Requests.Create("/p", FileType.FIFO, 0600, 0, 0, null, true));
+        assertThat(fifo.type()).isEqualTo(FileType.FIFO);
+        Attr dev = ns.create(new Requests.Create("/dev", FileType.CHARDEV, 0600, 0, 0, (1L << 8) | 3, true));
+        assertThat(dev.rdev()).isEqualTo(259);
+        expect(ErrorCode.EINVAL, () -> ns.setAttr(new Requests.SetAttr("/p", null, null, null, null, 5L, null, null)));
+    }
+
+    @Test
+    void timesKeepNanosecondsAndDatesFarPast2038() throws Exception {
+        file("/t");
+        long far = Instant.parse("2300-01-02T03:04:05.987654321Z").getEpochSecond() * 1_000_000_000L + 987654321L;
+        long before = -1_000_000_000L * 86400 * 365 + 5; // 1969: negative times survive too
+        Attr a = ns.setAttr(new Requests.SetAttr("/t", null, null, null, null, null, before, far - 2 * 987654321L));
+        assertThat(a.atimeNs()).isEqualTo(before);
+        assertThat(ns.attr("/t").mtimeNs()).isEqualTo(far - 2 * 987654321L);
+        assertThat(a.ctimeNs()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z").getEpochSecond() * 1_000_000_000L + 123456789L);
+        Attr now = ns.setAttr(new Requests.SetAttr("/t", null, null, null, null, null, Requests.SetAttr.NOW, null));
+        assertThat(now.atimeNs()).isEqualTo(a.ctimeNs());
+    }
+
+    @Test
+    void chmodAndChownChangeOnlyWhatTheyName() throws Exception {
+        file("/f");
+        Attr a = ns.setAttr(new Requests.SetAttr("/f", null, 04755, null, null, null, null, null));
+        assertThat(a.mode()).isEqualTo(04755);
+        assertThat(a.uid()).isEqualTo(1000);
+        Attr b = ns.setAttr(new Requests.SetAttr("/f", null, null, 7, null, null, null, null));
+        assertThat(b.uid()).isEqualTo(7);
+        assertThat(b.gid()).isEqualTo(1000);
+    }
+
+    @Test
+    void truncateDropsWholeChunksAndShortensTheOneItFallsIn() throws Exception {
+        Attr f = file("/big");
+        List<Requests.CommitChunk> list = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            list.add(new Requests.CommitChunk(i, chunkId(10 + i), C, C, i, List.of(N1)));
+        }
+        chunks.commit(new Requests.Commit(f.inode(), 3 * C, list, null));
+        Attr t = ns.setAttr(new Requests.SetAttr("/big", null, null, null, null, C + 100, null, null));
+        assertThat(t.size()).isEqualTo(C + 100);
+        var layout = chunks.layout(f.inode(), 0, 10);
+        assertThat(layout.chunks()).hasSize(2);
+        assertThat(layout.chunks().get(1).length()).isEqualTo(100);
+        assertThat(layout.chunks().get(1).size()).isEqualTo(C);
+        Attr grown = ns.setAttr(new Requests.SetAttr("/big", null, null, null, null, 5 * C, null, null));
+        assertThat(grown.size()).isEqualTo(5 * C);
+        assertThat(chunks.layout(f.inode(), 0, 10).chunks().get(1).length()).as("grown bytes read as zeros").isEqualTo(100);
+    }
+
+    @Test
+    void commitReplacesAChunkAndSendsTheOldOneToGarbage() throws Exception {
+        Attr f = file("/f");
+        chunks.commit(new Requests.Commit(f.inode(), 10, List.of(new Requests.CommitChunk(0, chunkId(1), 10, 10, 1, List.of(N1))), null));
+        Attr a = chunks.commit(new Requests.Commit(f.inode(), -1, List.of(
+                new Requests.CommitChunk(0, chunkId(2), 20, 20, 2, List.of(N1)),
+                new Requests.CommitChunk(2, chunkId(3), 5, 5, 3, List.of(N1))), null));
+        assertThat(a.size()).as("a negative size grows to cover the chunks").isEqualTo(2 * C + 5);
+        assertThat(chunks.layout(f.inode(), 0, 10).chunks()).extracting(c -> c.id()).containsExactly(chunkId(2), chunkId(3));
+        long later = Instant.parse("2026-11-24T12:00:00Z").getEpochSecond() * 1_000_000_000L;
+        assertThat(store.<java.util.List<String>>write(tx -> tx.takeGarbage(N1, later, 10))).containsExactly(chunkId(1));
+        expect(ErrorCode.EINVAL, () -> chunks.commit(new Requests.Commit(f.inode(), 1, List.of(
+                new Requests.CommitChunk(0, "../../etc/passwd", 1, 1, 1, List.of(N1))), null)));
+        expect(ErrorCode.EINVAL, () -> chunks.commit(new Requests.Commit(f.inode(), 1, List.of(
+                new Requests.CommitChunk(0, chunkId(9), C + 1, 1, 1, List.of(N1))), null)));
+    }
+
+    @Test
+    void listingsArePagedInNameOrder() throws Exception {
+        mkdir("/many");
+        for (int i = 0; i < 25; i++) {
+            file(String.format("/many/f%02d", i));
+        }
+        List<String> names = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            ListPage p = ns.list("/many", after, 10);
+            p.entries().forEach(e -> names.add(e.name()));
+            after = p.next();
+            pages++;
+        } while (after != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(names).hasSize(25).isSorted().startsWith("f00").endsWith("f24");
+    }
+}
