@@ -37,6 +37,12 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--gc-grace", defaultValue = "2m", paramLabel = "DURATION",
             description = "how long a dropped chunk is kept before datanodes delete it (default: ${DEFAULT-VALUE})")
     Duration gcGrace;
+    @Option(names = "--safe-mode-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            description = "after a start, repair and deletion wait this long at most for known datanodes to report (default: ${DEFAULT-VALUE})")
+    Duration safeModeTimeout;
+    @Option(names = "--repair-rate", defaultValue = "8", paramLabel = "N",
+            description = "chunk copies handed to one datanode per heartbeat during repair (default: ${DEFAULT-VALUE})")
+    int repairRate;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -44,7 +50,7 @@ final class MasterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
-                deadAfter, gcGrace, Clock.systemUTC());
+                deadAfter, gcGrace, safeModeTimeout, repairRate, Clock.systemUTC());
         var stop = Foreground.stopSignal();
         MasterServer server = MasterServer.start(config);
         System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", data in "

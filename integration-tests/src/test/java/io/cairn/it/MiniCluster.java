@@ -40,6 +40,8 @@ public final class MiniCluster implements AutoCloseable {
         Duration heartbeat = Duration.ofMillis(300);
         Duration gcGrace = Duration.ofMinutes(2);
         long capacity = 0;
+        Duration safeModeTimeout = Duration.ofSeconds(10);
+        int repairRate = 16;
 
         public Builder datanodes(int n) {
             datanodes = n;
@@ -63,6 +65,16 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder gcGrace(Duration d) {
             gcGrace = d;
+            return this;
+        }
+
+        public Builder safeModeTimeout(Duration d) {
+            safeModeTimeout = d;
+            return this;
+        }
+
+        public Builder heartbeat(Duration d) {
+            heartbeat = d;
             return this;
         }
 
@@ -107,7 +119,7 @@ public final class MiniCluster implements AutoCloseable {
 
     private void startMaster(int port) throws IOException {
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
-                b.chunkSize, b.deadAfter, b.gcGrace, Clock.systemUTC());
+                b.chunkSize, b.deadAfter, b.gcGrace, b.safeModeTimeout, b.repairRate, Clock.systemUTC());
         master = MasterServer.start(c);
         masterPort = master.port();
     }
@@ -179,7 +191,7 @@ public final class MiniCluster implements AutoCloseable {
     public void waitForLive(int n, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long live = master.registry().describe().stream().filter(x -> "live".equals(x.state())).count();
+            long live = nodes().stream().filter(x -> "live".equals(x.state())).count();
             if (live >= n) {
                 return;
             }
@@ -191,7 +203,11 @@ public final class MiniCluster implements AutoCloseable {
     }
 
     public List<NodeInfo> nodes() {
-        return master.registry().describe();
+        try {
+            return master.nodes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every chunk file stored on datanode {@code i}. */

@@ -12,6 +12,9 @@ import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.meta.SqliteMetadataStore;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
+import io.cairn.master.repair.Fsck;
+import io.cairn.master.repair.Repair;
+import io.cairn.master.repair.SafeMode;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +37,25 @@ public final class MasterServer implements AutoCloseable {
     private final Namespace namespace;
     private final ChunkLists chunkLists;
     private final Membership membership;
+    private final SafeMode safeMode;
+    private final Repair repair;
+    private final Fsck fsck;
     private Javalin app;
 
     private MasterServer(MasterConfig config, SqliteMetadataStore store, String clusterId) {
         this.config = config;
         this.store = store;
         this.clusterId = clusterId;
-        this.registry = new NodeRegistry(config.clock(), config.deadAfter());
+        this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
                 config.minReplicas());
         this.namespace = new Namespace(store, config.clock(), chunkLists);
-        this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace());
+        this.safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
+        this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
+                config.repairRate(), java.time.Duration.ofMillis(500), safeMode);
+        this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(),
+                safeMode::active, repair::ordersFor);
+        this.fsck = new Fsck(store, registry, config.replication(), safeMode);
     }
 
     /** Opens (or creates) the metadata in the data directory and starts serving; port 0 takes any free port. */
@@ -65,6 +76,9 @@ public final class MasterServer implements AutoCloseable {
             m = new MasterServer(config, store, clusterId);
             m.namespace.init();
             m.membership.load();
+            for (String id : store.read(tx -> tx.decommissioning())) {
+                m.registry.setDraining(id);
+            }
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -81,6 +95,7 @@ public final class MasterServer implements AutoCloseable {
             throw new CairnException(ErrorCode.EIO, "cannot listen on " + config.bind() + ":" + config.port() + ": "
                     + rootMessage(e), e);
         }
+        m.repair.start();
         LOG.info("master of cluster {} listening on {} (data in {})", m.clusterId, m.url(), config.dataDir());
         return m;
     }
@@ -133,12 +148,51 @@ public final class MasterServer implements AutoCloseable {
         return store;
     }
 
+    public Repair repair() {
+        return repair;
+    }
+
+    public Fsck fsck() {
+        return fsck;
+    }
+
+    public SafeMode safeMode() {
+        return safeMode;
+    }
+
+    /** Every datanode with its state and the replicas recorded on it. */
+    public java.util.List<NodeInfo> nodes() throws IOException {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        store.read(tx -> {
+            for (var n : tx.nodes()) {
+                counts.put(n.id(), tx.countReplicasOn(n.id()));
+            }
+            return null;
+        });
+        return registry.describe(id -> counts.getOrDefault(id, 0L));
+    }
+
+    /** Takes a datanode out of placement and has its replicas copied elsewhere, then dropped. */
+    public NodeInfo decommission(String node) throws IOException {
+        String id = registry.resolve(node);
+        if (id == null) {
+            throw new CairnException(ErrorCode.ENOENT, "no datanode " + node);
+        }
+        store.write(tx -> {
+            tx.setDecommissioning(id);
+            return null;
+        });
+        registry.setDraining(id);
+        LOG.info("decommissioning datanode {}", id);
+        return nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
     public ClusterStatus status() throws IOException {
         long capacity = 0;
         long used = 0;
         int live = 0;
         int dead = 0;
-        for (NodeInfo n : registry.describe()) {
+        for (NodeInfo n : registry.describe(id -> 0)) {
             if ("live".equals(n.state())) {
                 live++;
                 capacity += n.capacity();
@@ -155,6 +209,7 @@ public final class MasterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        repair.close();
         if (app != null) {
             app.stop();
             app = null;

@@ -14,8 +14,28 @@ public final class Replies {
     public record Registered(String clusterId, String nodeId) {
     }
 
-    /** The master's answer to a heartbeat: work for the datanode. */
-    public record HeartbeatReply(List<String> deleteChunks) {
+    /**
+     * The master's answer to a heartbeat: work for the datanode. {@code deleteChunks}: chunk files to
+     * remove; {@code replicate}: chunks to copy from another datanode (datanode to datanode, never
+     * through the master) and then report.
+     */
+    public record HeartbeatReply(List<String> deleteChunks, List<ReplicateOrder> replicate) {
+        public HeartbeatReply(List<String> deleteChunks) {
+            this(deleteChunks, List.of());
+        }
+    }
+
+    /** Copy chunk {@code chunkId} ({@code size} bytes, {@code crc32c}) from the first of {@code sources} that has it. */
+    public record ReplicateOrder(String chunkId, long size, long crc32c, List<String> sources) {
+    }
+
+    /** What {@code cairn fsck} reports. */
+    public record FsckReport(String path, boolean safeMode, String status, long files, long chunks,
+                             long underReplicated, long missing, long corrupt, List<FsckProblem> paths) {
+    }
+
+    /** One file with a problem: "under-replicated", "missing" or "corrupt". */
+    public record FsckProblem(String path, String problem) {
     }
 
     /** What a datanode says after storing a chunk. */

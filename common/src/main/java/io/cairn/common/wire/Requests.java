@@ -52,12 +52,27 @@ public final class Requests {
     public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
     }
 
+    /** {@code available}: bytes the datanode can still take (null when it does not say). */
     public record Register(String nodeId, String clusterId, String address, long capacity, long used,
-                           long chunks) {
+                           long chunks, Long available) {
+        public Register(String nodeId, String clusterId, String address, long capacity, long used, long chunks) {
+            this(nodeId, clusterId, address, capacity, used, chunks, null);
+        }
     }
 
     public record Heartbeat(String nodeId, String clusterId, String address, long capacity, long used,
-                            long chunks) {
+                            long chunks, Long available) {
+        public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks) {
+            this(nodeId, clusterId, address, capacity, used, chunks, null);
+        }
+    }
+
+    /** Replicas found bad (by a datanode's scrubber, or by a client that read them). */
+    public record BadReplicas(String nodeId, List<String> chunkIds) {
+    }
+
+    /** Take a datanode out of service: its replicas are copied elsewhere, then dropped. */
+    public record Decommission(String node) {
     }
 
     /** Part of a datanode's report of the chunks it holds; {@code last} ends the report. */

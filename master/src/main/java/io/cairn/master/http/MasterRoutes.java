@@ -42,7 +42,19 @@ public final class MasterRoutes {
                 Api.longParam(ctx, "from", 0L), (int) Math.min(Integer.MAX_VALUE, Api.longParam(ctx, "limit", 1024L)))));
         r.post("/api/v1/fs/allocate", ctx -> Api.json(ctx, m.chunkLists().allocate(Api.body(ctx, Requests.Allocate.class))));
         r.post("/api/v1/fs/commit", ctx -> Api.json(ctx, m.chunkLists().commit(Api.body(ctx, Requests.Commit.class))));
-        r.get("/api/v1/nodes", ctx -> Api.json(ctx, m.registry().describe()));
+        r.get("/api/v1/nodes", ctx -> Api.json(ctx, m.nodes()));
+        r.post("/api/v1/nodes/bad", ctx -> {
+            Requests.BadReplicas b = Api.body(ctx, Requests.BadReplicas.class);
+            m.repair().reportBad(b.nodeId(), b.chunkIds());
+            Api.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/nodes/decommission", ctx -> Api.json(ctx,
+                m.decommission(Api.body(ctx, Requests.Decommission.class).node())));
+        r.get("/api/v1/fsck", ctx -> {
+            String path = io.cairn.common.path.PathRules.normalize(ctx.queryParam("path") == null ? "/" : ctx.queryParam("path"));
+            Api.json(ctx, m.fsck().check(path, m.namespace().inodeAt(path)));
+        });
+        r.get("/api/v1/admin/backup", ctx -> Backups.send(ctx, m));
         r.post("/api/v1/nodes/register", ctx -> Api.json(ctx, m.membership().register(Api.body(ctx, Requests.Register.class))));
         r.post("/api/v1/nodes/heartbeat", ctx -> Api.json(ctx, m.membership().heartbeat(Api.body(ctx, Requests.Heartbeat.class))));
         r.post("/api/v1/nodes/report", ctx -> {

@@ -15,6 +15,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The datanodes' side of the master: registration (with the cluster-id check that keeps a datanode
@@ -30,13 +34,20 @@ public final class Membership {
     private final String clusterId;
     private final Clock clock;
     private final Duration gcGrace;
+    private final BooleanSupplier safeMode;
+    private final Function<String, List<Replies.ReplicateOrder>> orders;
+    /** "chunkId/nodeId" of reported chunks no file uses -> millis first seen; deleted after the grace period. */
+    private final Map<String, Long> orphans = new ConcurrentHashMap<>();
 
-    public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace) {
+    public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
+                      BooleanSupplier safeMode, Function<String, List<Replies.ReplicateOrder>> orders) {
         this.store = store;
         this.registry = registry;
         this.clusterId = clusterId;
         this.clock = clock;
         this.gcGrace = gcGrace;
+        this.safeMode = safeMode;
+        this.orders = orders;
     }
 
     /** Loads the datanodes known from earlier runs (they show as dead until they report in). */
@@ -74,7 +85,7 @@ public final class Membership {
             tx.upsertNode(r.nodeId(), r.address());
             return null;
         });
-        registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks());
+        registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
         LOG.info("datanode {} registered at {} ({} chunks)", r.nodeId(), r.address(), r.chunks());
         return new Replies.Registered(clusterId, r.nodeId());
     }
@@ -92,26 +103,50 @@ public final class Membership {
         for (String id : ids) {
             PathRules.chunkId(id);
         }
+        long now = clock.millis();
         store.write(tx -> {
             for (String id : ids) {
                 if (tx.chunkExists(id)) {
                     tx.addReplica(id, r.nodeId());
+                } else {
+                    orphans.putIfAbsent(id + "/" + r.nodeId(), now);
                 }
             }
             return null;
         });
+        if (r.last()) {
+            registry.markReported(r.nodeId());
+        }
     }
 
     public Replies.HeartbeatReply heartbeat(Requests.Heartbeat h) throws IOException {
         PathRules.nodeId(h.nodeId());
         checkCluster(h.nodeId(), h.clusterId());
         checkAddress(h.address());
-        if (!registry.heartbeat(h.nodeId(), h.address(), h.capacity(), h.used(), h.chunks())) {
+        if (!registry.heartbeat(h.nodeId(), h.address(), h.capacity(), h.used(), h.chunks(), h.available())) {
             throw new CairnException(ErrorCode.EUNKNOWNNODE, "datanode " + h.nodeId() + " is not registered with this master");
+        }
+        if (safeMode.getAsBoolean()) {
+            return new Replies.HeartbeatReply(List.of(), List.of()); // nothing is deleted or copied in safe mode
         }
         java.time.Instant before = clock.instant().minus(gcGrace);
         long beforeNs = before.getEpochSecond() * 1_000_000_000L + before.getNano();
-        List<String> delete = store.write(tx -> tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
-        return new Replies.HeartbeatReply(delete);
+        long orphanBefore = clock.millis() - gcGrace.toMillis();
+        List<String> delete = store.write(tx -> {
+            List<String> out = new java.util.ArrayList<>(tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
+            for (var e : orphans.entrySet()) {
+                String key = e.getKey();
+                if (!key.endsWith("/" + h.nodeId()) || e.getValue() > orphanBefore) {
+                    continue;
+                }
+                String chunk = key.substring(0, key.indexOf('/'));
+                orphans.remove(key);
+                if (!tx.chunkExists(chunk)) { // still unused after the grace period: a write that never committed
+                    out.add(chunk);
+                }
+            }
+            return out;
+        });
+        return new Replies.HeartbeatReply(delete, orders.apply(h.nodeId()));
     }
 }

@@ -10,15 +10,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Who is in the cluster and who is alive. A node is live while its last heartbeat is younger than
  * {@code deadAfter} on the injected clock; nodes known from earlier runs start dead until they
- * report in.
+ * report in. A node is full when it cannot take one more chunk.
  */
 public final class NodeRegistry {
     private final Clock clock;
     private final Duration deadAfter;
+    private final long chunkSize;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
     private static final class Node {
@@ -27,20 +29,36 @@ public final class NodeRegistry {
         volatile long capacity;
         volatile long used;
         volatile long chunks;
+        /** What the datanode says it can still take (its disk and reserve), or -1 when it does not say. */
+        volatile long available = -1;
+        /** Bytes placed on it since its last heartbeat, not yet in {@code used}. */
+        volatile long placed;
         /** Millis of the last heartbeat or registration; 0 when never seen by this master run. */
         volatile long lastSeenMs;
         /** Registered during this master run (a heartbeat from an unregistered node asks it to register). */
         volatile boolean registered;
+        /** Sent its full chunk report during this master run. */
+        volatile boolean reported;
+        volatile boolean draining;
 
         Node(String id, String address) {
             this.id = id;
             this.address = address;
         }
+
+        long free() {
+            long f = capacity - used - placed;
+            if (available >= 0) {
+                f = Math.min(f, available - placed);
+            }
+            return Math.max(0, f);
+        }
     }
 
-    public NodeRegistry(Clock clock, Duration deadAfter) {
+    public NodeRegistry(Clock clock, Duration deadAfter, long chunkSize) {
         this.clock = clock;
         this.deadAfter = deadAfter;
+        this.chunkSize = chunkSize;
     }
 
     /** A node known from the metadata store, not yet heard from. */
@@ -48,28 +66,31 @@ public final class NodeRegistry {
         nodes.putIfAbsent(id, new Node(id, address));
     }
 
-    public void register(String id, String address, long capacity, long used, long chunks) {
+    public void register(String id, String address, long capacity, long used, long chunks, Long available) {
         Node n = nodes.computeIfAbsent(id, k -> new Node(id, address));
         n.address = address;
         n.registered = true;
-        update(n, capacity, used, chunks);
+        n.reported = false;
+        update(n, capacity, used, chunks, available);
     }
 
     /** Records a heartbeat; false when the node has not registered with this master run. */
-    public boolean heartbeat(String id, String address, long capacity, long used, long chunks) {
+    public boolean heartbeat(String id, String address, long capacity, long used, long chunks, Long available) {
         Node n = nodes.get(id);
         if (n == null || !n.registered) {
             return false;
         }
         n.address = address;
-        update(n, capacity, used, chunks);
+        update(n, capacity, used, chunks, available);
         return true;
     }
 
-    private void update(Node n, long capacity, long used, long chunks) {
+    private void update(Node n, long capacity, long used, long chunks, Long available) {
         n.capacity = capacity;
         n.used = used;
         n.chunks = chunks;
+        n.available = available == null ? -1 : available;
+        n.placed = 0;
         n.lastSeenMs = clock.millis();
     }
 
@@ -77,13 +98,47 @@ public final class NodeRegistry {
     public void reserve(String id, long bytes) {
         Node n = nodes.get(id);
         if (n != null) {
-            n.used += bytes;
+            n.placed += bytes;
         }
+    }
+
+    public void markReported(String id) {
+        Node n = nodes.get(id);
+        if (n != null) {
+            n.reported = true;
+        }
+    }
+
+    /** Known nodes that have not yet registered and reported their chunks in this master run. */
+    public List<String> notReported() {
+        List<String> out = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (!n.reported) {
+                out.add(n.id);
+            }
+        }
+        return out;
+    }
+
+    public void setDraining(String id) {
+        Node n = nodes.get(id);
+        if (n != null) {
+            n.draining = true;
+        }
+    }
+
+    public boolean isDraining(String id) {
+        Node n = nodes.get(id);
+        return n != null && n.draining;
     }
 
     public boolean isLive(String id) {
         Node n = nodes.get(id);
         return n != null && live(n);
+    }
+
+    public boolean isKnown(String id) {
+        return nodes.containsKey(id);
     }
 
     private boolean live(Node n) {
@@ -95,19 +150,31 @@ public final class NodeRegistry {
         return n == null ? null : n.address;
     }
 
+    /** Finds a node by id, id prefix (at least 8 characters) or address. */
+    public String resolve(String idOrAddress) {
+        for (Node n : nodes.values()) {
+            if (n.id.equals(idOrAddress) || idOrAddress.equals(n.address)
+                    || (idOrAddress.length() >= 8 && n.id.startsWith(idOrAddress))) {
+                return n.id;
+            }
+        }
+        return null;
+    }
+
     public List<NodeView> snapshot() {
         List<NodeView> out = new ArrayList<>();
         for (Node n : nodes.values()) {
-            out.add(new NodeView(n.id, n.address, live(n), n.capacity, n.used));
+            out.add(new NodeView(n.id, n.address, live(n), n.capacity, n.used, n.free(), n.draining));
         }
         out.sort(Comparator.comparing(NodeView::id));
         return out;
     }
 
-    public List<NodeInfo> describe() {
+    public List<NodeInfo> describe(ToLongFunction<String> replicasOn) {
         List<NodeInfo> out = new ArrayList<>();
         for (Node n : nodes.values()) {
-            out.add(new NodeInfo(n.id, n.address, live(n) ? "live" : "dead", n.capacity, n.used, n.chunks, n.lastSeenMs));
+            out.add(new NodeInfo(n.id, n.address, live(n) ? "live" : "dead", n.capacity, n.used, n.chunks,
+                    n.lastSeenMs, n.free() < chunkSize, n.draining, replicasOn.applyAsLong(n.id)));
         }
         out.sort(Comparator.comparing(NodeInfo::id));
         return out;

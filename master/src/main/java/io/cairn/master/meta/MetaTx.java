@@ -292,4 +292,62 @@ public final class MetaTx {
                     ps.setString(2, address);
                 });
     }
+
+    // ---- repair
+
+    /** A committed chunk with the nodes recorded as holding it. */
+    public record ChunkReplicas(String id, long size, long crc32c, List<String> nodes) {
+    }
+
+    /** Up to {@code limit} committed chunks with ids after {@code after}, with their replicas. */
+    public List<ChunkReplicas> chunkReplicas(String after, int limit) throws IOException {
+        return query("SELECT c.chunk_id, MAX(c.size), MAX(c.crc32c), GROUP_CONCAT(r.node_id) FROM chunks c "
+                + "LEFT JOIN replicas r ON r.chunk_id = c.chunk_id WHERE c.chunk_id > ? "
+                + "GROUP BY c.chunk_id ORDER BY c.chunk_id LIMIT ?", ps -> {
+                    ps.setString(1, after == null ? "" : after);
+                    ps.setInt(2, limit);
+                }, rs -> new ChunkReplicas(rs.getString(1), rs.getLong(2), rs.getLong(3),
+                        rs.getString(4) == null ? List.of() : List.of(rs.getString(4).split(","))));
+    }
+
+    public void deleteReplica(String chunkId, String nodeId) throws IOException {
+        update("DELETE FROM replicas WHERE chunk_id = ? AND node_id = ?", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+        });
+    }
+
+    public long countReplicasOn(String nodeId) throws IOException {
+        return query("SELECT COUNT(*) FROM replicas WHERE node_id = ?", ps -> ps.setString(1, nodeId),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    public void addBadReplica(String chunkId, String nodeId, long sinceNs) throws IOException {
+        update("INSERT INTO bad_replicas(chunk_id, node_id, since_ns) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+            ps.setLong(3, sinceNs);
+        });
+    }
+
+    public List<String> badReplicaChunks() throws IOException {
+        return query("SELECT DISTINCT chunk_id FROM bad_replicas", ps -> { }, rs -> rs.getString(1));
+    }
+
+    public List<String> badNodes(String chunkId) throws IOException {
+        return query("SELECT node_id FROM bad_replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId),
+                rs -> rs.getString(1));
+    }
+
+    public void clearBadReplicas(String chunkId) throws IOException {
+        update("DELETE FROM bad_replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId));
+    }
+
+    public List<String> decommissioning() throws IOException {
+        return query("SELECT node_id FROM decommissioning", ps -> { }, rs -> rs.getString(1));
+    }
+
+    public void setDecommissioning(String nodeId) throws IOException {
+        update("INSERT INTO decommissioning(node_id) VALUES (?) ON CONFLICT DO NOTHING", ps -> ps.setString(1, nodeId));
+    }
 }

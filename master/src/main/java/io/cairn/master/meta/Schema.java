@@ -33,6 +33,13 @@ final class Schema {
                 "CREATE INDEX chunks_by_id ON chunks (chunk_id)",
                 "CREATE INDEX garbage_by_node ON garbage (node_id, since_ns)",
                 "CREATE INDEX dentries_by_inode ON dentries (inode)",
+            },
+            // 3: replicas by node (repair, decommission) and replicas found bad
+            new String[] {
+                "CREATE INDEX replicas_by_node ON replicas (node_id)",
+                "CREATE TABLE bad_replicas (chunk_id TEXT NOT NULL, node_id TEXT NOT NULL, since_ns INTEGER NOT NULL,"
+                        + " PRIMARY KEY (chunk_id, node_id))",
+                "CREATE TABLE decommissioning (node_id TEXT PRIMARY KEY)",
             });
 
     static final int CURRENT = MIGRATIONS.size();

@@ -180,7 +180,11 @@ public final class ChunkLists {
                 ChunkRow row = rows.get(i);
                 List<Replica> live = new ArrayList<>();
                 List<Replica> dead = new ArrayList<>();
+                List<String> bad = tx.badNodes(row.id());
                 for (String node : tx.replicas(row.id())) {
+                    if (bad.contains(node)) {
+                        continue; // known bad: never offered to a reader
+                    }
                     Replica rep = new Replica(node, nodes.address(node));
                     (nodes.isLive(node) ? live : dead).add(rep);
                 }

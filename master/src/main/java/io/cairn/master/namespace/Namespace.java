@@ -106,6 +106,11 @@ public final class Namespace {
         return store.read(tx -> resolve(tx, path).toAttr());
     }
 
+    /** The inode row at a path (for whole-tree walks such as fsck). */
+    public InodeRow inodeAt(String path) throws IOException {
+        return store.read(tx -> resolve(tx, path));
+    }
+
     public Attr attr(long inode) throws IOException {
         return store.read(tx -> {
             InodeRow n = tx.inode(inode);

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Who gets the next chunk: a pure function over a snapshot of the cluster. Candidates are the live
- * nodes with room for one more chunk that are not excluded, ordered by id; the pick starts at
+ * nodes with room for one more chunk that are neither draining nor excluded, ordered by id; the pick starts at
  * {@code cursor} modulo their number and takes up to {@code count} distinct nodes in turn, so that
  * successive chunks go round the cluster and no node gets two replicas of one chunk.
  */
@@ -18,7 +18,7 @@ public final class Placement {
     public static List<NodeView> pick(List<NodeView> nodes, int count, Set<String> exclude, long chunkSize, long cursor) {
         List<NodeView> candidates = new ArrayList<>();
         for (NodeView n : nodes) {
-            if (n.live() && n.free() >= chunkSize && !exclude.contains(n.id())) {
+            if (n.live() && !n.draining() && n.free() >= chunkSize && !exclude.contains(n.id())) {
                 candidates.add(n);
             }
         }

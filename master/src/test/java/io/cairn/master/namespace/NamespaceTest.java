@@ -37,7 +37,7 @@ class NamespaceTest {
     @BeforeEach
     void open() throws Exception {
         store = SqliteMetadataStore.open(dir.resolve("meta.db"));
-        NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15));
+        NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), C);
         chunks = new ChunkLists(store, nodes, clock, C, 2, 1);
         ns = new Namespace(store, clock, chunks);
         ns.init();

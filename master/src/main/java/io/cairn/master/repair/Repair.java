@@ -1,0 +1,224 @@
+package io.cairn.master.repair;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.wire.Replies;
+import io.cairn.master.membership.NodeRegistry;
+import io.cairn.master.meta.MetaTx;
+import io.cairn.master.meta.MetadataStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The master's repair loop: after safe mode, it plans copies of under-replicated chunks and trims
+ * surplus, draining and bad copies. Copy orders wait in a queue per target datanode and leave a few
+ * at a time with heartbeat replies, which bounds the repair rate so foreground I/O keeps going.
+ */
+public final class Repair implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Repair.class);
+    private static final int PAGE = 10_000;
+    private static final int MAX_ORDERS_PER_ROUND = 2_000;
+
+    private final MetadataStore store;
+    private final NodeRegistry nodes;
+    private final Clock clock;
+    private final int replication;
+    private final long chunkSize;
+    private final int ordersPerHeartbeat;
+    private final Duration orderTimeout;
+    private final SafeMode safeMode;
+    private final Map<String, Deque<RepairPlanner.Order>> queues = new ConcurrentHashMap<>();
+    /** Chunk id -> millis after which its copy order is given up and planned again. */
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private final Duration interval;
+    private volatile boolean running = true;
+    private long cursor;
+
+    public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
+                  int ordersPerHeartbeat, Duration interval, SafeMode safeMode) {
+        this.store = store;
+        this.nodes = nodes;
+        this.clock = clock;
+        this.replication = replication;
+        this.chunkSize = chunkSize;
+        this.ordersPerHeartbeat = ordersPerHeartbeat;
+        this.interval = interval;
+        this.orderTimeout = Duration.ofMinutes(2);
+        this.safeMode = safeMode;
+        this.thread = new Thread(this::loop, "cairn-repair");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Thread.sleep(interval.toMillis());
+                runOnce();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.warn("repair round failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** One planning round; does nothing during safe mode. */
+    public synchronized void runOnce() throws IOException {
+        if (safeMode.active()) {
+            return;
+        }
+        long now = clock.millis();
+        pending.values().removeIf(deadline -> deadline < now);
+        Set<String> bad = new HashSet<>();
+        for (String[] b : store.read(Repair::badPairs)) {
+            bad.add(b[0] + "/" + b[1]);
+        }
+        var snapshot = nodes.snapshot();
+        String after = null;
+        int ordered = 0;
+        List<RepairPlanner.Trim> trims = new ArrayList<>();
+        Set<String> healthy = new HashSet<>();
+        while (true) {
+            final String from = after;
+            List<MetaTx.ChunkReplicas> page = store.read(tx -> tx.chunkReplicas(from, PAGE));
+            if (page.isEmpty()) {
+                break;
+            }
+            RepairPlanner.Plan plan = RepairPlanner.plan(page, snapshot, replication, bad, pending.keySet(), chunkSize,
+                    MAX_ORDERS_PER_ROUND - ordered, cursor);
+            cursor += plan.orders().size() + 1;
+            for (RepairPlanner.Order o : plan.orders()) {
+                queues.computeIfAbsent(o.target(), k -> new ArrayDeque<>());
+                synchronized (queues.get(o.target())) {
+                    queues.get(o.target()).add(o);
+                }
+                pending.put(o.chunkId(), now + orderTimeout.toMillis());
+                nodes.reserve(o.target(), o.size());
+                ordered++;
+            }
+            trims.addAll(plan.trims());
+            for (MetaTx.ChunkReplicas c : page) {
+                long counted = c.nodes().stream().filter(n -> nodes.isLive(n) && !nodes.isDraining(n)
+                        && !bad.contains(c.id() + "/" + n)).count();
+                if (counted >= replication) {
+                    healthy.add(c.id());
+                    pending.remove(c.id());
+                }
+            }
+            after = page.get(page.size() - 1).id();
+        }
+        if (!trims.isEmpty() || !bad.isEmpty()) {
+            long t = nowNs();
+            store.write(tx -> {
+                for (RepairPlanner.Trim trim : trims) {
+                    tx.deleteReplica(trim.chunkId(), trim.node());
+                    tx.addGarbage(trim.chunkId(), trim.node(), Long.MIN_VALUE / 2); // no grace: a spare copy
+                }
+                for (String b : bad) {
+                    String chunk = b.substring(0, b.indexOf('/'));
+                    if (healthy.contains(chunk)) {
+                        tx.clearBadReplicas(chunk);
+                    }
+                }
+                return null;
+            });
+            if (!trims.isEmpty()) {
+                LOG.info("repair: trimmed {} surplus, draining or bad replicas ({} ns)", trims.size(), t);
+            }
+        }
+        if (ordered > 0) {
+            LOG.info("repair: {} chunk copies ordered", ordered);
+        }
+    }
+
+    private static List<String[]> badPairs(MetaTx tx) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        for (String chunk : tx.badReplicaChunks()) {
+            for (String node : tx.badNodes(chunk)) {
+                out.add(new String[] {chunk, node});
+            }
+        }
+        return out;
+    }
+
+    private long nowNs() {
+        java.time.Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** The copy orders for a datanode's heartbeat reply (a few at a time). */
+    public List<Replies.ReplicateOrder> ordersFor(String nodeId) {
+        Deque<RepairPlanner.Order> q = queues.get(nodeId);
+        if (q == null) {
+            return List.of();
+        }
+        List<Replies.ReplicateOrder> out = new ArrayList<>();
+        synchronized (q) {
+            while (out.size() < ordersPerHeartbeat && !q.isEmpty()) {
+                RepairPlanner.Order o = q.poll();
+                List<String> addresses = new ArrayList<>();
+                for (String s : o.sources()) {
+                    String a = nodes.address(s);
+                    if (a != null && nodes.isLive(s)) {
+                        addresses.add(a);
+                    }
+                }
+                if (!addresses.isEmpty()) {
+                    out.add(new Replies.ReplicateOrder(o.chunkId(), o.size(), o.crc32c(), addresses));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Copy orders not yet handed to datanodes plus those under way. */
+    public int backlog() {
+        return pending.size();
+    }
+
+    /** Records replicas found bad; the repair loop replaces them and has the bad copies deleted. */
+    public void reportBad(String nodeId, List<String> chunkIds) throws IOException {
+        PathRules.nodeId(nodeId);
+        if (chunkIds == null || chunkIds.size() > 10_000) {
+            throw new CairnException(ErrorCode.EINVAL, "1 to 10000 chunk ids per report");
+        }
+        for (String id : chunkIds) {
+            PathRules.chunkId(id);
+        }
+        long t = nowNs();
+        store.write(tx -> {
+            for (String id : chunkIds) {
+                if (tx.replicas(id).contains(nodeId)) {
+                    tx.addBadReplica(id, nodeId, t);
+                }
+            }
+            return null;
+        });
+        LOG.warn("datanode {} holds {} bad replica(s): {}", nodeId, chunkIds.size(),
+                chunkIds.size() > 5 ? chunkIds.subList(0, 5) + "..." : chunkIds);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
