@@ -15,9 +15,21 @@ import java.util.List;
 public final class ChunkReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
     private final DatanodeClient datanodes;
+    private final BadReplicaListener onBad;
+
+    /** Told of a replica whose bytes failed their checksum (so the master can replace it). */
+    @FunctionalInterface
+    public interface BadReplicaListener {
+        void bad(Replica replica, ChunkRef chunk);
+    }
 
     public ChunkReader(DatanodeClient datanodes) {
+        this(datanodes, (r, c) -> { });
+    }
+
+    public ChunkReader(DatanodeClient datanodes, BadReplicaListener onBad) {
         this.datanodes = datanodes;
+        this.onBad = onBad;
     }
 
     public byte[] read(ChunkRef chunk) throws IOException {
@@ -29,6 +41,9 @@ public final class ChunkReader {
             try {
                 return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
             } catch (IOException e) {
+                if (e instanceof CairnException ce && ce.code() == ErrorCode.EBADMSG) {
+                    onBad.bad(r, chunk);
+                }
                 causes.add(r.address() + ": " + e.getMessage());
                 LOG.warn("reading chunk {} from {} failed ({}); trying the next replica", chunk.id(), r.address(),
                         e.toString());

@@ -43,8 +43,15 @@ public final class Cluster implements AutoCloseable {
         return new ChunkWriter(master, datanodes, pool);
     }
 
+    /** A chunk reader that reports replicas failing their checksum to the master, in the background. */
     public ChunkReader chunkReader() {
-        return new ChunkReader(datanodes);
+        return new ChunkReader(datanodes, (replica, chunk) -> pool.execute(() -> {
+            try {
+                master.reportBad(replica.id(), java.util.List.of(chunk.id()));
+            } catch (java.io.IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Cluster.class).debug("could not report bad replica: {}", e.toString());
+            }
+        }));
     }
 
     public FileUploader uploader(int inFlight) {

@@ -139,6 +139,32 @@ public final class MasterClient {
                 Json.mapper().getTypeFactory().constructType(new TypeReference<List<NodeInfo>>() { }));
     }
 
+    public Replies.FsckReport fsck(String path) throws IOException {
+        return get(url("fsck").addQueryParameter("path", path).build(), Replies.FsckReport.class);
+    }
+
+    public NodeInfo decommission(String node) throws IOException {
+        return post("nodes/decommission", new Requests.Decommission(node), NodeInfo.class);
+    }
+
+    /** Reports replicas that failed their checksum, so the master replaces them. */
+    public void reportBad(String nodeId, List<String> chunkIds) throws IOException {
+        post("nodes/bad", new Requests.BadReplicas(nodeId, chunkIds), Replies.Ok.class);
+    }
+
+    /** Streams a consistent copy of the master's metadata database into {@code out}. */
+    public long backup(java.io.OutputStream out) throws IOException {
+        Request request = new Request.Builder().url(url("admin/backup").build()).get().build();
+        try (okhttp3.Response response = http.client().newCall(request).execute()) {
+            if (!response.isSuccessful()) {
+                throw Http.errorOf(response);
+            }
+            try (java.io.InputStream in = response.body().byteStream()) {
+                return in.transferTo(out);
+            }
+        }
+    }
+
     public Replies.Registered register(Requests.Register r) throws IOException {
         return post("nodes/register", r, Replies.Registered.class);
     }
