@@ -1,0 +1,266 @@
+package io.cairn.it;
+
+import io.cairn.common.client.Cluster;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.NodeInfo;
+import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Replies;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Self-healing on a real cluster: re-replication, trimming, corrupt replicas, draining, safe mode, full disks. */
+@Timeout(180)
+class RepairIT {
+    private static final int C = 64 << 10;
+    @TempDir
+    Path tmp;
+
+    private static MiniCluster.Builder cluster() {
+        return MiniCluster.builder().datanodes(3).replication(2).chunkSize(C).deadAfter(Duration.ofSeconds(1))
+                .heartbeat(Duration.ofMillis(200)).gcGrace(Duration.ofSeconds(1)).safeModeTimeout(Duration.ofSeconds(3));
+    }
+
+    private static byte[] put(Cluster c, String path, int size, long seed) throws Exception {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        Attr f = c.master().create(path, FileType.FILE, 0644, 0, 0, null, true);
+        c.uploader(2).upload(f.inode(), C, new ByteArrayInputStream(data), n -> { });
+        return data;
+    }
+
+    private static byte[] get(Cluster c, String path) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        c.downloader(2).download(c.master().attr(path).inode(), out, n -> { });
+        return out.toByteArray();
+    }
+
+    private static List<ChunkRef> chunks(Cluster c, String path) throws Exception {
+        return c.master().layout(c.master().attr(path).inode(), 0, 4096).chunks();
+    }
+
+    private static long await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static Replies.FsckReport fsck(Cluster c) {
+        try {
+            return c.master().fsck("/");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void chunksOfADeadDatanodeAreCopiedElsewhereAndTrimmedWhenItReturns() throws Exception {
+        try (MiniCluster mc = cluster().start()) {
+            Cluster c = mc.client();
+            byte[] data = put(c, "/f", 40 * C, 1);
+            String dead = mc.datanode(0).nodeId();
+            long t0 = System.nanoTime();
+            mc.stopDatanode(0);
+            long detect = await("death", Duration.ofSeconds(10), () -> fsck(c).underReplicated() > 0 || fsck(c).missing() > 0);
+            long repaired = await("repair", Duration.ofSeconds(60), () -> {
+                Replies.FsckReport r = fsck(c);
+                return r.underReplicated() == 0 && r.missing() == 0;
+            });
+            double secs = (System.nanoTime() - t0) / 1e9;
+            for (ChunkRef ch : chunks(c, "/f")) {
+                assertThat(ch.replicas().stream().filter(r -> !r.id().equals(dead)).count()).isEqualTo(2);
+            }
+            System.out.printf("repair: dead node detected after %d ms, re-replicated in %d ms more (%.1f s in all)%n",
+                    detect, repaired, secs);
+            assertThat(get(c, "/f")).isEqualTo(data);
+            mc.restartDatanode(0);
+            await("surplus trimmed", Duration.ofSeconds(60), () -> {
+                try {
+                    return chunks(c, "/f").stream().allMatch(ch -> ch.replicas().size() == 2);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(get(c, "/f")).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void corruptReplicasInEveryWayAreReadAroundAndRepaired() throws Exception {
+        try (MiniCluster mc = cluster().start()) {
+            Cluster c = mc.client();
+            byte[] data = put(c, "/f", 8 * C, 2);
+            List<ChunkRef> before = chunks(c, "/f");
+            // one replica of each of four chunks, broken four ways: a flipped bit, truncated, deleted, swapped
+            for (int i = 0; i < 4; i++) {
+                ChunkRef ch = before.get(i);
+                Replica victim = ch.replicas().get(0);
+                Path file = chunkFile(mc, victim.id(), ch.id());
+                switch (i) {
+                    case 0 -> {
+                        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                            f.seek(100);
+                            int b = f.read();
+                            f.seek(100);
+                            f.write(b ^ 0x10);
+                        }
+                    }
+                    case 1 -> {
+                        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                            f.setLength(C / 2);
+                        }
+                    }
+                    case 2 -> Files.delete(file);
+                    default -> Files.copy(chunkFile(mc, before.get(7).replicas().get(0).id(), before.get(7).id()), file,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            assertThat(get(c, "/f")).isEqualTo(data);
+            await("bad replicas replaced", Duration.ofSeconds(60), () -> {
+                Replies.FsckReport r = fsck(c);
+                return r.corrupt() == 0 && r.underReplicated() == 0 && r.missing() == 0;
+            });
+            for (int i = 0; i < 4; i++) {
+                for (Replica r : chunks(c, "/f").get(i).replicas()) {
+                    assertThat(mc.client().datanodes().get(r.address(), before.get(i).id(), before.get(i).size(),
+                            before.get(i).crc32c())).hasSize(C);
+                }
+            }
+        }
+    }
+
+    @Test
+    void whenEveryReplicaIsCorruptTheReaderGetsAnErrorNotWrongBytes() throws Exception {
+        try (MiniCluster mc = cluster().start()) {
+            Cluster c = mc.client();
+            put(c, "/f", 2 * C, 3);
+            ChunkRef ch = chunks(c, "/f").get(1);
+            for (Replica r : ch.replicas()) {
+                Path file = chunkFile(mc, r.id(), ch.id());
+                byte[] b = Files.readAllBytes(file);
+                b[5] ^= 1;
+                Files.write(file, b);
+            }
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> get(c, "/f")).isInstanceOf(CairnException.class)
+                    .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.EIO));
+            assertThat((System.nanoTime() - t0) / 1e9).as("bounded time").isLessThan(30);
+            await("fsck sees it", Duration.ofSeconds(10), () -> fsck(c).corrupt() > 0);
+            assertThat(fsck(c).paths()).extracting(Replies.FsckProblem::path).contains("/f");
+        }
+    }
+
+    @Test
+    void aDecommissionedDatanodeIsDrainedAndGetsNoNewChunks() throws Exception {
+        try (MiniCluster mc = cluster().start()) {
+            Cluster c = mc.client();
+            byte[] data = put(c, "/f", 20 * C, 4);
+            String node = mc.datanode(2).nodeId();
+            NodeInfo n = c.master().decommission(node.substring(0, 8));
+            assertThat(n.decommissioning()).isTrue();
+            await("drained", Duration.ofSeconds(60), () -> {
+                try {
+                    return c.master().nodes().stream().filter(x -> x.id().equals(node)).findFirst().orElseThrow().replicas() == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(get(c, "/f")).isEqualTo(data);
+            put(c, "/g", 10 * C, 5);
+            assertThat(chunks(c, "/g")).allSatisfy(ch -> assertThat(ch.replicas()).extracting(Replica::id).doesNotContain(node));
+            assertThat(fsck(c).underReplicated()).isZero();
+        }
+    }
+
+    @Test
+    void afterARestartTheMasterWaitsForDatanodesBeforeRepairing() throws Exception {
+        try (MiniCluster mc = cluster().safeModeTimeout(Duration.ofSeconds(4)).start()) {
+            Cluster c = mc.client();
+            put(c, "/f", 6 * C, 6);
+            mc.stopDatanode(1);
+            mc.restartMaster();
+            Replies.FsckReport waiting = fsck(c);
+            assertThat(waiting.safeMode()).isTrue();
+            assertThat(waiting.status()).contains("waiting");
+            await("safe mode over", Duration.ofSeconds(20), () -> !fsck(c).safeMode());
+            await("repaired", Duration.ofSeconds(60), () -> fsck(c).underReplicated() == 0);
+        }
+    }
+
+    @Test
+    void aFullDatanodeTakesNoNewChunksAndAFullClusterSaysENOSPC() throws Exception {
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).replication(1).chunkSize(C).capacity(6L * C)
+                .heartbeat(Duration.ofMillis(200)).start()) {
+            Cluster c = mc.client();
+            put(c, "/a", 6 * C, 7);
+            await("nodes report usage", Duration.ofSeconds(10), () -> {
+                try {
+                    return c.master().nodes().stream().mapToLong(NodeInfo::used).sum() >= 6L * C;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            put(c, "/b", 6 * C, 8);
+            await("both full", Duration.ofSeconds(10), () -> {
+                try {
+                    return c.master().nodes().stream().filter(NodeInfo::full).count() == 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThatThrownBy(() -> put(c, "/c", 4 * C, 9)).isInstanceOf(CairnException.class)
+                    .satisfies(e -> assertThat(((CairnException) e).code()).isIn(ErrorCode.ENONODES, ErrorCode.ENOSPC));
+            assertThat(get(c, "/a")).hasSize(6 * C);
+            assertThat(fsck(c).missing()).isZero();
+        }
+    }
+
+    @Test
+    void aMetadataBackupIsAConsistentDatabaseOfTheNamespace() throws Exception {
+        try (MiniCluster mc = cluster().start()) {
+            Cluster c = mc.client();
+            put(c, "/kept", 3 * C, 10);
+            Path backup = tmp.resolve("meta-backup.db");
+            try (var out = Files.newOutputStream(backup)) {
+                assertThat(c.master().backup(out)).isPositive();
+            }
+            try (var conn = java.sql.DriverManager.getConnection("jdbc:sqlite:" + backup);
+                 var rs = conn.createStatement().executeQuery("SELECT COUNT(*) FROM dentries WHERE name = 'kept'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    private static Path chunkFile(MiniCluster mc, String nodeId, String chunkId) {
+        for (int i = 0; i < mc.size(); i++) {
+            if (mc.datanode(i) != null && mc.datanode(i).nodeId().equals(nodeId)) {
+                return mc.datanodeDir(i).resolve("chunks").resolve(chunkId.substring(0, 2)).resolve(chunkId);
+            }
+        }
+        throw new IllegalStateException("no datanode " + nodeId);
+    }
+}
