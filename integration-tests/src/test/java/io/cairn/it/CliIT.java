@@ -45,7 +45,7 @@ class CliIT {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 2];
+            String[] all = new String[args.length + 1];
             all[0] = args[0];
             all[1] = "--master=" + cluster.masterUrl();
             System.arraycopy(args, 1, all, 2, args.length - 1);
@@ -54,6 +54,9 @@ class CliIT {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+            if (err.size() > 0) {
+                oldErr.println("cairn " + String.join(" ", args) + " said: " + err.toString(StandardCharsets.UTF_8));
+            }
         }
     }
 

@@ -39,7 +39,8 @@ class MasterCrashIT {
         Random random = new Random(20261124);
         long acknowledged = 0;
         try (ProcessCluster cluster = new ProcessCluster(tmp.resolve("cluster"), null, 0)) {
-            for (int round = 0; round < rounds; round++) {
+            for (int r0 = 0; r0 < rounds; r0++) {
+                final int round = r0;
                 String dir = "/r" + round;
                 Map<String, State> model = new HashMap<>();
                 List<String> inFlight = new ArrayList<>();

@@ -87,6 +87,7 @@ public final class MasterServer implements AutoCloseable {
             m.app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
+                cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE; // chunks do not compress
                 cfg.http.maxRequestSize = 16L << 20;
                 MasterRoutes.install(cfg, m);
             }).start(config.bind(), config.port());

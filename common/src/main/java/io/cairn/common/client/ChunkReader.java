@@ -17,7 +17,7 @@ public final class ChunkReader {
     private final DatanodeClient datanodes;
     private final BadReplicaListener onBad;
 
-    /** Told of a replica whose bytes failed their checksum (so the master can replace it). */
+    /** Told of a replica whose bytes failed their checksum or that is missing (so the master can replace it). */
     @FunctionalInterface
     public interface BadReplicaListener {
         void bad(Replica replica, ChunkRef chunk);
@@ -41,8 +41,8 @@ public final class ChunkReader {
             try {
                 return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
             } catch (IOException e) {
-                if (e instanceof CairnException ce && ce.code() == ErrorCode.EBADMSG) {
-                    onBad.bad(r, chunk);
+                if (e instanceof CairnException ce && (ce.code() == ErrorCode.EBADMSG || ce.code() == ErrorCode.ENOENT)) {
+                    onBad.bad(r, chunk); // wrong bytes, or the replica is gone: the master replaces it
                 }
                 causes.add(r.address() + ": " + e.getMessage());
                 LOG.warn("reading chunk {} from {} failed ({}); trying the next replica", chunk.id(), r.address(),
