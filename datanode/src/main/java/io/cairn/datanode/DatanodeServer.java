@@ -1,0 +1,108 @@
+package io.cairn.datanode;
+
+import io.cairn.common.wire.Replies;
+import io.cairn.datanode.http.DatanodeHttp;
+import io.cairn.datanode.membership.Membership;
+import io.cairn.datanode.store.ChunkStore;
+import io.cairn.datanode.store.DataDir;
+import io.cairn.common.units.Units;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running datanode: the chunk store of its data directory, served over HTTP, and the membership
+ * loop that keeps it known to the master.
+ */
+public final class DatanodeServer implements AutoCloseable {
+    /** How long close() lets requests under way finish. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(DatanodeServer.class);
+
+    private final DataDir dir;
+    private final DatanodeHttp http;
+    private final Membership membership;
+    private final String url;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DatanodeServer(DataDir dir, DatanodeHttp http, Membership membership, String url) {
+        this.dir = dir;
+        this.http = http;
+        this.membership = membership;
+        this.url = url;
+        this.port = http.port();
+    }
+
+    /**
+     * Opens the data directory, listens (port 0: any free port), starts the membership loop, and
+     * returns once requests are accepted. The master need not be up yet.
+     */
+    public static DatanodeServer start(DatanodeConfig c) throws IOException {
+        DataDir dir = DataDir.open(c.dataDir());
+        DatanodeHttp http = null;
+        try {
+            ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
+            AtomicReference<String> address = new AtomicReference<>();
+            http = DatanodeHttp.start(c.bind(), c.port(), store, () -> new Replies.DatanodeStatus(dir.nodeId(),
+                    dir.clusterId(), address.get(), store.capacity(), store.used(), store.chunks()), STOP_TIMEOUT);
+            address.set(c.advertisedUrl(http.port()));
+            Membership membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock());
+            membership.start();
+            LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),
+                    Units.formatSize(store.used()), Units.formatSize(store.capacity()), dir.root());
+            return new DatanodeServer(dir, http, membership, address.get());
+        } catch (IOException | RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            dir.close();
+            throw e;
+        }
+    }
+
+    /** The port listened on (still known after close, so that a restart can take it again). */
+    public int port() {
+        return port;
+    }
+
+    /** The URL this datanode advertises to the master and clients. */
+    public String url() {
+        return url;
+    }
+
+    public String nodeId() {
+        return dir.nodeId();
+    }
+
+    public Path dataDir() {
+        return dir.root();
+    }
+
+    /**
+     * Stops gracefully: no more heartbeats, requests under way get up to {@link #STOP_TIMEOUT} to
+     * finish, then the server stops and the data directory is unlocked. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            membership.close();
+            http.close();
+        } finally {
+            try {
+                dir.close();
+            } catch (IOException e) {
+                LOG.warn("could not unlock {}: {}", dir.root(), e.getMessage());
+            }
+        }
+        LOG.info("datanode {} stopped", dir.nodeId());
+    }
+}

@@ -1,0 +1,253 @@
+package io.cairn.datanode.membership;
+
+import io.cairn.common.client.Http;
+import io.cairn.common.client.MasterClient;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.datanode.store.ChunkStore;
+import io.cairn.datanode.store.DataDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The datanode's membership loop, on its own daemon thread: register with the master (retrying
+ * until it answers), check the cluster id (a datanode never serves a master of another cluster),
+ * report every chunk it holds, then heartbeat and do the work the replies carry. A master that has
+ * forgotten this node (it restarted) gets a fresh registration and report.
+ */
+public final class Membership implements AutoCloseable {
+    /** Chunk ids per report message. */
+    static final int REPORT_BATCH = 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final Duration CLUSTER_RETRY = Duration.ofSeconds(10);
+
+    /** Where the loop is; {@link #REFUSED} is final: the master belongs to another cluster. */
+    enum State { REGISTERING, REPORTING, HEARTBEATING, REFUSED, CLOSED }
+
+    private final DataDir dir;
+    private final ChunkStore store;
+    private final String address;
+    private final Duration heartbeat;
+    private final Http http;
+    private final MasterClient master;
+    private final Replicator replicator;
+    private final Outage outage;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile State state = State.REGISTERING;
+
+    /**
+     * @param address the URL clients and other datanodes reach this datanode at
+     */
+    public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock) {
+        this.dir = dir;
+        this.store = store;
+        this.address = address;
+        this.heartbeat = heartbeat;
+        this.http = new Http(Duration.ofSeconds(10));
+        this.master = new MasterClient(http, masterUrl);
+        this.replicator = new Replicator(store, http, master, dir.nodeId());
+        this.outage = new Outage(clock, 10);
+        this.thread = new Thread(this::run, "cairn-datanode-membership");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    State state() {
+        return state;
+    }
+
+    private boolean isClosed() {
+        return closed.getCount() == 0;
+    }
+
+    /** Waits, or returns early (false) when closed. */
+    private boolean pause(Duration d) {
+        try {
+            return !closed.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void run() {
+        while (!isClosed() && !Thread.currentThread().isInterrupted()) {
+            try {
+                switch (state) {
+                    case REGISTERING -> register();
+                    case REPORTING -> report();
+                    case HEARTBEATING -> {
+                        heartbeat();
+                        pause(heartbeat);
+                    }
+                    default -> {
+                        return;
+                    }
+                }
+            } catch (CairnException e) {
+                failed(e);
+            } catch (IOException e) {
+                if (isClosed()) {
+                    break;
+                }
+                unreachable(e);
+            } catch (RuntimeException e) {
+                LOG.error("membership step {} failed", state, e);
+                pause(backoff.next());
+            }
+        }
+        if (state != State.REFUSED) {
+            state = State.CLOSED;
+        }
+    }
+
+    private void register() throws IOException {
+        Replies.Registered r = master.register(new Requests.Register(dir.nodeId(), dir.clusterId(), address,
+                store.capacity(), store.used(), store.chunks(), store.available()));
+        String mine = dir.clusterId();
+        if (r == null || r.clusterId() == null) {
+            throw new CairnException(ErrorCode.EIO, "master " + master.url() + " sent no cluster id");
+        }
+        if (mine != null && !mine.equals(r.clusterId())) {
+            LOG.error("datanode {} belongs to cluster {}; master {} is cluster {}; refusing to serve it",
+                    dir.nodeId(), mine, master.url(), r.clusterId());
+            state = State.REFUSED;
+            return;
+        }
+        if (mine == null) {
+            dir.saveClusterId(r.clusterId());
+            LOG.info("datanode {} joined cluster {}", dir.nodeId(), r.clusterId());
+        }
+        outage.ended();
+        backoff.reset();
+        LOG.info("datanode {} registered with master {} as {} ({} chunks)", dir.nodeId(), master.url(), address,
+                store.chunks());
+        state = State.REPORTING;
+    }
+
+    /** Sends every chunk id, {@link #REPORT_BATCH} at a time; the last message says so (an empty store sends one). */
+    private void report() throws IOException {
+        String cluster = dir.clusterId();
+        try (Stream<String> ids = store.ids()) {
+            Iterator<String> it = ids.iterator();
+            do {
+                List<String> batch = new ArrayList<>(REPORT_BATCH);
+                while (batch.size() < REPORT_BATCH && it.hasNext()) {
+                    batch.add(it.next());
+                }
+                master.report(new Requests.ChunkReport(dir.nodeId(), cluster, batch, !it.hasNext()));
+            } while (it.hasNext());
+        }
+        state = State.HEARTBEATING;
+    }
+
+    private void heartbeat() throws IOException {
+        Replies.HeartbeatReply reply = master.heartbeat(new Requests.Heartbeat(dir.nodeId(), dir.clusterId(), address,
+                store.capacity(), store.used(), store.chunks(), store.available()));
+        if (outage.ended()) {
+            LOG.info("master {} answers again", master.url());
+        }
+        if (reply == null) {
+            return;
+        }
+        if (reply.deleteChunks() != null) {
+            for (String id : reply.deleteChunks()) {
+                delete(id);
+            }
+        }
+        replicator.submit(reply.replicate(), dir.clusterId());
+    }
+
+    private void delete(String id) {
+        if (!PathRules.isChunkId(id)) {
+            LOG.warn("master {} asked to delete a bad chunk id; ignored", master.url());
+            return;
+        }
+        try {
+            store.delete(id);
+        } catch (IOException e) {
+            LOG.warn("could not delete chunk {}: {}", id, e.getMessage());
+        }
+    }
+
+    /** The master answered, with an error. */
+    private void failed(CairnException e) {
+        switch (e.code()) {
+            case EUNKNOWNNODE -> {
+                LOG.info("master {} does not know datanode {} (it restarted?); registering again", master.url(),
+                        dir.nodeId());
+                state = State.REGISTERING;
+            }
+            case ECLUSTER -> {
+                if (outage.failed()) {
+                    LOG.error("master {} refuses datanode {}: {}", master.url(), dir.nodeId(), e.getMessage());
+                }
+                state = State.REGISTERING;
+                pause(CLUSTER_RETRY);
+            }
+            default -> {
+                if (outage.failed()) {
+                    LOG.warn("master {} answered {} in state {}: {}", master.url(), e.code(), state, e.getMessage());
+                }
+                if (state == State.REPORTING) {
+                    state = State.REGISTERING; // start the report over
+                }
+                pause(state == State.HEARTBEATING ? heartbeat : backoff.next());
+            }
+        }
+    }
+
+    /** The master could not be reached. */
+    private void unreachable(Exception e) {
+        boolean log = outage.failed();
+        if (state == State.HEARTBEATING) {
+            if (log) {
+                LOG.warn("master at {} not reachable for {} s, still trying: {}", master.url(),
+                        outage.length().toSeconds(), e.toString());
+            }
+            pause(heartbeat);
+            return;
+        }
+        if (log) {
+            LOG.warn("master at {} not reachable yet, retrying: {}", master.url(), e.toString());
+        }
+        state = State.REGISTERING;
+        pause(backoff.next());
+    }
+
+    /** Stops the loop: no more heartbeats. Calls under way are cancelled. */
+    @Override
+    public void close() {
+        closed.countDown();
+        http.client().dispatcher().cancelAll();
+        replicator.close();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+        http.client().dispatcher().executorService().shutdown();
+        http.client().connectionPool().evictAll();
+    }
+}

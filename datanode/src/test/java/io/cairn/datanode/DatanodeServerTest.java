@@ -1,0 +1,142 @@
+package io.cairn.datanode;
+
+import io.cairn.common.client.DatanodeClient;
+import io.cairn.common.client.Http;
+import io.cairn.datanode.store.DataDir;
+import io.cairn.datanode.testing.Eventually;
+import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.RawHttp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(60)
+class DatanodeServerTest {
+    @TempDir
+    Path tmp;
+    FakeMaster master = new FakeMaster("cluster-1");
+
+    @AfterEach
+    void stopMaster() {
+        master.close();
+    }
+
+    DatanodeConfig config(Path dir) {
+        return config(dir, master.url());
+    }
+
+    static DatanodeConfig config(Path dir, String masterUrl) {
+        return new DatanodeConfig("127.0.0.1", 0, dir, masterUrl, null, Duration.ofMillis(50), 0, 0, Clock.systemUTC());
+    }
+
+    @Test
+    void portZeroListensOnAFreePortAndTheUrlSaysWhich() throws IOException {
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")))) {
+            assertThat(s.port()).isPositive();
+            assertThat(s.url()).isEqualTo("http://127.0.0.1:" + s.port());
+            assertThat(s.dataDir()).isEqualTo(tmp.resolve("dn").toAbsolutePath());
+            assertThat(RawHttp.send(s.port(), "GET", "/api/v1/status", new byte[0]).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theNodeIdIsKeptAcrossRestarts() throws IOException {
+        String first;
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")))) {
+            first = s.nodeId();
+        }
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")))) {
+            assertThat(s.nodeId()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aSecondDatanodeOnTheSameDirectoryIsRefused() throws IOException {
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")))) {
+            assertThatThrownBy(() -> DatanodeServer.start(config(s.dataDir())))
+                    .isInstanceOf(IOException.class).hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void aPortInUseFailsTheStartAndLeavesTheDirectoryUnlocked() throws IOException {
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("a")))) {
+            DatanodeConfig same = new DatanodeConfig("127.0.0.1", s.port(), tmp.resolve("b"), master.url(), null,
+                    Duration.ofMillis(50), 0, 0, Clock.systemUTC());
+            assertThatThrownBy(() -> DatanodeServer.start(same)).isInstanceOf(java.net.BindException.class);
+            DataDir.open(tmp.resolve("b")).close();
+        }
+    }
+
+    @Test
+    void anAdvertisedUrlIsWhatTheMasterIsTold() throws IOException {
+        DatanodeConfig c = new DatanodeConfig("0.0.0.0", 0, tmp.resolve("dn"), master.url(), "http://dn1.example:6000/",
+                Duration.ofMillis(50), 0, 0, Clock.systemUTC());
+        try (DatanodeServer s = DatanodeServer.start(c)) {
+            assertThat(s.url()).isEqualTo("http://dn1.example:6000");
+            Eventually.await("registered", () -> !master.registers.isEmpty());
+            assertThat(master.registers.get(0).address()).isEqualTo("http://dn1.example:6000");
+        }
+    }
+
+    @Test
+    void aWildcardBindWithoutAnAdvertisedUrlIsRefused() {
+        assertThatThrownBy(() -> new DatanodeConfig("0.0.0.0", 0, tmp, master.url(), null, Duration.ofSeconds(3), 0, 0,
+                Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("advertise");
+        assertThatThrownBy(() -> new DatanodeConfig("::", 0, tmp, master.url(), null, Duration.ofSeconds(3), 0, 0,
+                Clock.systemUTC())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defaultsListenOnLoopbackAndHeartbeatEveryThreeSeconds() {
+        DatanodeConfig c = DatanodeConfig.defaults(6000, tmp, "http://127.0.0.1:5000");
+        assertThat(c.bind()).isEqualTo("127.0.0.1");
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.capacity()).isZero();
+        assertThat(c.reserve()).isZero();
+        assertThat(c.advertise()).isNull();
+        assertThat(c.advertisedUrl(6000)).isEqualTo("http://127.0.0.1:6000");
+    }
+
+    @Test
+    void keepsRetryingUntilTheMasterComesUp() throws IOException, InterruptedException {
+        int port = master.port();
+        String url = master.url();
+        master.close();
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn"), url))) {
+            Thread.sleep(700); // a few attempts fail meanwhile
+            master = new FakeMaster("cluster-1", port);
+            Eventually.await("registered once the master is up", () -> !master.registers.isEmpty());
+            Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+            assertThat(master.registers.get(0).nodeId()).isEqualTo(s.nodeId());
+        }
+    }
+
+    @Test
+    void closeStopsEveryThreadItStartedAndCanBeCalledTwice() throws IOException {
+        DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")));
+        byte[] b = {1, 2, 3};
+        Http http = new Http(Duration.ofSeconds(5));
+        new DatanodeClient(http).put(s.url(), "0123456789abcdef0123456789abcdef", b, b.length,
+                DatanodeClient.crc32c(b, 0, b.length));
+        http.client().connectionPool().evictAll();
+        http.client().dispatcher().executorService().shutdown();
+        Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+        s.close();
+        s.close();
+        Eventually.await("the datanode's threads are gone", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("cairn-datanode")));
+        assertThatThrownBy(() -> RawHttp.send(s.port(), "GET", "/api/v1/status", new byte[0]))
+                .as("nothing listens any more").isInstanceOf(IOException.class);
+        DataDir.open(s.dataDir()).close(); // the directory is unlocked
+    }
+}

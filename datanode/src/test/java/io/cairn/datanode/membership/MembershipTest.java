@@ -1,0 +1,241 @@
+package io.cairn.datanode.membership;
+
+import io.cairn.common.client.DatanodeClient;
+import io.cairn.common.client.Http;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.datanode.DatanodeConfig;
+import io.cairn.datanode.DatanodeServer;
+import io.cairn.datanode.testing.Eventually;
+import io.cairn.datanode.testing.FakeMaster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(60)
+class MembershipTest {
+    static final Duration HEARTBEAT = Duration.ofMillis(50);
+
+    @TempDir
+    Path tmp;
+    FakeMaster master;
+    Http http;
+    DatanodeClient client;
+    final List<DatanodeServer> servers = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        master = new FakeMaster("cluster-1");
+        http = new Http(Duration.ofSeconds(10));
+        client = new DatanodeClient(http);
+    }
+
+    @AfterEach
+    void tearDown() {
+        servers.forEach(DatanodeServer::close);
+        master.close();
+        http.client().dispatcher().executorService().shutdown();
+        http.client().connectionPool().evictAll();
+    }
+
+    DatanodeServer start(String name) throws IOException {
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve(name), master.url(),
+                null, HEARTBEAT, 0, 0, Clock.systemUTC()));
+        servers.add(s);
+        return s;
+    }
+
+    static String id(int i) {
+        return String.format("%032x", i);
+    }
+
+    byte[] put(DatanodeServer s, String id, String text) throws IOException {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        client.put(s.url(), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
+        return b;
+    }
+
+    /** Writes chunk files straight into a data directory, as if an earlier run had stored them. */
+    static void plantChunks(Path data, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            String id = id(i + 1);
+            Path f = data.resolve("chunks").resolve(id.substring(0, 2)).resolve(id);
+            Files.createDirectories(f.getParent());
+            Files.write(f, new byte[] {(byte) i});
+        }
+    }
+
+    @Test
+    void registersWithItsIdAddressAndUsageAndKeepsTheClusterId() throws IOException {
+        DatanodeServer s = start("dn");
+        Eventually.await("registered", () -> !master.registers.isEmpty());
+        Requests.Register r = master.registers.get(0);
+        assertThat(r.nodeId()).isEqualTo(s.nodeId());
+        assertThat(r.clusterId()).isNull();
+        assertThat(r.address()).isEqualTo(s.url());
+        assertThat(r.capacity()).isPositive();
+        assertThat(r.available()).isPositive();
+        Eventually.await("cluster id written", () -> Files.exists(s.dataDir().resolve("cluster-id")));
+        assertThat(Files.readString(s.dataDir().resolve("cluster-id")).trim()).isEqualTo("cluster-1");
+        assertThat(client.status(s.url()).clusterId()).isEqualTo("cluster-1");
+    }
+
+    @Test
+    void reportsEveryChunkInBatchesOfTenThousandEndingWithLast() throws IOException {
+        plantChunks(tmp.resolve("dn"), 10_001);
+        DatanodeServer s = start("dn");
+        Eventually.await("the report ended", () -> master.reports.stream().anyMatch(Requests.ChunkReport::last));
+        assertThat(master.reports).hasSize(2);
+        assertThat(master.reports.get(0).chunkIds()).hasSize(10_000);
+        assertThat(master.reports.get(0).last()).isFalse();
+        assertThat(master.reports.get(1).chunkIds()).hasSize(1);
+        Set<String> expected = new HashSet<>();
+        for (int i = 1; i <= 10_001; i++) {
+            expected.add(id(i));
+        }
+        assertThat(new HashSet<>(master.reportedIds())).isEqualTo(expected);
+        assertThat(master.reports).allSatisfy(r -> {
+            assertThat(r.nodeId()).isEqualTo(s.nodeId());
+            assertThat(r.clusterId()).isEqualTo("cluster-1");
+        });
+        assertThat(master.registers.get(0).chunks()).isEqualTo(10_001);
+    }
+
+    @Test
+    void anEmptyStoreSendsOneEmptyLastReport() {
+        assertThat(master.reports).isEmpty();
+        try {
+            start("dn");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Eventually.await("reported", () -> !master.reports.isEmpty());
+        Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+        assertThat(master.reports).singleElement().satisfies(r -> {
+            assertThat(r.chunkIds()).isEmpty();
+            assertThat(r.last()).isTrue();
+        });
+    }
+
+    @Test
+    void heartbeatsCarryUsageAfterTheReport() throws IOException {
+        DatanodeServer s = start("dn");
+        put(s, id(7), "seven");
+        Eventually.await("a heartbeat with the new chunk", () -> master.heartbeats.stream().anyMatch(h -> h.chunks() == 1));
+        Requests.Heartbeat h = master.heartbeats.stream().filter(x -> x.chunks() == 1).findFirst().orElseThrow();
+        assertThat(h.nodeId()).isEqualTo(s.nodeId());
+        assertThat(h.clusterId()).isEqualTo("cluster-1");
+        assertThat(h.address()).isEqualTo(s.url());
+        assertThat(h.used()).isEqualTo(5);
+        assertThat(h.capacity()).isPositive();
+        Eventually.await("more heartbeats", () -> master.heartbeats.size() >= 3);
+    }
+
+    @Test
+    void deletesTheChunksAHeartbeatReplyNames() throws IOException {
+        DatanodeServer s = start("dn");
+        put(s, id(1), "one");
+        put(s, id(2), "two");
+        master.orderDelete(s.nodeId(), id(1), "../../etc/passwd", id(99));
+        Eventually.await("chunk 1 deleted", () -> !Files.exists(s.dataDir().resolve("chunks/00/" + id(1))));
+        assertThat(s.dataDir().resolve("chunks/00/" + id(2))).exists();
+        Replies.DatanodeStatus status = client.status(s.url());
+        assertThat(status.chunks()).isEqualTo(1);
+        assertThat(status.used()).isEqualTo(3);
+    }
+
+    @Test
+    void registersAndReportsAgainWhenTheMasterForgetsIt() throws IOException {
+        DatanodeServer s = start("dn");
+        put(s, id(5), "five");
+        Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+        master.forgetNodes();
+        Eventually.await("registered again", () -> master.registers.size() >= 2);
+        Eventually.await("reported again", () -> master.reportedIds().contains(id(5)));
+        assertThat(master.registers.get(1).clusterId()).isEqualTo("cluster-1");
+        assertThat(master.registers.get(1).chunks()).isEqualTo(1);
+        int beats = master.heartbeats.size();
+        Eventually.await("heartbeating again", () -> master.heartbeats.size() > beats + 2);
+    }
+
+    @Test
+    void refusesAMasterOfAnotherClusterAndKeepsItsChunks() throws IOException, InterruptedException {
+        Path data = tmp.resolve("dn");
+        plantChunks(data, 3);
+        Files.writeString(data.resolve("cluster-id"), "cluster-0\n");
+        DatanodeServer s = start("dn");
+        Eventually.await("registered", () -> !master.registers.isEmpty());
+        assertThat(master.registers.get(0).clusterId()).isEqualTo("cluster-0");
+        Thread.sleep(10 * HEARTBEAT.toMillis());
+        assertThat(master.registers).hasSize(1);
+        assertThat(master.reports).isEmpty();
+        assertThat(master.heartbeats).isEmpty();
+        assertThat(Files.readString(data.resolve("cluster-id")).trim()).isEqualTo("cluster-0");
+        assertThat(client.status(s.url()).chunks()).isEqualTo(3);
+    }
+
+    @Test
+    void keepsAskingAMasterThatRefusesItsCluster() throws IOException, InterruptedException {
+        master.refuseRegistrations(ErrorCode.ECLUSTER, "datanode belongs to cluster x, this master is cluster-1");
+        DatanodeServer s = start("dn");
+        Eventually.await("registration tried", () -> !master.registers.isEmpty());
+        Thread.sleep(10 * HEARTBEAT.toMillis());
+        assertThat(master.registers).hasSize(1); // retried slowly, every 10 s
+        assertThat(master.reports).isEmpty();
+        assertThat(s.dataDir().resolve("cluster-id")).doesNotExist();
+    }
+
+    @Test
+    void copiesAChunkFromAnotherDatanodeWhenTheMasterSaysSo() throws IOException {
+        DatanodeServer source = start("a");
+        DatanodeServer target = start("b");
+        byte[] b = put(source, id(42), "a chunk to copy");
+        Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
+                .distinct().count() == 2);
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(42), b.length, DatanodeClient.crc32c(b, 0, b.length),
+                List.of("http://127.0.0.1:1", source.url())));
+        Eventually.await("copied", () -> Files.exists(target.dataDir().resolve("chunks/00/" + id(42))));
+        assertThat(client.get(target.url(), id(42), b.length, DatanodeClient.crc32c(b, 0, b.length))).isEqualTo(b);
+        Eventually.await("reported", () -> master.reports.stream()
+                .anyMatch(r -> r.nodeId().equals(target.nodeId()) && r.chunkIds().contains(id(42)) && !r.last()));
+    }
+
+    @Test
+    void aCopyWhoseBytesDoNotMatchTheOrderIsNotKept() throws IOException, InterruptedException {
+        DatanodeServer source = start("a");
+        DatanodeServer target = start("b");
+        byte[] b = put(source, id(43), "the real bytes");
+        Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
+                .distinct().count() == 2);
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(43), b.length, 12345, List.of(source.url())));
+        Thread.sleep(10 * HEARTBEAT.toMillis());
+        assertThat(target.dataDir().resolve("chunks/00/" + id(43))).doesNotExist();
+        assertThat(master.reportedIds()).doesNotContain(id(43));
+    }
+
+    @Test
+    void stopsHeartbeatingWhenClosed() throws IOException, InterruptedException {
+        DatanodeServer s = start("dn");
+        Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+        s.close();
+        int beats = master.heartbeats.size();
+        Thread.sleep(5 * HEARTBEAT.toMillis());
+        assertThat(master.heartbeats).hasSize(beats);
+    }
+}

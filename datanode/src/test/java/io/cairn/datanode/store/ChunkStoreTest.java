@@ -1,0 +1,267 @@
+package io.cairn.datanode.store;
+
+import io.cairn.common.client.DatanodeClient;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Replies;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(60)
+class ChunkStoreTest {
+    static final String A = "a".repeat(32);
+    static final String B = "b0" + "1".repeat(30);
+
+    @TempDir
+    Path tmp;
+    DataDir dir;
+
+    @AfterEach
+    void unlock() throws IOException {
+        if (dir != null) {
+            dir.close();
+        }
+    }
+
+    ChunkStore open(long capacity, long reserve) throws IOException {
+        if (dir != null) {
+            dir.close();
+        }
+        dir = DataDir.open(tmp.resolve("data"));
+        return ChunkStore.open(dir, capacity, reserve);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static long crc(byte[] b) {
+        return DatanodeClient.crc32c(b, 0, b.length);
+    }
+
+    static Replies.Stored put(ChunkStore s, String id, byte[] b) throws IOException {
+        return s.put(id, new ByteArrayInputStream(b), b.length, crc(b));
+    }
+
+    static byte[] read(ChunkStore s, String id) throws IOException {
+        try (ChunkStore.Chunk c = s.open(id)) {
+            byte[] b = c.in().readAllBytes();
+            assertThat(b).hasSize((int) c.size());
+            return b;
+        }
+    }
+
+    List<Path> tmpFiles() throws IOException {
+        try (Stream<Path> s = Files.list(tmp.resolve("data/tmp"))) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void aWrittenChunkIsStoredUnderItsPrefixAndReadsBack() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("hello, chunk");
+        Replies.Stored stored = put(s, A, b);
+        assertThat(stored).isEqualTo(new Replies.Stored(A, b.length, crc(b)));
+        assertThat(tmp.resolve("data/chunks/aa/" + A)).hasBinaryContent(b);
+        assertThat(read(s, A)).isEqualTo(b);
+        assertThat(tmpFiles()).isEmpty();
+    }
+
+    @Test
+    void aChunkWhoseCrcDoesNotMatchLeavesNothingBehind() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("damaged on the way");
+        assertThatThrownBy(() -> s.put(A, new ByteArrayInputStream(b), b.length, crc(b) ^ 1))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EBADMSG));
+        assertThat(s.contains(A)).isFalse();
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(s.used()).isZero();
+        assertThat(s.chunks()).isZero();
+    }
+
+    @Test
+    void writingTheSameChunkAgainSucceedsAndCountsItOnce() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("twice");
+        put(s, A, b);
+        assertThat(put(s, A, b)).isEqualTo(new Replies.Stored(A, b.length, crc(b)));
+        assertThat(s.chunks()).isEqualTo(1);
+        assertThat(s.used()).isEqualTo(b.length);
+        assertThat(tmpFiles()).isEmpty();
+    }
+
+    @Test
+    void writingOtherBytesUnderAStoredIdIsRefused() throws IOException {
+        ChunkStore s = open(0, 0);
+        put(s, A, bytes("first"));
+        assertThatThrownBy(() -> put(s, A, bytes("second")))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EEXIST));
+        assertThat(read(s, A)).isEqualTo(bytes("first"));
+    }
+
+    @Test
+    void badIdsAreRefusedBeforeTheyTouchTheFileSystem() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("x");
+        for (String id : List.of("../x", "..", "/etc/passwd", "%2e%2e%2f", "..%2F..%2Fetc%2Fpasswd", "", "A".repeat(32),
+                "a".repeat(31), "a".repeat(33), "a".repeat(31) + "/", "a".repeat(31) + "\0")) {
+            assertThatThrownBy(() -> put(s, id, b)).as(id)
+                    .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EINVAL));
+            assertThatThrownBy(() -> s.open(id)).as(id).isInstanceOf(CairnException.class);
+            assertThatThrownBy(() -> s.delete(id)).as(id).isInstanceOf(CairnException.class);
+        }
+        assertThatThrownBy(() -> s.open(null)).isInstanceOf(CairnException.class);
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertThat(all.filter(Files::isRegularFile).map(p -> tmp.relativize(p).toString()))
+                    .containsExactlyInAnyOrder("data/node-id", "data/lock");
+        }
+    }
+
+    @Test
+    void usedBytesAndChunkCountFollowWritesAndDeletes() throws IOException {
+        ChunkStore s = open(0, 0);
+        put(s, A, bytes("12345"));
+        put(s, B, bytes("123"));
+        assertThat(s.used()).isEqualTo(8);
+        assertThat(s.chunks()).isEqualTo(2);
+        assertThat(s.delete(A)).isTrue();
+        assertThat(s.delete(A)).isFalse();
+        assertThat(s.used()).isEqualTo(3);
+        assertThat(s.chunks()).isEqualTo(1);
+        assertThatThrownBy(() -> s.open(A))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENOENT));
+    }
+
+    @Test
+    void usedBytesAndChunkCountAreRecountedFromDiskOnStart() throws IOException {
+        ChunkStore s = open(0, 0);
+        put(s, A, bytes("12345"));
+        put(s, B, bytes("123"));
+        Files.writeString(tmp.resolve("data/chunks/stray.txt"), "not a chunk");
+        ChunkStore again = open(0, 0);
+        assertThat(again.used()).isEqualTo(8);
+        assertThat(again.chunks()).isEqualTo(2);
+        try (Stream<String> ids = again.ids()) {
+            assertThat(ids).containsExactlyInAnyOrder(A, B);
+        }
+    }
+
+    @Test
+    void aChunkOfUnknownLengthIsStreamedAndMeasured() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("no length given");
+        assertThat(s.put(A, new ByteArrayInputStream(b), -1, crc(b)).size()).isEqualTo(b.length);
+        assertThat(read(s, A)).isEqualTo(b);
+    }
+
+    @Test
+    void aBodyShorterThanDeclaredIsRefused() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("short");
+        assertThatThrownBy(() -> s.put(A, new ByteArrayInputStream(b), b.length + 1, crc(b)))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EINVAL));
+        assertThat(s.contains(A)).isFalse();
+        assertThat(s.used()).isZero();
+    }
+
+    @Test
+    void aChunkLargerThanTheLimitIsRefusedWhileStreaming() throws IOException {
+        ChunkStore s = open(0, 0);
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return len;
+            }
+        };
+        assertThatThrownBy(() -> s.put(A, endless, -1, 0))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EFBIG));
+        assertThatThrownBy(() -> s.put(A, endless, ChunkStore.MAX_CHUNK + 1, 0))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EFBIG));
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(s.contains(A)).isFalse();
+    }
+
+    @Test
+    void aChunkThatWouldExceedTheCapacityIsRefused() throws IOException {
+        ChunkStore s = open(10, 0);
+        put(s, A, bytes("123456"));
+        assertThatThrownBy(() -> put(s, B, bytes("12345")))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENOSPC));
+        assertThatThrownBy(() -> s.put(B, new ByteArrayInputStream(bytes("12345")), -1, crc(bytes("12345"))))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENOSPC));
+        assertThat(s.contains(B)).isFalse();
+        assertThat(s.available()).isEqualTo(4);
+        put(s, B, bytes("1234"));
+        assertThat(s.used()).isEqualTo(10);
+    }
+
+    @Test
+    void aStoredChunkCanBeWrittenAgainOnAFullNode() throws IOException {
+        ChunkStore s = open(5, 0);
+        put(s, A, bytes("12345"));
+        assertThat(put(s, A, bytes("12345")).size()).isEqualTo(5);
+        assertThat(s.used()).isEqualTo(5);
+        assertThat(s.chunks()).isEqualTo(1);
+    }
+
+    @Test
+    void aChunkThatWouldEatIntoTheReserveIsRefused() throws IOException {
+        ChunkStore s = open(0, Long.MAX_VALUE / 2);
+        assertThatThrownBy(() -> put(s, A, bytes("1")))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENOSPC));
+        assertThat(s.available()).isZero();
+    }
+
+    @Test
+    void concurrentWritesOfOneChunkAndOfManyKeepTheCountsRight() throws Exception {
+        ChunkStore s = open(0, 0);
+        byte[] same = bytes("written by everyone");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String own = String.format("%032x", i + 1);
+                done.add(pool.submit(() -> {
+                    put(s, A, same);
+                    put(s, own, bytes("own"));
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(s.chunks()).isEqualTo(65);
+        assertThat(s.used()).isEqualTo(same.length + 64 * 3L);
+        assertThat(tmpFiles()).isEmpty();
+        assertThat(open(0, 0).used()).isEqualTo(same.length + 64 * 3L);
+    }
+
+    @Test
+    void capacityZeroMeansTheWholeDisk() throws IOException {
+        ChunkStore s = open(0, 0);
+        assertThat(s.capacity()).isEqualTo(Files.getFileStore(tmp).getTotalSpace());
+    }
+}

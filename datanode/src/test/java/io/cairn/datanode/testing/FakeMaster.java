@@ -1,0 +1,139 @@
+package io.cairn.datanode.testing;
+
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.json.Json;
+import io.cairn.common.wire.ErrorBody;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for the master's datanode API (register, report, heartbeat) on a real socket, recording
+ * what it was sent and answering with what a test queued.
+ */
+public final class FakeMaster implements AutoCloseable {
+    public final String clusterId;
+    public final List<Requests.Register> registers = new CopyOnWriteArrayList<>();
+    public final List<Requests.ChunkReport> reports = new CopyOnWriteArrayList<>();
+    public final List<Requests.Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    private final Map<String, Queue<String>> deletes = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Replies.ReplicateOrder>> copies = new ConcurrentHashMap<>();
+    private volatile ErrorBody refuseRegistration;
+    private volatile boolean forgetNodes;
+    private final Javalin app;
+
+    public FakeMaster(String clusterId) {
+        this(clusterId, 0);
+    }
+
+    /** A master on a given port: only to bring one back where a test had one before. */
+    public FakeMaster(String clusterId, int port) {
+        this.clusterId = clusterId;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.post("/api/v1/nodes/register", this::register);
+            config.routes.post("/api/v1/nodes/report", this::report);
+            config.routes.post("/api/v1/nodes/heartbeat", this::heartbeat);
+        }).start("127.0.0.1", port);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Refuse every registration with this error until {@link #acceptRegistrations()}. */
+    public void refuseRegistrations(ErrorCode code, String message) {
+        refuseRegistration = new ErrorBody(code.name(), message);
+    }
+
+    public void acceptRegistrations() {
+        refuseRegistration = null;
+    }
+
+    /** Answer the next heartbeats with EUNKNOWNNODE, as a restarted master does, until a node registers again. */
+    public void forgetNodes() {
+        forgetNodes = true;
+    }
+
+    /** Put these chunk ids in the deleteChunks of the next heartbeat reply to {@code nodeId}. */
+    public void orderDelete(String nodeId, String... ids) {
+        deletes.computeIfAbsent(nodeId, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(ids));
+    }
+
+    /** Put this copy order in the next heartbeat reply to {@code nodeId}. */
+    public void orderCopy(String nodeId, Replies.ReplicateOrder order) {
+        copies.computeIfAbsent(nodeId, k -> new ConcurrentLinkedQueue<>()).add(order);
+    }
+
+    private static <T> List<T> drain(Map<String, Queue<T>> queues, String nodeId) {
+        List<T> out = new ArrayList<>();
+        Queue<T> q = queues.get(nodeId);
+        T t;
+        while (q != null && (t = q.poll()) != null) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** Every chunk id reported, in order. */
+    public List<String> reportedIds() {
+        List<String> all = new ArrayList<>();
+        for (Requests.ChunkReport r : reports) {
+            all.addAll(r.chunkIds());
+        }
+        return all;
+    }
+
+    private static <T> T body(Context ctx, Class<T> type) throws Exception {
+        return Json.mapper().readValue(ctx.bodyAsBytes(), type);
+    }
+
+    private static void reply(Context ctx, int status, Object body) throws Exception {
+        ctx.status(status).contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+    }
+
+    private void register(Context ctx) throws Exception {
+        Requests.Register r = body(ctx, Requests.Register.class);
+        registers.add(r);
+        ErrorBody refusal = refuseRegistration;
+        if (refusal != null) {
+            reply(ctx, ErrorCode.parse(refusal.code()).httpStatus(), refusal);
+            return;
+        }
+        forgetNodes = false;
+        reply(ctx, 200, new Replies.Registered(clusterId, r.nodeId()));
+    }
+
+    private void report(Context ctx) throws Exception {
+        reports.add(body(ctx, Requests.ChunkReport.class));
+        reply(ctx, 200, Replies.Ok.OK);
+    }
+
+    private void heartbeat(Context ctx) throws Exception {
+        Requests.Heartbeat h = body(ctx, Requests.Heartbeat.class);
+        heartbeats.add(h);
+        if (forgetNodes) {
+            reply(ctx, 404, new ErrorBody("EUNKNOWNNODE", "datanode " + h.nodeId() + " is not registered"));
+            return;
+        }
+        reply(ctx, 200, new Replies.HeartbeatReply(drain(deletes, h.nodeId()), drain(copies, h.nodeId())));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
