@@ -1,0 +1,204 @@
+package io.cairn.it.fuse;
+
+import io.cairn.it.Data;
+import io.cairn.it.MiniCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands a person runs, through a real FUSE mount of a real cluster. */
+@Timeout(600)
+class MountIT {
+    static MiniCluster cluster;
+    static Mounted mnt;
+    static Path work;
+    static Path m;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        Assumptions.assumeTrue(Mounted.fuseAvailable(), "/dev/fuse is missing");
+        cluster = MiniCluster.builder().datanodes(3).chunkSize(1 << 20).start();
+        work = Files.createTempDirectory("cairn-mount-it-");
+        m = work.resolve("mnt");
+        mnt = Mounted.mount(work.resolve("logs"), m, cluster.masterUrl(), Map.of("CAIRN_JAVA_OPTS", "-Xmx160m"),
+                "--attr-timeout", "1s");
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        try {
+            if (mnt != null) {
+                assertThat(mnt.stop()).as("SIGTERM unmounts and exits 0").isZero();
+                assertThat(Mounted.isMounted(m)).isFalse();
+                mnt.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private static Mounted.Sh ok(String command) throws Exception {
+        Mounted.Sh r = Mounted.sh(m, command);
+        assertThat(r.exit()).as(command + "\nstderr: " + r.err()).isZero();
+        return r;
+    }
+
+    @Test
+    void cpCatAndLsWork() throws Exception {
+        ok("echo 'hello, cairn' > hello.txt");
+        assertThat(ok("cat hello.txt").out()).isEqualTo("hello, cairn\n");
+        ok("cp /etc/services services.copy && cmp /etc/services services.copy");
+        assertThat(ok("ls -l hello.txt").out()).startsWith("-rw-r--r-- 1 root root 13 ");
+        assertThat(ok("stat -c %s services.copy").out().trim()).isEqualTo(Long.toString(Files.size(Path.of("/etc/services"))));
+    }
+
+    @Test
+    void directoriesAreMadeMovedAndRemoved() throws Exception {
+        ok("mkdir -p a/b/c && echo x > a/b/c/f");
+        ok("mv a z && test -f z/b/c/f && test ! -e a");
+        Mounted.Sh rmdir = Mounted.sh(m, "rmdir z");
+        assertThat(rmdir.exit()).isNotZero();
+        assertThat(rmdir.err()).contains("Directory not empty");
+        ok("rm -r z && test ! -e z");
+    }
+
+    @Test
+    void linksModesAndTimesBehaveAsOnALocalDisk() throws Exception {
+        ok("echo data > target && ln -s target sym && ln target hard");
+        assertThat(ok("readlink sym").out().trim()).isEqualTo("target");
+        assertThat(ok("cat sym").out()).isEqualTo("data\n");
+        assertThat(ok("stat -c '%h %i' hard").out().trim().split(" ")[0]).isEqualTo("2");
+        assertThat(ok("stat -c %i hard").out()).isEqualTo(ok("sleep 1.2; stat -c %i target").out());
+        ok("chmod 0640 target");
+        assertThat(ok("stat -c %a target").out().trim()).isEqualTo("640");
+        // touch -d: nanoseconds and a date far past 2038
+        ok("touch -d '2100-01-02 03:04:05.123456789 UTC' target");
+        assertThat(ok("TZ=UTC stat -c %y target").out().trim()).isEqualTo("2100-01-02 03:04:05.123456789 +0000");
+        ok("mkfifo pipe && test -p pipe");
+        ok("rm hard sym target pipe");
+    }
+
+    @Test
+    void truncateGrowsWithZerosAndShrinks() throws Exception {
+        ok("printf 'abcdefgh' > t && truncate -s 4 t && truncate -s 6 t");
+        assertThat(ok("od -An -c t").out().replaceAll("\\s+", " ").trim()).isEqualTo("a b c d \\0 \\0");
+        ok("truncate -s 3000000 t && truncate -s 2 t");
+        assertThat(ok("cat t").out()).isEqualTo("ab");
+    }
+
+    @Test
+    void ddIntoTheMiddleOfAFileChangesOnlyThoseBytes() throws Exception {
+        Path local = Data.randomFile(work.resolve("mid.bin"), 3 * (1 << 20) + 100, 7);
+        ok("cp " + local + " mid.bin");
+        // dd conv=notrunc seek= in the middle, across a chunk boundary, on both copies
+        String dd = "dd if=/dev/urandom of=%s bs=1000 count=30 seek=1040 conv=notrunc status=none";
+        ok("head -c 30000 /dev/urandom > " + work.resolve("patch") + " && dd if=" + work.resolve("patch")
+                + " of=mid.bin bs=1000 seek=1040 conv=notrunc status=none && dd if=" + work.resolve("patch") + " of="
+                + local + " bs=1000 seek=1040 conv=notrunc status=none");
+        assertThat(dd).isNotEmpty();
+        ok("cmp mid.bin " + local);
+        assertThat(Files.size(m.resolve("mid.bin"))).isEqualTo(Files.size(local));
+    }
+
+    @Test
+    void aTarTreeExtractsIdentically() throws Exception {
+        Path src = work.resolve("tree");
+        for (int d = 0; d < 5; d++) {
+            Files.createDirectories(src.resolve("d" + d + "/sub"));
+            for (int f = 0; f < 12; f++) {
+                Data.randomFile(src.resolve("d" + d + "/f" + f), f * 997L, d * 100 + f);
+            }
+            Files.writeString(src.resolve("d" + d + "/sub/note.txt"), "note " + d);
+            Files.createSymbolicLink(src.resolve("d" + d + "/link"), Path.of("f1"));
+        }
+        ok("tar -C " + work + " -cf " + work.resolve("tree.tar") + " tree");
+        ok("mkdir x && tar -xf " + work.resolve("tree.tar") + " -C x");
+        ok("diff -r " + src + " x/tree");
+    }
+
+    @Test
+    void aHundredMebibyteRandomFileHasTheSameMd5() throws Exception {
+        Path local = Data.randomFile(work.resolve("r100"), 100L << 20, 99);
+        ok("cp " + local + " r100");
+        assertThat(ok("md5sum < r100").out()).isEqualTo(ok("md5sum < " + local).out());
+    }
+
+    @Test
+    void twoProcessesWritingDifferentFilesAtOnce() throws Exception {
+        Path a = Data.randomFile(work.resolve("pa"), 5 << 20, 1);
+        Path b = Data.randomFile(work.resolve("pb"), 5 << 20, 2);
+        ok("cp " + a + " pa & cp " + b + " pb & wait");
+        ok("cmp pa " + a + " && cmp pb " + b);
+    }
+
+    @Test
+    void aSecondMountSeesWhatTheFirstWroteAfterClose() throws Exception {
+        ok("echo 'from the first mount' > shared.txt");
+        try (Mounted second = Mounted.mount(work.resolve("logs"), work.resolve("mnt2"), cluster.masterUrl(), Map.of(),
+                "--attr-timeout", "0")) {
+            assertThat(Mounted.sh(second.dir, "cat shared.txt").out()).isEqualTo("from the first mount\n");
+            Mounted.sh(second.dir, "echo 'changed on the second' > shared.txt");
+            Thread.sleep(1_200); // the first mount's attribute timeout
+            assertThat(ok("cat shared.txt").out()).isEqualTo("changed on the second\n");
+            assertThat(second.stop()).isZero();
+        }
+    }
+
+    @Test
+    void anUnlinkedOpenFileStaysReadableAndWritable() throws Exception {
+        Path p = m.resolve("victim");
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.write("keep me".getBytes());
+            Files.delete(p);
+            assertThat(Files.exists(p)).isFalse();
+            f.seek(0);
+            byte[] b = new byte[7];
+            f.readFully(b);
+            assertThat(new String(b)).isEqualTo("keep me");
+            f.write(" more".getBytes());
+            f.seek(0);
+            byte[] all = new byte[12];
+            f.readFully(all);
+            assertThat(new String(all)).isEqualTo("keep me more");
+        }
+    }
+
+    @Test
+    void dfShowsTheClustersCapacity() throws Exception {
+        String df = ok("df -B1 --output=size,avail . | tail -1").out().trim();
+        long size = Long.parseLong(df.split("\\s+")[0]);
+        assertThat(size).isPositive();
+        long capacity = cluster.nodes().stream().mapToLong(n -> n.capacity()).sum();
+        assertThat(size).isBetween(capacity - capacity / 100, capacity);
+    }
+
+    @Test
+    void extendedAttributesAreRefusedOnPurpose() throws Exception {
+        ok("touch xa");
+        Mounted.Sh r = Mounted.sh(m, "python3 -c \"import os; os.setxattr('xa', 'user.k', b'v')\"");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("Operation not supported");
+    }
+
+    @Test
+    void mountingOnANonEmptyDirectoryFailsWithOneLine() throws Exception {
+        Path busy = Files.createDirectories(work.resolve("busy"));
+        Files.writeString(busy.resolve("file"), "x");
+        io.cairn.it.Proc.Result r = io.cairn.it.Proc.run(work.resolve("logs"), Map.of(), Duration.ofSeconds(60),
+                "mount", busy.toString(), "--master", cluster.masterUrl());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.stderr().trim()).contains("not empty").doesNotContain("\n");
+    }
+}
