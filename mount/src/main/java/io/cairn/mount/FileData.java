@@ -37,7 +37,16 @@ final class FileData {
     int opens;
 
     private static final class Buf {
+        /** Grows (doubling) up to the chunk size, so a small file never costs a whole chunk of memory. */
         byte[] data;
+
+        void ensure(int length, int chunkSize) {
+            if (data.length < length) {
+                int n = Math.max(length, Math.min(chunkSize, Math.max(64 * 1024, data.length * 2)));
+                data = java.util.Arrays.copyOf(data, n);
+            }
+        }
+
         long version;
         Future<Requests.CommitChunk> upload;
         long uploadVersion = -1;
@@ -102,7 +111,9 @@ final class FileData {
             int step = Math.min(n - done, chunkSize - within);
             Buf b = dirty.get(idx);
             if (b != null) {
-                System.arraycopy(b.data, within, out, done, step);
+                int have = Math.max(0, Math.min(step, b.data.length - within));
+                System.arraycopy(b.data, within, out, done, have);
+                java.util.Arrays.fill(out, done + have, done + step, (byte) 0);
             } else {
                 loadLayout();
                 ChunkRef ref = committed.get(idx);
@@ -136,6 +147,7 @@ final class FileData {
             if (b.upload != null && !b.upload.isDone()) {
                 b.data = b.data.clone(); // the upload still reads the old array
             }
+            b.ensure(within + step, chunkSize);
             System.arraycopy(src, done, b.data, within, step);
             b.version++;
             done += step;
@@ -159,13 +171,15 @@ final class FileData {
             }
         }
         b = new Buf();
-        b.data = new byte[chunkSize];
+        b.data = new byte[0];
         try {
             loadLayout();
             ChunkRef ref = committed.get(idx);
             if (ref != null && ref.length() > 0) {
                 byte[] old = cache.get(ref);
-                System.arraycopy(old, 0, b.data, 0, (int) Math.min(ref.length(), old.length));
+                int keep = (int) Math.min(ref.length(), old.length);
+                b.ensure(keep, chunkSize);
+                System.arraycopy(old, 0, b.data, 0, keep);
             }
         } catch (IOException | RuntimeException e) {
             budget.give(1);
@@ -180,8 +194,9 @@ final class FileData {
     }
 
     private void startUpload(long idx, Buf b) {
-        final byte[] data = b.data;
         final int length = lengthOf(idx);
+        b.ensure(length, chunkSize);
+        final byte[] data = b.data;
         b.uploadVersion = b.version;
         b.upload = cluster.pool().submit(() -> {
             budget.uploads.acquire();
