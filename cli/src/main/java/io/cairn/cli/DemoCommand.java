@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("cairn demo: " + problem);
             return 1;
         }
-        var stop = Foreground.stopSignal();
+        Foreground.onStopSignal(MountMain::requestStop); // Ctrl-C: unmount, then stop the cluster below
         List<AutoCloseable> started = new ArrayList<>();
         try {
             MasterServer master = MasterServer.start(MasterConfig.defaults(data.resolve("master")).withPort(MASTER_PORT)
@@ -61,16 +61,6 @@ final class DemoCommand implements Callable<Integer> {
                         master.url(), null, Duration.ofSeconds(1), 0, 0, Clock.systemUTC())));
             }
             awaitLive(master, DATANODE_PORTS.length);
-            Thread stopper = new Thread(() -> {
-                try {
-                    stop.await();
-                    MountMain.requestStop();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "cairn-demo-stop");
-            stopper.setDaemon(true);
-            stopper.start();
             printWelcome(master, data, mnt);
             int code = MountMain.run(new MountSettings(mnt, master.url(), List.of(), Duration.ofSeconds(1),
                     Duration.ofSeconds(30), false));

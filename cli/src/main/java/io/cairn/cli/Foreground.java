@@ -29,6 +29,21 @@ final class Foreground {
         return stop;
     }
 
+    /** On SIGINT or SIGTERM, runs {@code action} once (on a daemon thread). */
+    static void onStopSignal(Runnable action) {
+        CountDownLatch stop = stopSignal();
+        Thread t = new Thread(() -> {
+            try {
+                stop.await();
+                action.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cairn-stop-signal");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static int runUntilSignalled(AutoCloseable server, CountDownLatch stop) throws Exception {
         try {
             stop.await();

@@ -39,17 +39,7 @@ final class MountCommand implements Callable<Integer> {
         Foreground.setLogLevel(logLevel, "WARN");
         String masterUrl = master != null ? master
                 : System.getenv("CAIRN_MASTER") != null ? System.getenv("CAIRN_MASTER") : ClientOptions.DEFAULT_MASTER;
-        var stop = Foreground.stopSignal(); // SIGINT/SIGTERM: unmount cleanly, exit 0
-        Thread stopper = new Thread(() -> {
-            try {
-                stop.await();
-                MountMain.requestStop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cairn-mount-stop");
-        stopper.setDaemon(true);
-        stopper.start();
+        Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
         return MountMain.run(new MountSettings(mountPoint, masterUrl, options, attrTimeout, timeout, debug));
     }
 }

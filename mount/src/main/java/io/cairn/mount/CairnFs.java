@@ -39,7 +39,7 @@ final class CairnFs extends FuseStubFS {
 
     private final Cluster cluster;
     private final AttrCache attrs;
-    private final DirtyBudget budget = new DirtyBudget(16, 4);
+    private final DirtyBudget budget = new DirtyBudget(12, 4);
     private final ChunkCache cache;
     private final int chunkSize;
     private final Map<Long, FileData> open = new ConcurrentHashMap<>();
@@ -49,7 +49,7 @@ final class CairnFs extends FuseStubFS {
     CairnFs(Cluster cluster, Duration attrTimeout, int chunkSize) {
         this.cluster = cluster;
         this.attrs = new AttrCache(attrTimeout);
-        this.cache = new ChunkCache(cluster.chunkReader(), cluster.pool(), 8);
+        this.cache = new ChunkCache(cluster.chunkReader(), cluster.pool(), 6);
         this.chunkSize = chunkSize;
     }
 
@@ -436,9 +436,14 @@ final class CairnFs extends FuseStubFS {
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        // datanodes fsync every chunk before acknowledging it and the master commits durably:
-        // a commit is already on stable storage everywhere.
-        return flush(path, fi);
+        return guard("fsync", path, () -> {
+            FileData fd = handles.get(fi.fh.get());
+            if (fd != null) {
+                fd.sync(); // commit, then every replica written since the last fsync flushes to disk
+                attrs.invalidateInode(fd.inode);
+            }
+            return 0;
+        });
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.cairn.mount;
 
+import io.cairn.common.client.ChunkWriter;
 import io.cairn.common.client.Cluster;
+import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
@@ -34,6 +36,8 @@ final class FileData {
     private final TreeMap<Long, Buf> dirty = new TreeMap<>();
     private final Map<Long, ChunkRef> committed = new HashMap<>();
     private boolean layoutStale = true;
+    /** Chunks committed but only in their replicas' page cache: fsync makes them durable. */
+    private final List<ChunkWriter.Written> unsynced = new ArrayList<>();
     int opens;
 
     private static final class Buf {
@@ -48,7 +52,7 @@ final class FileData {
         }
 
         long version;
-        Future<Requests.CommitChunk> upload;
+        Future<ChunkWriter.Written> upload;
         long uploadVersion = -1;
     }
 
@@ -201,7 +205,7 @@ final class FileData {
         b.upload = cluster.pool().submit(() -> {
             budget.uploads.acquire();
             try {
-                return cluster.chunkWriter().write(inode, idx, data, length);
+                return cluster.chunkWriter().write(inode, idx, data, length, false);
             } finally {
                 budget.uploads.release();
             }
@@ -226,15 +230,19 @@ final class FileData {
         }
         await(oldest.getValue().upload);
         List<Requests.CommitChunk> ready = new ArrayList<>();
+        List<ChunkWriter.Written> written = new ArrayList<>();
         List<Long> drop = new ArrayList<>();
         for (Map.Entry<Long, Buf> e : dirty.entrySet()) {
             Buf b = e.getValue();
             if (b.upload != null && b.upload.isDone() && b.uploadVersion == b.version) {
-                ready.add(await(b.upload));
+                ChunkWriter.Written w = await(b.upload);
+                written.add(w);
+                ready.add(w.commit());
                 drop.add(e.getKey());
             }
         }
         cluster.master().commit(new Requests.Commit(inode, -1, ready, null)); // grows the file; flush sets it exactly
+        unsynced.addAll(written);
         for (int i = 0; i < drop.size(); i++) {
             cache.put(ready.get(i).id(), dirty.remove(drop.get(i)).data);
         }
@@ -243,7 +251,7 @@ final class FileData {
         return true;
     }
 
-    private static Requests.CommitChunk await(Future<Requests.CommitChunk> f) throws IOException {
+    private static ChunkWriter.Written await(Future<ChunkWriter.Written> f) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -277,15 +285,18 @@ final class FileData {
             indexes.add(e.getKey());
         }
         List<Requests.CommitChunk> chunks = new ArrayList<>();
+        List<ChunkWriter.Written> written = new ArrayList<>();
         for (long idx : indexes) {
-            Requests.CommitChunk c = await(dirty.get(idx).upload);
-            if (c.length() != lengthOf(idx)) { // the file grew inside this chunk since it was sent
+            ChunkWriter.Written w = await(dirty.get(idx).upload);
+            if (w.commit().length() != lengthOf(idx)) { // the file grew inside this chunk since it was sent
                 startUpload(idx, dirty.get(idx));
-                c = await(dirty.get(idx).upload);
+                w = await(dirty.get(idx).upload);
             }
-            chunks.add(c);
+            written.add(w);
+            chunks.add(w.commit());
         }
         cluster.master().commit(new Requests.Commit(inode, size, chunks, null));
+        unsynced.addAll(written);
         for (int i = 0; i < indexes.size(); i++) {
             cache.put(chunks.get(i).id(), dirty.get(indexes.get(i)).data);
         }
@@ -293,6 +304,41 @@ final class FileData {
         dirty.clear();
         metaDirty = false;
         layoutStale = true;
+    }
+
+    /**
+     * fsync: commits, then has every replica written since the last sync flush it to stable storage
+     * (the master's commit is durable already): after this returns, a power cut loses nothing.
+     */
+    synchronized void sync() throws IOException {
+        commit();
+        if (unsynced.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> byAddress = new HashMap<>();
+        for (ChunkWriter.Written w : unsynced) {
+            for (Replica r : w.replicas()) {
+                byAddress.computeIfAbsent(r.address(), k -> new ArrayList<>()).add(w.commit().id());
+            }
+        }
+        List<Future<?>> calls = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : byAddress.entrySet()) {
+            calls.add(cluster.pool().submit(() -> {
+                cluster.datanodes().sync(e.getKey(), e.getValue());
+                return null;
+            }));
+        }
+        for (Future<?> f : calls) {
+            try {
+                f.get();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            } catch (ExecutionException ex) {
+                throw ex.getCause() instanceof IOException io ? io : new IOException(ex.getCause());
+            }
+        }
+        unsynced.clear();
     }
 
     /** Flushes, then sets the size on the master (which drops or shortens chunks past it). */

@@ -37,13 +37,26 @@ public final class ChunkWriter {
         this.pool = pool;
     }
 
-    /** Writes {@code data[0..length)} as chunk {@code index} of the file and returns what to commit. */
+    /** A chunk on its replicas: what to commit, and where the replicas are (to sync them later). */
+    public record Written(Requests.CommitChunk commit, List<Replica> replicas) {
+    }
+
+    /** Writes {@code data[0..length)} as chunk {@code index} of the file, synced on every replica, and returns what to commit. */
     public Requests.CommitChunk write(long inode, long index, byte[] data, int length) throws IOException {
+        return write(inode, index, data, length, true).commit();
+    }
+
+    /**
+     * Writes a chunk to its replicas; with {@code sync} false the replicas hold it in their page cache
+     * (safe from any one process crash) until {@link DatanodeClient#sync} makes it durable.
+     */
+    public Written write(long inode, long index, byte[] data, int length, boolean sync) throws IOException {
         long crc = DatanodeClient.crc32c(data, 0, length);
         Allocation alloc = master.allocate(inode, List.of(), null);
         String chunkId = alloc.chunkId();
         List<Replica> targets = alloc.targets();
         List<String> stored = new ArrayList<>();
+        List<Replica> storedAt = new ArrayList<>();
         Set<String> failed = new LinkedHashSet<>();
         List<String> causes = new ArrayList<>();
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -51,7 +64,7 @@ public final class ChunkWriter {
             for (Replica t : targets) {
                 sends.add(CompletableFuture.runAsync(() -> {
                     try {
-                        datanodes.put(t.address(), chunkId, data, length, crc);
+                        datanodes.put(t.address(), chunkId, data, length, crc, sync);
                     } catch (IOException e) {
                         throw new java.util.concurrent.CompletionException(e);
                     }
@@ -62,6 +75,7 @@ public final class ChunkWriter {
                 try {
                     sends.get(i).get();
                     stored.add(t.id());
+                    storedAt.add(t);
                 } catch (ExecutionException e) {
                     failed.add(t.id());
                     causes.add(t.address() + ": " + e.getCause().getMessage());
@@ -94,6 +108,7 @@ public final class ChunkWriter {
             throw new CairnException(ErrorCode.EIO, "chunk " + index + " could be written to only "
                     + stored.size() + " of the " + alloc.minReplicas() + " replicas required: " + String.join("; ", causes));
         }
-        return new Requests.CommitChunk(index, chunkId, length, length, crc, List.copyOf(stored));
+        return new Written(new Requests.CommitChunk(index, chunkId, length, length, crc, List.copyOf(stored)),
+                List.copyOf(storedAt));
     }
 }

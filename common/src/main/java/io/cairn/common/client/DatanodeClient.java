@@ -35,8 +35,21 @@ public final class DatanodeClient {
 
     /** Stores {@code data[0..length)} as chunk {@code chunkId}; the datanode checks the CRC and syncs before it answers. */
     public Replies.Stored put(String address, String chunkId, byte[] data, int length, long crc32c) throws IOException {
-        HttpUrl url = chunkUrl(address, chunkId).newBuilder()
-                .addQueryParameter("crc32c", Long.toString(crc32c)).build();
+        return put(address, chunkId, data, length, crc32c, true);
+    }
+
+    /**
+     * Stores a chunk; with {@code sync} false the datanode answers once the bytes are checked and in
+     * its page cache (safe from a process crash), and {@link #sync} makes them durable later.
+     */
+    public Replies.Stored put(String address, String chunkId, byte[] data, int length, long crc32c, boolean sync)
+            throws IOException {
+        HttpUrl.Builder b = chunkUrl(address, chunkId).newBuilder()
+                .addQueryParameter("crc32c", Long.toString(crc32c));
+        if (!sync) {
+            b.addQueryParameter("sync", "false");
+        }
+        HttpUrl url = b.build();
         RequestBody body = RequestBody.create(data, Http.OCTETS, 0, length);
         return http.call(new Request.Builder().url(url).put(body).build(), Replies.Stored.class);
     }
@@ -75,6 +88,16 @@ public final class DatanodeClient {
             }
             return data;
         }
+    }
+
+    /** Makes chunks stored with {@code sync=false} durable on the datanode's disk (fsync). */
+    public void sync(String address, java.util.List<String> chunkIds) throws IOException {
+        HttpUrl base = HttpUrl.parse(address);
+        if (base == null) {
+            throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
+        }
+        http.call(new Request.Builder().url(base.newBuilder().addPathSegments("api/v1/sync").build())
+                .post(Http.json(new io.cairn.common.wire.Requests.SyncChunks(chunkIds))).build(), Replies.Ok.class);
     }
 
     public void delete(String address, String chunkId) throws IOException {

@@ -71,6 +71,10 @@ public final class Requests {
     public record BadReplicas(String nodeId, List<String> chunkIds) {
     }
 
+    /** Make these chunks (stored earlier without sync) durable on the datanode's disk. */
+    public record SyncChunks(List<String> chunkIds) {
+    }
+
     /** Take a datanode out of service: its replicas are copied elsewhere, then dropped. */
     public record Decommission(String node) {
     }

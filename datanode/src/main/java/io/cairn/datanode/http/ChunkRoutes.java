@@ -24,6 +24,7 @@ final class ChunkRoutes {
         routes.get(PATH, this::get);
         routes.head(PATH, this::head);
         routes.delete(PATH, this::delete);
+        routes.post("/api/v1/sync", this::sync);
     }
 
     /** Streams the body into the store, which checks it against {@code ?crc32c=N} before keeping it. */
@@ -35,7 +36,8 @@ final class ChunkRoutes {
             throw new CairnException(ErrorCode.EFBIG, "chunk of " + length + " bytes is larger than the "
                     + ChunkStore.MAX_CHUNK + " allowed");
         }
-        Replies.Stored stored = store.put(id, new ClientBody(ctx.bodyInputStream()), length, crc);
+        boolean durable = !"false".equals(ctx.queryParam("sync")); // sync=false: fsync later, on POST /sync
+        Replies.Stored stored = store.put(id, new ClientBody(ctx.bodyInputStream()), length, crc, durable);
         JsonReply.send(ctx, 201, stored);
     }
 
@@ -54,6 +56,25 @@ final class ChunkRoutes {
             ctx.status(200).contentType(OCTETS);
             ctx.res().setContentLengthLong(chunk.size());
         }
+    }
+
+    /** Makes chunks stored with {@code sync=false} durable: {@code {"chunkIds": [...]}}. */
+    private void sync(Context ctx) throws Exception {
+        byte[] body = ctx.bodyInputStream().readNBytes(4 << 20);
+        io.cairn.common.wire.Requests.SyncChunks req;
+        try {
+            req = io.cairn.common.json.Json.mapper().readValue(body, io.cairn.common.wire.Requests.SyncChunks.class);
+        } catch (java.io.IOException e) {
+            throw new CairnException(ErrorCode.EINVAL, "malformed JSON: " + e.getMessage());
+        }
+        if (req == null || req.chunkIds() == null || req.chunkIds().size() > 100_000) {
+            throw new CairnException(ErrorCode.EINVAL, "expected {\"chunkIds\": [...]} with at most 100000 ids");
+        }
+        for (String id : req.chunkIds()) {
+            PathRules.chunkId(id);
+        }
+        store.sync(req.chunkIds());
+        JsonReply.send(ctx, 200, Replies.Ok.OK);
     }
 
     private void delete(Context ctx) throws Exception {

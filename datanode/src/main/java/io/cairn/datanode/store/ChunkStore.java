@@ -106,6 +106,14 @@ public final class ChunkStore {
      *                        EBADMSG (checksum mismatch: nothing is kept), EEXIST (the id holds other bytes)
      */
     public Replies.Stored put(String id, InputStream in, long length, long crc32c) throws IOException {
+        return put(id, in, length, crc32c, true);
+    }
+
+    /**
+     * Stores a chunk; with {@code durable} false the bytes are checked and renamed into place but not
+     * fsynced (they survive any process crash, not a power cut) until {@link #sync} is called.
+     */
+    public Replies.Stored put(String id, InputStream in, long length, long crc32c, boolean durable) throws IOException {
         Path target = pathOf(id);
         if (length > MAX_CHUNK) {
             throw new CairnException(ErrorCode.EFBIG, "chunk of " + length + " bytes is larger than the "
@@ -122,12 +130,12 @@ public final class ChunkStore {
         }
         Path part = tmp.resolve(id + "." + UUID.randomUUID() + ".part");
         try {
-            size = receive(in, part, length, id, crc32c);
+            size = receive(in, part, length, id, crc32c, durable);
             if (claimed < 0 && !exists) {
                 space.claim(size, true);
                 claimed = size;
             }
-            stored = commit(id, part, target, size, crc32c);
+            stored = commit(id, part, target, size, crc32c, durable);
             return new Replies.Stored(id, size, crc32c);
         } finally {
             Files.deleteIfExists(part);
@@ -140,7 +148,8 @@ public final class ChunkStore {
     }
 
     /** Streams the bytes into {@code part}, checks length and checksum, syncs; returns the size. */
-    private long receive(InputStream in, Path part, long length, String id, long crc32c) throws IOException {
+    private long receive(InputStream in, Path part, long length, String id, long crc32c, boolean durable)
+            throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buf = new byte[BUFFER];
         long n = 0;
@@ -167,7 +176,9 @@ public final class ChunkStore {
                 throw new CairnException(ErrorCode.EBADMSG, "chunk " + id + " has CRC32C " + crc.getValue()
                         + ", the writer sent " + crc32c + ": the bytes were damaged on the way");
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         return n;
     }
@@ -187,7 +198,8 @@ public final class ChunkStore {
     }
 
     /** Moves a checked part file into place; returns true if it is a new chunk. */
-    private boolean commit(String id, Path part, Path target, long size, long crc32c) throws IOException {
+    private boolean commit(String id, Path part, Path target, long size, long crc32c, boolean durable)
+            throws IOException {
         synchronized (lockFor(id)) {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.size(target) == size && crcOf(target) == crc32c) {
@@ -201,7 +213,9 @@ public final class ChunkStore {
                 Fsync.directory(chunks);
             }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-            Fsync.directory(dir);
+            if (durable) {
+                Fsync.directory(dir);
+            }
             return true;
         }
     }
@@ -219,6 +233,24 @@ public final class ChunkStore {
     }
 
     /** An open chunk: its bytes and their number. Closing the stream closes the file. */
+    /** Flushes chunks stored without {@code durable} (and their directories) to stable storage. */
+    public void sync(java.util.List<String> ids) throws IOException {
+        java.util.Set<Path> dirs = new java.util.HashSet<>();
+        for (String id : ids) {
+            Path p = pathOf(id);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " to sync");
+            }
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            dirs.add(p.getParent());
+        }
+        for (Path d : dirs) {
+            Fsync.directory(d);
+        }
+    }
+
     public record Chunk(InputStream in, long size) implements AutoCloseable {
         @Override
         public void close() throws IOException {

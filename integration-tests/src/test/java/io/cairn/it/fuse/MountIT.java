@@ -136,6 +136,15 @@ class MountIT {
     }
 
     @Test
+    void fsyncMakesWrittenChunksDurableOnEveryReplica() throws Exception {
+        // dd conv=fsync: write, then fsync(2), which reaches every replica
+        ok("dd if=/dev/urandom of=synced bs=1M count=3 conv=fsync status=none");
+        assertThat(Files.size(m.resolve("synced"))).isEqualTo(3 << 20);
+        ok("python3 -c \"import os; f=os.open('synced', os.O_RDWR); os.pwrite(f, b'x', 5); os.fsync(f); os.close(f)\"");
+        assertThat(ok("head -c 6 synced | tail -c 1").out()).isEqualTo("x");
+    }
+
+    @Test
     void twoProcessesWritingDifferentFilesAtOnce() throws Exception {
         Path a = Data.randomFile(work.resolve("pa"), 5 << 20, 1);
         Path b = Data.randomFile(work.resolve("pb"), 5 << 20, 2);

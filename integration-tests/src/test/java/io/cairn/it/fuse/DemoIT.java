@@ -1,0 +1,68 @@
+package io.cairn.it.fuse;
+
+import io.cairn.it.Proc;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `cairn demo`: the original testing phase in one command, on ports 5000, 6000, 7000 and 8000. */
+@Timeout(300)
+class DemoIT {
+    @TempDir
+    Path tmp;
+
+    private Proc demo(String name) throws Exception {
+        return Proc.start(tmp.resolve("logs"), name, Map.of(), "demo", "--dir", tmp.resolve("data").toString(),
+                "--mount", tmp.resolve("mnt").toString());
+    }
+
+    @Test
+    void theDemoMountsACluster_ctrlCStopsEverything_andTheDataIsThereNextTime() throws Exception {
+        Assumptions.assumeTrue(Mounted.fuseAvailable(), "/dev/fuse is missing");
+        Path mnt = tmp.resolve("mnt");
+        try (Proc first = demo("demo1")) {
+            first.awaitStderr("(mounted on)", Duration.ofSeconds(90));
+            Mounted.Sh cp = Mounted.sh(mnt, "cp /etc/services . && cat services | head -c 100 && ls -l");
+            assertThat(cp.exit()).as(cp.err()).isZero();
+            Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
+            assertThat(nodes.stdout().split("\"live\"", -1)).hasSize(4);
+            assertThat(first.terminate(Duration.ofSeconds(60))).as("Ctrl-C/SIGTERM exits 0").isZero();
+        } finally {
+            Mounted.forceUnmount(mnt);
+        }
+        assertThat(Mounted.isMounted(mnt)).isFalse();
+        for (int port : new int[] {5000, 6000, 7000, 8000}) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                assertThat(s.isBound()).as("port %d is free again", port).isTrue();
+            }
+        }
+        try (Proc second = demo("demo2")) {
+            second.awaitStderr("(mounted on)", Duration.ofSeconds(90));
+            assertThat(Files.mismatch(mnt.resolve("services"), Path.of("/etc/services"))).as("kept across runs").isEqualTo(-1);
+            assertThat(second.terminate(Duration.ofSeconds(60))).isZero();
+        } finally {
+            Mounted.forceUnmount(mnt);
+        }
+    }
+
+    @Test
+    void aTakenPortGivesOneClearLineAndStartsNothing() throws Exception {
+        try (ServerSocket taken = new ServerSocket(7000, 1, InetAddress.getByName("127.0.0.1"))) {
+            Proc.Result r = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(120), "demo", "--dir",
+                    tmp.resolve("data").toString(), "--mount", tmp.resolve("mnt").toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.stderr()).contains("port 7000 is taken");
+            assertThat(Files.exists(tmp.resolve("data"))).as("nothing half-started").isFalse();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.cairn.mount.cache;
+
+import io.cairn.common.wire.ChunkRef;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Whole chunks by id, least recently used first out. Chunks never change once written, so an entry
+ * is valid for as long as it stays. Two readers of one chunk share one fetch; a prefetch runs on the
+ * read-ahead pool while a demand miss is fetched on the caller's own thread.
+ */
+public final class ChunkCache {
+    /** The bytes of a chunk: {@code bytes[0..length)} are the stored blob ({@code bytes} may be longer). */
+    public record Blob(byte[] bytes, int length) {
+    }
+
+    /** Fetches a whole chunk from its replicas. */
+    @FunctionalInterface
+    public interface Fetcher {
+        byte[] fetch(ChunkRef chunk) throws IOException;
+    }
+
+    private final int capacity;
+    private final Fetcher fetcher;
+    private final Executor readAhead;
+    /** Access-ordered: the eldest entry is the least recently used. Guarded by itself. */
+    private final LinkedHashMap<String, CompletableFuture<Blob>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    public ChunkCache(int capacity, Fetcher fetcher, Executor readAhead) {
+        this.capacity = Math.max(1, capacity);
+        this.fetcher = fetcher;
+        this.readAhead = readAhead;
+    }
+
+    /** The chunk's bytes, from the cache or fetched now. */
+    public Blob get(ChunkRef chunk) throws IOException {
+        CompletableFuture<Blob> f;
+        boolean mine = false;
+        synchronized (entries) {
+            f = entries.get(chunk.id());
+            if (f == null) {
+                f = new CompletableFuture<>();
+                entries.put(chunk.id(), f);
+                mine = true;
+                evict();
+            }
+        }
+        if (mine) {
+            misses.incrementAndGet();
+            load(chunk, f);
+        } else {
+            hits.incrementAndGet();
+        }
+        return await(f);
+    }
+
+    /** Starts fetching a chunk in the background unless it is cached or on its way. */
+    public void prefetch(ChunkRef chunk) {
+        CompletableFuture<Blob> f;
+        synchronized (entries) {
+            if (entries.containsKey(chunk.id())) {
+                return;
+            }
+            f = new CompletableFuture<>();
+            entries.put(chunk.id(), f);
+            evict();
+        }
+        CompletableFuture<Blob> fetch = f;
+        try {
+            readAhead.execute(() -> load(chunk, fetch));
+        } catch (RejectedExecutionException e) {
+            forget(chunk.id(), fetch);
+            fetch.completeExceptionally(e);
+        }
+    }
+
+    /** Adds bytes this mount has just written as chunk {@code id} (so reading them back costs nothing). */
+    public void put(String id, byte[] bytes, int length) {
+        synchronized (entries) {
+            entries.put(id, CompletableFuture.completedFuture(new Blob(bytes, length)));
+            evict();
+        }
+    }
+
+    public boolean contains(String id) {
+        synchronized (entries) {
+            CompletableFuture<Blob> f = entries.get(id);
+            return f != null && f.isDone() && !f.isCompletedExceptionally();
+        }
+    }
+
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    public long hits() {
+        return hits.get();
+    }
+
+    public long misses() {
+        return misses.get();
+    }
+
+    private void load(ChunkRef chunk, CompletableFuture<Blob> f) {
+        try {
+            byte[] bytes = fetcher.fetch(chunk);
+            f.complete(new Blob(bytes, bytes.length));
+        } catch (IOException | RuntimeException e) {
+            forget(chunk.id(), f); // a failed fetch is not cached: the next read tries again
+            f.completeExceptionally(e);
+        }
+    }
+
+    private void forget(String id, CompletableFuture<Blob> f) {
+        synchronized (entries) {
+            entries.remove(id, f);
+        }
+    }
+
+    /** Drops the least recently used finished entries while over capacity; fetches under way stay. */
+    private void evict() {
+        int excess = entries.size() - capacity;
+        for (Iterator<Map.Entry<String, CompletableFuture<Blob>>> it = entries.entrySet().iterator();
+             excess > 0 && it.hasNext(); ) {
+            if (it.next().getValue().isDone()) {
+                it.remove();
+                excess--;
+            }
+        }
+    }
+
+    private static Blob await(CompletableFuture<Blob> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading a chunk");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(c);
+        }
+    }
+}
