@@ -71,6 +71,23 @@ public final class ProcessCluster implements AutoCloseable {
         return datanodes.get(i);
     }
 
+    /** Bytes of chunk files on all datanodes' disks. */
+    public long bytesOnDisk() {
+        long n = 0;
+        for (int i = 0; i < datanodes.size(); i++) {
+            java.nio.file.Path chunks = dir.resolve("dn" + i).resolve("chunks");
+            if (!java.nio.file.Files.isDirectory(chunks)) {
+                continue;
+            }
+            try (var s = java.nio.file.Files.walk(chunks)) {
+                n += s.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a file went away while walking: count the rest
+            }
+        }
+        return n;
+    }
+
     /** kill -9 of the master, then a start on the same port and data directory. */
     public void crashAndRestartMaster() throws Exception {
         master.kill9();
