@@ -32,20 +32,20 @@ cleanup() {
 trap cleanup EXIT INT TERM
 mkdir -p "$work"/{local,bindfs-src,mnt-bindfs,mnt-cairn,logs}
 
-wait_line() { # file regex -> first group
-  local f=$1 re=$2 i
+wait_url() { # file -> the URL the process printed once it was up
+  local f=$1 i
   for i in $(seq 1 600); do
-    if [ -f "$f" ] && grep -qE "$re" "$f"; then grep -oE "$re" "$f" | head -1 | sed -E "s/$re/\\1/"; return 0; fi
+    if [ -f "$f" ] && grep -qE 'at http://[0-9.:]+,' "$f"; then grep -oE 'http://[0-9.:]+' "$f" | head -1; return 0; fi
     sleep 0.1
   done
-  echo "bench: timed out waiting for '$re' in $f" >&2; cat "$f" >&2; exit 1
+  echo "bench: timed out waiting for $f to say where it listens" >&2; cat "$f" >&2; exit 1
 }
 
 "$root/bin/cairn" master --port 0 --data "$work/master" --replication "$repl" 2>"$work/logs/master.err" & pids+=($!)
-master=$(wait_line "$work/logs/master.err" 'at (http://[0-9.:]+),')
+master=$(wait_url "$work/logs/master.err")
 for i in 1 2 3; do
   "$root/bin/cairn" datanode --port 0 --data "$work/dn$i" --master "$master" 2>"$work/logs/dn$i.err" & pids+=($!)
-  wait_line "$work/logs/dn$i.err" 'at (http://[0-9.:]+),' >/dev/null
+  wait_url "$work/logs/dn$i.err" >/dev/null
 done
 for i in $(seq 1 100); do
   [ "$("$root/bin/cairn" nodes --json --master "$master" | grep -c '"live"')" -ge 3 ] && break; sleep 0.2
