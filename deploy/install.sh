@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs Cairn on a Debian 12 server from this source tree and runs one role as a systemd service.
+#   deploy/install.sh --role master   [--bind ADDR] [--port 5000] [--data DIR]
+#   deploy/install.sh --role datanode --master URL --advertise URL [--bind ADDR] [--port 6000] [--data DIR]
+#   deploy/install.sh --role client   --master URL [--mountpoint /mnt/cairn]
+# Options: --prefix DIR (default /opt/cairn), --no-systemd (install only; do not write units or start).
+# Safe to run again: it rebuilds only what is missing and restarts the service.
+set -euo pipefail
+src="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+role="" master="" bind="" advertise="" port="" data="" mountpoint="/mnt/cairn" prefix="/opt/cairn" systemd=1
+die() { echo "install.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --role) role=${2:-}; shift 2 ;;
+    --master) master=${2:-}; shift 2 ;;
+    --bind) bind=${2:-}; shift 2 ;;
+    --advertise) advertise=${2:-}; shift 2 ;;
+    --port) port=${2:-}; shift 2 ;;
+    --data) data=${2:-}; shift 2 ;;
+    --mountpoint) mountpoint=${2:-}; shift 2 ;;
+    --prefix) prefix=${2:-}; shift 2 ;;
+    --no-systemd) systemd=0; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+case "$role" in
+  master) port=${port:-5000}; bind=${bind:-0.0.0.0}; data=${data:-/var/lib/cairn/master} ;;
+  datanode) port=${port:-6000}; bind=${bind:-0.0.0.0}; data=${data:-/var/lib/cairn/datanode}
+    [ -n "$master" ] || die "--role datanode needs --master URL"
+    [ -n "$advertise" ] || die "--role datanode needs --advertise URL (how other hosts reach it, e.g. http://10.0.0.11:$port)" ;;
+  client) [ -n "$master" ] || die "--role client needs --master URL" ;;
+  "") die "--role master|datanode|client is required" ;;
+  *) die "unknown role '$role' (master, datanode or client)" ;;
+esac
+
+# 1. packages: a JDK and Maven to build, libfuse2 + fuse3 to mount
+if [ "$(id -u)" -eq 0 ]; then
+  "$src/bin/install-deps"
+fi
+
+# 2. build (once) and copy the launcher and its jars under the prefix
+if [ ! -f "$src/cli/target/cairn-cli.jar" ] || [ ! -d "$src/cli/target/lib" ]; then
+  (cd "$src" && mvn -B -q -DskipTests package)
+fi
+mkdir -p "$prefix/bin" "$prefix/share/cairn"
+rm -rf "$prefix/share/cairn/lib.new"
+cp -r "$src/cli/target/lib" "$prefix/share/cairn/lib.new"
+rm -rf "$prefix/share/cairn/lib" && mv "$prefix/share/cairn/lib.new" "$prefix/share/cairn/lib"
+install -m 0644 "$src/cli/target/cairn-cli.jar" "$prefix/share/cairn/cairn-cli.jar"
+install -m 0755 "$src/bin/cairn" "$prefix/bin/cairn"
+install -m 0755 "$src/bin/install-deps" "$prefix/bin/install-deps"
+"$prefix/bin/cairn" --version >/dev/null || die "the installed cairn does not run"
+echo "install.sh: installed $("$prefix/bin/cairn" --version) in $prefix"
+
+# 3. configuration and the service
+if [ "$systemd" -eq 0 ]; then
+  echo "install.sh: --no-systemd: not writing units or starting anything"; exit 0
+fi
+if [ ! -d /run/systemd/system ]; then
+  echo "install.sh: systemd is not running here: installed, but not started as a service"; exit 0
+fi
+mkdir -p /etc/cairn
+case "$role" in
+  master) unit=cairn-master; mkdir -p "$data"
+    printf 'CAIRN_BIN=%s\nCAIRN_PORT=%s\nCAIRN_BIND=%s\nCAIRN_DATA=%s\n' "$prefix/bin/cairn" "$port" "$bind" "$data" > /etc/cairn/master.env ;;
+  datanode) unit=cairn-datanode; mkdir -p "$data"
+    printf 'CAIRN_BIN=%s\nCAIRN_PORT=%s\nCAIRN_BIND=%s\nCAIRN_ADVERTISE=%s\nCAIRN_MASTER=%s\nCAIRN_DATA=%s\n' \
+      "$prefix/bin/cairn" "$port" "$bind" "$advertise" "$master" "$data" > /etc/cairn/datanode.env ;;
+  client) unit=cairn-mount; mkdir -p "$mountpoint"
+    printf 'CAIRN_BIN=%s\nCAIRN_MASTER=%s\nCAIRN_MOUNTPOINT=%s\n' "$prefix/bin/cairn" "$master" "$mountpoint" > /etc/cairn/mount.env ;;
+esac
+install -m 0644 "$src/deploy/systemd/$unit.service" "/etc/systemd/system/$unit.service"
+systemctl daemon-reload
+systemctl enable "$unit.service" >/dev/null
+systemctl restart "$unit.service"
+echo "install.sh: $unit.service enabled and started (journalctl -u $unit -f)"

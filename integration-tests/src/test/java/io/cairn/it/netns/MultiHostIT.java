@@ -1,0 +1,220 @@
+package io.cairn.it.netns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.common.json.Json;
+import io.cairn.it.Data;
+import io.cairn.it.Proc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A cluster across hosts: one network namespace each for a bridge, the master, three datanodes and
+ * a client, on a test subnet. The processes run with the commands of the systemd units in
+ * deploy/systemd (entering only the network namespace, so the client's FUSE mount is visible here).
+ */
+@Timeout(600)
+class MultiHostIT {
+    private static final String PREFIX = "cairn-it-";
+    private static final String NET = "10.203.7.";
+    private static final Map<String, String> HOSTS = new java.util.LinkedHashMap<>(Map.of());
+
+    static {
+        HOSTS.put("m", "10");
+        HOSTS.put("d1", "11");
+        HOSTS.put("d2", "12");
+        HOSTS.put("d3", "13");
+        HOSTS.put("c", "20");
+    }
+
+    @TempDir
+    Path tmp;
+    private final List<Proc> procs = new ArrayList<>();
+    private Path mnt;
+
+    record Out(int exit, String out) {
+    }
+
+    static Out run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + String.join(" ", cmd));
+        }
+        return new Out(p.exitValue(), new String(out));
+    }
+
+    private static void must(String... cmd) throws Exception {
+        Out o = run(cmd);
+        assertThat(o.exit()).as(String.join(" ", cmd) + ": " + o.out()).isZero();
+    }
+
+    private static void removeNamespaces() throws Exception {
+        Out list = run("ip", "netns", "list");
+        for (String line : list.out().split("\n")) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(PREFIX)) {
+                run("ip", "netns", "del", name);
+            }
+        }
+    }
+
+    @BeforeEach
+    void network() throws Exception {
+        removeNamespaces(); // leftovers of a crashed earlier run
+        Out probe = run("ip", "netns", "add", PREFIX + "br");
+        Assumptions.assumeTrue(probe.exit() == 0, () -> {
+            System.out.println("SKIPPED: cannot create network namespaces here (" + probe.out().trim() + ")");
+            return "ip netns add not permitted";
+        });
+        String br = PREFIX + "br";
+        must("ip", "netns", "exec", br, "ip", "link", "add", "br0", "type", "bridge");
+        must("ip", "netns", "exec", br, "ip", "link", "set", "br0", "up");
+        for (var h : HOSTS.entrySet()) {
+            String ns = PREFIX + h.getKey();
+            must("ip", "netns", "add", ns);
+            must("ip", "netns", "exec", br, "ip", "link", "add", "v" + h.getKey(), "type", "veth", "peer", "name", "eth0",
+                    "netns", ns);
+            must("ip", "netns", "exec", br, "ip", "link", "set", "v" + h.getKey(), "master", "br0", "up");
+            must("ip", "netns", "exec", ns, "ip", "addr", "add", NET + h.getValue() + "/24", "dev", "eth0");
+            must("ip", "netns", "exec", ns, "ip", "link", "set", "eth0", "up");
+            must("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        }
+    }
+
+    @AfterEach
+    void teardown() throws Exception {
+        try {
+            if (mnt != null && isMounted(mnt)) {
+                run("fusermount", "-u", "-z", mnt.toString());
+            }
+            for (Proc p : procs) {
+                p.close();
+            }
+        } finally {
+            removeNamespaces();
+        }
+        Out left = run("ip", "netns", "list");
+        assertThat(left.out()).doesNotContain(PREFIX);
+    }
+
+    private static boolean isMounted(Path p) throws Exception {
+        return Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + p + " ");
+    }
+
+    /** The shell command of a unit's ExecStart= line (deploy/systemd/NAME.service). */
+    static String execStart(String unit) throws Exception {
+        String text = Files.readString(Proc.root().resolve("deploy/systemd/" + unit + ".service"));
+        Matcher m = Pattern.compile("(?m)^ExecStart=/bin/sh -c '(.*)'$").matcher(text);
+        assertThat(m.find()).as("ExecStart of " + unit).isTrue();
+        return m.group(1);
+    }
+
+    /** Starts a unit's command inside host {@code host}'s network namespace with the unit's environment. */
+    private Proc startUnit(String host, String unit, Map<String, String> env) throws Exception {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("CAIRN_BIN", Proc.cairn().toString());
+        Proc p = Proc.startCommand(tmp.resolve("logs"), unit + "-" + host, all,
+                List.of("nsenter", "--net=/run/netns/" + PREFIX + host, "/bin/sh", "-c", execStart(unit)));
+        procs.add(p);
+        return p;
+    }
+
+    private Proc.Result client(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + PREFIX + "c", Proc.cairn().toString()));
+        cmd.add(args[0]);
+        cmd.add("--master=http://" + NET + "10:5000");
+        cmd.addAll(List.of(args).subList(1, args.length));
+        try (Proc p = Proc.startCommand(tmp.resolve("logs"), "client-" + System.nanoTime(), Map.of(), cmd)) {
+            return p.await(Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    void aClusterAcrossHostsStoresOnEveryDatanodeAndMountsOnTheClient() throws Exception {
+        long t0 = System.nanoTime();
+        startUnit("m", "cairn-master", Map.of("CAIRN_PORT", "5000", "CAIRN_BIND", NET + "10",
+                "CAIRN_DATA", tmp.resolve("master").toString()))
+                .awaitStderr("cairn master: cluster \\S+ at (http://\\S+),", Duration.ofSeconds(60));
+        for (String d : List.of("d1", "d2", "d3")) {
+            String ip = NET + HOSTS.get(d);
+            startUnit(d, "cairn-datanode", Map.of("CAIRN_PORT", "6000", "CAIRN_BIND", ip,
+                    "CAIRN_ADVERTISE", "http://" + ip + ":6000", "CAIRN_MASTER", "http://" + NET + "10:5000",
+                    "CAIRN_DATA", tmp.resolve(d).toString()))
+                    .awaitStderr("cairn datanode: \\S+ at (http://\\S+),", Duration.ofSeconds(60));
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonNode nodes;
+        do {
+            Proc.Result r = client("nodes", "--json");
+            nodes = r.exit() == 0 ? Json.mapper().readTree(r.stdout()) : Json.mapper().createArrayNode();
+        } while (countLive(nodes) < 3 && System.currentTimeMillis() < deadline && sleep());
+        assertThat(countLive(nodes)).isEqualTo(3);
+        for (JsonNode n : nodes) {
+            assertThat(n.path("address").asText()).startsWith("http://" + NET + "1");
+        }
+
+        // from the client host: put and get through the CLI
+        Set<String> holders = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Path f = Data.randomFile(tmp.resolve("f" + i), 3 * (4 << 20) + i * 1000, i);
+            assertThat(client("put", f.toString(), "/cli/f" + i).exit()).isZero();
+            Path back = tmp.resolve("back" + i);
+            assertThat(client("get", "/cli/f" + i, back.toString()).exit()).isZero();
+            assertThat(Data.sha256(back)).isEqualTo(Data.sha256(f));
+            JsonNode stat = Json.mapper().readTree(client("stat", "/cli/f" + i, "--json").stdout());
+            stat.path("chunks").forEach(c -> c.path("replicas").forEach(r -> holders.add(r.asText())));
+        }
+        assertThat(holders).as("chunks landed on all three datanodes").hasSize(3);
+
+        // the client host mounts with the mount unit's command; cp in, read back
+        mnt = Files.createDirectories(tmp.resolve("mnt"));
+        startUnit("c", "cairn-mount", Map.of("CAIRN_MASTER", "http://" + NET + "10:5000",
+                "CAIRN_MOUNTPOINT", mnt.toString())).awaitStderr("(mounted on)", Duration.ofSeconds(60));
+        Path big = Data.randomFile(tmp.resolve("big"), 20L << 20, 42);
+        must("cp", big.toString(), mnt.resolve("big").toString());
+        must("cp", "-r", Proc.root().resolve("deploy").toString(), mnt.resolve("deploy").toString());
+        assertThat(Data.sha256(mnt.resolve("big"))).isEqualTo(Data.sha256(big));
+        assertThat(Files.readString(mnt.resolve("deploy/systemd/cairn-mount.service")))
+                .isEqualTo(Files.readString(Proc.root().resolve("deploy/systemd/cairn-mount.service")));
+        assertThat(mnt.resolve("cli/f1")).exists();
+        JsonNode stat = Json.mapper().readTree(client("stat", "/big", "--json").stdout());
+        Set<String> bigHolders = new HashSet<>();
+        stat.path("chunks").forEach(c -> c.path("replicas").forEach(r -> bigHolders.add(r.asText())));
+        assertThat(bigHolders).hasSize(3);
+        System.out.printf("multi-host: 5 namespaces, put/get/mount checked in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static long countLive(JsonNode nodes) {
+        long n = 0;
+        for (JsonNode x : nodes) {
+            n += "live".equals(x.path("state").asText()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(300);
+        return true;
+    }
+}
