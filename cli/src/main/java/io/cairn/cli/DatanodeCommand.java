@@ -35,6 +35,12 @@ final class DatanodeCommand implements Callable<Integer> {
     @Option(names = "--reserve", defaultValue = "0", paramLabel = "SIZE",
             description = "free disk space to leave alone (default: ${DEFAULT-VALUE})")
     String reserve;
+    @Option(names = "--scrub-rate", defaultValue = "32MiB", paramLabel = "SIZE",
+            description = "bytes per second the background scrubber reads to check chunks (0 = off; default: ${DEFAULT-VALUE})")
+    String scrubRate;
+    @Option(names = "--scrub-interval", defaultValue = "1h", paramLabel = "DURATION",
+            description = "time between scrub passes over every chunk (default: ${DEFAULT-VALUE})")
+    Duration scrubInterval;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -50,7 +56,8 @@ final class DatanodeCommand implements Callable<Integer> {
         DatanodeConfig config = new DatanodeConfig(bind, port, dir, masterUrl, advertise, heartbeat,
                 capacity == null ? 0 : Units.parseSize(capacity), Units.parseSize(reserve), Clock.systemUTC());
         var stop = Foreground.stopSignal();
-        DatanodeServer server = DatanodeServer.start(config);
+        DatanodeServer server = DatanodeServer.start(config, new io.cairn.datanode.scrub.ScrubConfig(
+                Units.parseSize(scrubRate), scrubInterval, java.time.Duration.ofMinutes(1)));
         System.err.println("cairn datanode: " + server.nodeId() + " at " + server.url() + ", data in "
                 + dir.toAbsolutePath().normalize() + ", master " + masterUrl);
         return Foreground.runUntilSignalled(server, stop);

@@ -30,6 +30,7 @@ public final class DatanodeServer implements AutoCloseable {
     private final String url;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private io.cairn.datanode.scrub.Scrubber scrubber;
 
     private DatanodeServer(DataDir dir, DatanodeHttp http, Membership membership, String url) {
         this.dir = dir;
@@ -44,6 +45,11 @@ public final class DatanodeServer implements AutoCloseable {
      * returns once requests are accepted. The master need not be up yet.
      */
     public static DatanodeServer start(DatanodeConfig c) throws IOException {
+        return start(c, io.cairn.datanode.scrub.ScrubConfig.defaults());
+    }
+
+    /** As {@link #start(DatanodeConfig)}, with the scrubber set as given. */
+    public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub) throws IOException {
         DataDir dir = DataDir.open(c.dataDir());
         DatanodeHttp http = null;
         try {
@@ -54,9 +60,14 @@ public final class DatanodeServer implements AutoCloseable {
             address.set(c.advertisedUrl(http.port()));
             Membership membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock());
             membership.start();
+            io.cairn.datanode.scrub.Scrubber scrubber = new io.cairn.datanode.scrub.Scrubber(store, dir::nodeId,
+                    c.masterUrl(), scrub);
+            scrubber.start();
             LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),
                     Units.formatSize(store.used()), Units.formatSize(store.capacity()), dir.root());
-            return new DatanodeServer(dir, http, membership, address.get());
+            DatanodeServer server = new DatanodeServer(dir, http, membership, address.get());
+            server.scrubber = scrubber;
+            return server;
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -84,6 +95,11 @@ public final class DatanodeServer implements AutoCloseable {
         return dir.root();
     }
 
+    /** Chunks the scrubber found bad since start (for tests and status). */
+    public long scrubbedBad() {
+        return scrubber == null ? 0 : scrubber.badFound();
+    }
+
     /**
      * Stops gracefully: no more heartbeats, requests under way get up to {@link #STOP_TIMEOUT} to
      * finish, then the server stops and the data directory is unlocked. Calling it again does nothing.
@@ -94,6 +110,9 @@ public final class DatanodeServer implements AutoCloseable {
             return;
         }
         try {
+            if (scrubber != null) {
+                scrubber.close();
+            }
             membership.close();
             http.close();
         } finally {

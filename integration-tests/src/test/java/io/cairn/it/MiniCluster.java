@@ -41,6 +41,7 @@ public final class MiniCluster implements AutoCloseable {
         Duration gcGrace = Duration.ofMinutes(2);
         long capacity = 0;
         Duration safeModeTimeout = Duration.ofSeconds(10);
+        io.cairn.datanode.scrub.ScrubConfig scrub = io.cairn.datanode.scrub.ScrubConfig.off();
         int repairRate = 16;
 
         public Builder datanodes(int n) {
@@ -70,6 +71,11 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder safeModeTimeout(Duration d) {
             safeModeTimeout = d;
+            return this;
+        }
+
+        public Builder scrub(io.cairn.datanode.scrub.ScrubConfig s) {
+            scrub = s;
             return this;
         }
 
@@ -127,7 +133,7 @@ public final class MiniCluster implements AutoCloseable {
     private void startDatanode(int i) throws IOException {
         DatanodeConfig c = new DatanodeConfig("127.0.0.1", ports.get(i), root.resolve("dn" + i),
                 "http://127.0.0.1:" + masterPort, null, b.heartbeat, b.capacity, 0, Clock.systemUTC());
-        DatanodeServer d = DatanodeServer.start(c);
+        DatanodeServer d = DatanodeServer.start(c, b.scrub);
         datanodes.set(i, d);
         ports.set(i, d.port());
     }

@@ -153,6 +153,43 @@ class RepairIT {
     }
 
     @Test
+    void theScrubberFindsAFlippedBitNobodyReadAndItIsRepaired() throws Exception {
+        try (MiniCluster mc = cluster().scrub(new io.cairn.datanode.scrub.ScrubConfig(64L << 20, Duration.ofMillis(300),
+                Duration.ofMillis(100))).start()) {
+            Cluster c = mc.client();
+            byte[] data = put(c, "/quiet", 6 * C, 11);
+            ChunkRef victim = chunks(c, "/quiet").get(3);
+            String node = victim.replicas().get(0).id();
+            Path file = chunkFile(mc, node, victim.id());
+            byte[] b = Files.readAllBytes(file);
+            b[1234] ^= 0x01;
+            Files.write(file, b);
+            long found = await("scrubber report", Duration.ofSeconds(30), () -> {
+                Replies.FsckReport r = fsck(c);
+                return r.corrupt() > 0 || chunksOrEmpty(c).stream().anyMatch(ch -> ch.id().equals(victim.id())
+                        && ch.replicas().stream().noneMatch(r2 -> r2.id().equals(node)));
+            });
+            long repaired = await("repair", Duration.ofSeconds(60), () -> {
+                Replies.FsckReport r = fsck(c);
+                return r.corrupt() == 0 && r.underReplicated() == 0 && r.missing() == 0;
+            });
+            System.out.printf("scrubber: bad replica found in %d ms, replaced %d ms later%n", found, repaired);
+            for (Replica r : chunks(c, "/quiet").get(3).replicas()) {
+                assertThat(c.datanodes().get(r.address(), victim.id(), victim.size(), victim.crc32c())).hasSize(C);
+            }
+            assertThat(get(c, "/quiet")).isEqualTo(data);
+        }
+    }
+
+    private static List<ChunkRef> chunksOrEmpty(Cluster c) {
+        try {
+            return chunks(c, "/quiet");
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    @Test
     void whenEveryReplicaIsCorruptTheReaderGetsAnErrorNotWrongBytes() throws Exception {
         try (MiniCluster mc = cluster().start()) {
             Cluster c = mc.client();

@@ -48,6 +48,27 @@ public final class MasterRoutes {
             m.repair().reportBad(b.nodeId(), b.chunkIds());
             Api.json(ctx, Replies.Ok.OK);
         });
+        r.post("/api/v1/nodes/checksums", ctx -> {
+            Requests.ChunkIds ids = Api.body(ctx, Requests.ChunkIds.class);
+            if (ids.chunkIds() == null || ids.chunkIds().size() > 10_000) {
+                throw new io.cairn.common.error.CairnException(io.cairn.common.error.ErrorCode.EINVAL,
+                        "1 to 10000 chunk ids per request");
+            }
+            java.util.Map<String, Replies.ChunkSum> sums = new java.util.HashMap<>();
+            for (String id : ids.chunkIds()) {
+                io.cairn.common.path.PathRules.chunkId(id);
+            }
+            m.store().read(tx -> {
+                for (String id : ids.chunkIds()) {
+                    long[] sum = tx.chunkSum(id);
+                    if (sum != null) {
+                        sums.put(id, new Replies.ChunkSum(sum[0], sum[1]));
+                    }
+                }
+                return null;
+            });
+            Api.json(ctx, new Replies.Checksums(sums));
+        });
         r.post("/api/v1/nodes/decommission", ctx -> Api.json(ctx,
                 m.decommission(Api.body(ctx, Requests.Decommission.class).node())));
         r.get("/api/v1/fsck", ctx -> {
