@@ -37,6 +37,9 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--gc-grace", defaultValue = "2m", paramLabel = "DURATION",
             description = "how long a dropped chunk is kept before datanodes delete it (default: ${DEFAULT-VALUE})")
     Duration gcGrace;
+    @Option(names = "--orphan-grace", defaultValue = "1h", paramLabel = "DURATION",
+            description = "how long a stored chunk that no file uses is kept before deletion (default: ${DEFAULT-VALUE})")
+    Duration orphanGrace;
     @Option(names = "--safe-mode-timeout", defaultValue = "30s", paramLabel = "DURATION",
             description = "after a start, repair and deletion wait this long at most for known datanodes to report (default: ${DEFAULT-VALUE})")
     Duration safeModeTimeout;
@@ -50,7 +53,7 @@ final class MasterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
-                deadAfter, gcGrace, safeModeTimeout, repairRate, Clock.systemUTC());
+                deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, Clock.systemUTC());
         var stop = Foreground.stopSignal();
         MasterServer server = MasterServer.start(config);
         System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", data in "

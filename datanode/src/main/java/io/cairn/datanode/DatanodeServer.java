@@ -50,6 +50,12 @@ public final class DatanodeServer implements AutoCloseable {
 
     /** As {@link #start(DatanodeConfig)}, with the scrubber set as given. */
     public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub) throws IOException {
+        return start(c, scrub, Membership.DEFAULT_REPORT_EVERY);
+    }
+
+    /** As above, with how often the full chunk report is sent again after registration. */
+    public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub,
+                                       java.time.Duration reportEvery) throws IOException {
         DataDir dir = DataDir.open(c.dataDir());
         DatanodeHttp http = null;
         try {
@@ -58,7 +64,8 @@ public final class DatanodeServer implements AutoCloseable {
             http = DatanodeHttp.start(c.bind(), c.port(), store, () -> new Replies.DatanodeStatus(dir.nodeId(),
                     dir.clusterId(), address.get(), store.capacity(), store.used(), store.chunks()), STOP_TIMEOUT);
             address.set(c.advertisedUrl(http.port()));
-            Membership membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock());
+            Membership membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
+                    reportEvery);
             membership.start();
             io.cairn.datanode.scrub.Scrubber scrubber = new io.cairn.datanode.scrub.Scrubber(store, dir::nodeId,
                     c.masterUrl(), scrub);

@@ -57,4 +57,21 @@ class GarbageIT {
             assertThat(c.master().layout(b.inode(), 0, 10).chunks().get(0).id()).isEqualTo(w.id());
         }
     }
+
+    @Test
+    void chunksAClientWroteButNeverCommittedAreDeletedAfterTheGracePeriod() throws Exception {
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).gcGrace(Duration.ofSeconds(1))
+                .safeModeTimeout(Duration.ZERO).reportEvery(Duration.ofMillis(500)).start()) {
+            Cluster c = mc.client();
+            Attr f = c.master().create("/dying", FileType.FILE, 0644, 0, 0, null, true);
+            // a writer that stores a chunk on its replicas and dies before committing it
+            c.chunkWriter().write(f.inode(), 0, new byte[1000], 1000);
+            assertThat(chunkFiles(mc)).isEqualTo(2);
+            long t0 = System.nanoTime();
+            awaitChunkFiles(mc, 0);
+            System.out.printf("garbage: uncommitted replicas deleted %.1f s after the write (grace 1 s, report every 0.5 s)%n",
+                    (System.nanoTime() - t0) / 1e9);
+            assertThat(c.master().attr("/dying").size()).isZero();
+        }
+    }
 }

@@ -42,6 +42,7 @@ public final class MiniCluster implements AutoCloseable {
         long capacity = 0;
         Duration safeModeTimeout = Duration.ofSeconds(10);
         io.cairn.datanode.scrub.ScrubConfig scrub = io.cairn.datanode.scrub.ScrubConfig.off();
+        Duration reportEvery = Duration.ofMinutes(10);
         int repairRate = 16;
 
         public Builder datanodes(int n) {
@@ -71,6 +72,11 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder safeModeTimeout(Duration d) {
             safeModeTimeout = d;
+            return this;
+        }
+
+        public Builder reportEvery(Duration d) {
+            reportEvery = d;
             return this;
         }
 
@@ -125,7 +131,7 @@ public final class MiniCluster implements AutoCloseable {
 
     private void startMaster(int port) throws IOException {
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
-                b.chunkSize, b.deadAfter, b.gcGrace, b.safeModeTimeout, b.repairRate, Clock.systemUTC());
+                b.chunkSize, b.deadAfter, b.gcGrace, b.gcGrace, b.safeModeTimeout, b.repairRate, Clock.systemUTC());
         master = MasterServer.start(c);
         masterPort = master.port();
     }
@@ -133,7 +139,7 @@ public final class MiniCluster implements AutoCloseable {
     private void startDatanode(int i) throws IOException {
         DatanodeConfig c = new DatanodeConfig("127.0.0.1", ports.get(i), root.resolve("dn" + i),
                 "http://127.0.0.1:" + masterPort, null, b.heartbeat, b.capacity, 0, Clock.systemUTC());
-        DatanodeServer d = DatanodeServer.start(c, b.scrub);
+        DatanodeServer d = DatanodeServer.start(c, b.scrub, b.reportEvery);
         datanodes.set(i, d);
         ports.set(i, d.port());
     }

@@ -53,7 +53,7 @@ public final class MasterServer implements AutoCloseable {
         this.safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
                 config.repairRate(), java.time.Duration.ofMillis(500), safeMode);
-        this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(),
+        this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
                 safeMode::active, repair::ordersFor);
         this.fsck = new Fsck(store, registry, config.replication(), safeMode);
     }

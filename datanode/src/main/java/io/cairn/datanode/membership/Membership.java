@@ -54,6 +54,17 @@ public final class Membership implements AutoCloseable {
      * @param address the URL clients and other datanodes reach this datanode at
      */
     public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock) {
+        this(dir, store, address, masterUrl, heartbeat, clock, DEFAULT_REPORT_EVERY);
+    }
+
+    /**
+     * @param reportEvery how often the full chunk report is sent again after registration, so that the
+     *                    master learns of chunks a client wrote but never committed (and deletes them)
+     */
+    public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock,
+                      Duration reportEvery) {
+        this.reportEvery = reportEvery;
+        this.clock = clock;
         this.dir = dir;
         this.store = store;
         this.address = address;
@@ -65,6 +76,12 @@ public final class Membership implements AutoCloseable {
         this.thread = new Thread(this::run, "cairn-datanode-membership");
         this.thread.setDaemon(true);
     }
+
+    /** How often the full chunk report is sent again by default. */
+    public static final Duration DEFAULT_REPORT_EVERY = Duration.ofMinutes(10);
+    private final Duration reportEvery;
+    private final Clock clock;
+    private long lastReportMs;
 
     public void start() {
         thread.start();
@@ -96,7 +113,11 @@ public final class Membership implements AutoCloseable {
                     case REPORTING -> report();
                     case HEARTBEATING -> {
                         heartbeat();
-                        pause(heartbeat);
+                        if (clock.millis() - lastReportMs >= reportEvery.toMillis()) {
+                            state = State.REPORTING; // the periodic full report
+                        } else {
+                            pause(heartbeat);
+                        }
                     }
                     default -> {
                         return;
@@ -156,6 +177,7 @@ public final class Membership implements AutoCloseable {
                 master.report(new Requests.ChunkReport(dir.nodeId(), cluster, batch, !it.hasNext()));
             } while (it.hasNext());
         }
+        lastReportMs = clock.millis();
         state = State.HEARTBEATING;
     }
 

@@ -34,18 +34,21 @@ public final class Membership {
     private final String clusterId;
     private final Clock clock;
     private final Duration gcGrace;
+    private final Duration orphanGrace;
     private final BooleanSupplier safeMode;
     private final Function<String, List<Replies.ReplicateOrder>> orders;
-    /** "chunkId/nodeId" of reported chunks no file uses -> millis first seen; deleted after the grace period. */
+    /** "chunkId/nodeId" of reported chunks no file uses -> millis first seen; deleted after the orphan grace period. */
     private final Map<String, Long> orphans = new ConcurrentHashMap<>();
 
     public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
+                      Duration orphanGrace,
                       BooleanSupplier safeMode, Function<String, List<Replies.ReplicateOrder>> orders) {
         this.store = store;
         this.registry = registry;
         this.clusterId = clusterId;
         this.clock = clock;
         this.gcGrace = gcGrace;
+        this.orphanGrace = orphanGrace;
         this.safeMode = safeMode;
         this.orders = orders;
     }
@@ -131,7 +134,7 @@ public final class Membership {
         }
         java.time.Instant before = clock.instant().minus(gcGrace);
         long beforeNs = before.getEpochSecond() * 1_000_000_000L + before.getNano();
-        long orphanBefore = clock.millis() - gcGrace.toMillis();
+        long orphanBefore = clock.millis() - orphanGrace.toMillis();
         List<String> delete = store.write(tx -> {
             List<String> out = new java.util.ArrayList<>(tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
             for (var e : orphans.entrySet()) {
