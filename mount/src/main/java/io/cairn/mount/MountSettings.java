@@ -4,7 +4,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** What {@code cairn mount} was asked for. */
+/**
+ * What {@code cairn mount} was asked to do.
+ *
+ * @param mountPoint   an existing, empty directory
+ * @param masterUrl    e.g. {@code http://127.0.0.1:5000}
+ * @param extraOptions values of {@code -o}, each a comma-separated list of FUSE options (e.g. {@code allow_other})
+ * @param attrTimeout  how long attributes, entries and negative lookups are cached (null: 1s; zero: not at all)
+ * @param timeout      bound on every remote call (null: 30s)
+ * @param debug        libfuse prints every call it gets
+ */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                             Duration timeout, boolean debug) {
+    public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public MountSettings {
+        extraOptions = extraOptions == null ? List.of() : List.copyOf(extraOptions);
+        attrTimeout = attrTimeout == null ? DEFAULT_ATTR_TIMEOUT : attrTimeout;
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (attrTimeout.isNegative()) {
+            throw new IllegalArgumentException("--attr-timeout may not be negative");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("--timeout must be positive");
+        }
+    }
 }

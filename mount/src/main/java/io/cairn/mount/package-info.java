@@ -1,5 +1,5 @@
 /**
- * The FUSE adapter: kernel file calls become metadata calls to the master and chunk transfers to
- * datanodes, with per-file write buffers, a read cache and an attribute cache.
+ * {@code cairn mount}: the entry point the CLI calls ({@link io.cairn.mount.MountMain}), the checks
+ * made before mounting, the FUSE options, and the wiring of one mount's parts.
  */
 package io.cairn.mount;

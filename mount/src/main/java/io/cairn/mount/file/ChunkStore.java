@@ -6,6 +6,7 @@ import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
+import java.util.Collection;
 
 /**
  * What an open file needs from the cluster: chunk uploads, layouts, commits and size changes. The
@@ -16,8 +17,14 @@ public interface ChunkStore {
     record Uploaded(Requests.CommitChunk commit, ChunkRef ref) {
     }
 
-    /** Stores {@code data[0..length)} as a new chunk for index {@code index} of the file (not yet committed). */
+    /**
+     * Stores {@code data[0..length)} as a new chunk for index {@code index} of the file (not yet
+     * committed): checked and in place on every replica, but maybe only in their page cache.
+     */
     Uploaded upload(long inode, long index, byte[] data, int length) throws IOException;
+
+    /** Makes uploaded chunks durable (on stable storage) on every replica that holds them. */
+    void sync(Collection<ChunkRef> chunks) throws IOException;
 
     /** Fetches a whole chunk, verified. */
     byte[] fetch(ChunkRef chunk) throws IOException;

@@ -1,6 +1,11 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.concurrent.Semaphore;
@@ -10,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The mount-wide cap on chunk buffers that are written but not yet safely uploaded. A writer needs
  * a permit for each new buffer; when none is left it asks the least recently written buffer of any
  * file to start uploading (so partly written chunks of idle files cannot hold memory hostage) and
- * waits for an upload to finish and give its permit back.
+ * waits for an upload to finish and give its permit back; uploads are bounded by the mount's
+ * timeout, and so is this wait.
  */
 public final class DirtyBudget {
     /** A file whose dirty buffer can be told to start uploading. */
@@ -22,12 +28,14 @@ public final class DirtyBudget {
     }
 
     private final int total;
+    private final long maxWaitNanos;
     private final Semaphore permits;
     /** Dirty buffers not yet uploading, least recently written first. Guarded by itself. */
     private final LinkedHashMap<Key, Boolean> lru = new LinkedHashMap<>(16, 0.75f, true);
 
-    public DirtyBudget(int total) {
+    public DirtyBudget(int total, Duration maxWait) {
         this.total = total;
+        this.maxWaitNanos = maxWait.toNanos();
         this.permits = new Semaphore(total);
     }
 
@@ -36,9 +44,14 @@ public final class DirtyBudget {
     }
 
     /** Takes one permit, pushing other buffers to upload while none is free. Call with no file lock held. */
-    public void acquire() throws InterruptedIOException {
+    public void acquire() throws IOException {
+        long deadline = System.nanoTime() + maxWaitNanos;
         try {
             while (!permits.tryAcquire()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new CairnException(ErrorCode.EIO, "no write buffer came free within "
+                            + Duration.ofNanos(maxWaitNanos).toSeconds() + "s: uploads are not finishing");
+                }
                 Key victim = eldest();
                 if (victim != null) {
                     victim.file().evict(victim.index());

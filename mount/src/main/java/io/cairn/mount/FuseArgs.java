@@ -1,0 +1,55 @@
+package io.cairn.mount;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The arguments handed to libfuse after the mount point. */
+final class FuseArgs {
+    /**
+     * Always on. {@code auto_unmount}: a killed mount leaves no dead directory behind; {@code use_ino}:
+     * st_ino is the Cairn inode, so hard links show one number; {@code default_permissions}: the kernel
+     * checks modes and owners as a local file system does; {@code big_writes,max_write=131072}: 128 KiB
+     * writes instead of 4 KiB ones.
+     */
+    static final String BASE = "auto_unmount,use_ino,default_permissions,big_writes,max_write=131072,"
+            + "fsname=cairn,subtype=cairn";
+
+    private FuseArgs() {
+    }
+
+    static String[] of(MountSettings s, boolean singleThreaded) {
+        String t = seconds(s.attrTimeout());
+        List<String> opts = new ArrayList<>(List.of(BASE, "attr_timeout=" + t, "entry_timeout=" + t,
+                "negative_timeout=" + t));
+        for (String o : s.extraOptions()) { // last: libfuse takes the last value of an option given twice
+            for (String one : o.split(",")) {
+                if (!one.isBlank()) {
+                    opts.add(one.trim());
+                }
+            }
+        }
+        List<String> args = new ArrayList<>(List.of("-o", String.join(",", opts)));
+        if (singleThreaded) {
+            args.add("-s");
+        }
+        return args.toArray(new String[0]);
+    }
+
+    /** Whether an option (e.g. {@code nonempty}) was passed with -o. */
+    static boolean has(MountSettings s, String option) {
+        for (String o : s.extraOptions()) {
+            for (String one : o.split(",")) {
+                if (one.trim().equals(option)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
+    }
+}

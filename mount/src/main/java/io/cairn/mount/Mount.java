@@ -1,0 +1,137 @@
+package io.cairn.mount;
+
+import io.cairn.common.client.Cluster;
+import io.cairn.common.wire.ClusterStatus;
+import io.cairn.mount.cache.ChunkCache;
+import io.cairn.mount.file.ChunkStore;
+import io.cairn.mount.file.ClusterChunkStore;
+import io.cairn.mount.file.DataLimits;
+import io.cairn.mount.file.DataPath;
+import io.cairn.mount.file.DirtyBudget;
+import io.cairn.mount.file.Handles;
+import io.cairn.mount.file.OpenFiles;
+import io.cairn.mount.fuse.CairnFs;
+import io.cairn.mount.meta.AttrCache;
+import io.cairn.mount.meta.Namespace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One mount: its parts wired together, the blocking FUSE loop, and a clean stop. */
+final class Mount {
+    private static final Logger LOG = LoggerFactory.getLogger(Mount.class);
+    /**
+     * libfuse's multithreaded loop (the default) lets a slow call (a flush waiting for its uploads, a
+     * read waiting for a chunk) hold up only its own caller; {@code -Dcairn.mount.singleThreaded=true}
+     * switches to {@code -s} for comparison.
+     */
+    static final boolean SINGLE_THREADED = Boolean.getBoolean("cairn.mount.singleThreaded");
+
+    private final MountSettings settings;
+    private final ClusterStatus status;
+    private final Path mountPoint;
+    private final ExecutorService uploads;
+    private final ExecutorService readAhead;
+    private final OpenFiles files;
+    private final Handles handles = new Handles();
+    private final CairnFs fs;
+    private volatile boolean stopRequested;
+    private volatile boolean mounted;
+
+    Mount(MountSettings settings, Cluster cluster, ClusterStatus status) {
+        this.settings = settings;
+        this.status = status;
+        this.mountPoint = settings.mountPoint().toAbsolutePath().normalize();
+        DataLimits limits = DataLimits.forChunkSize(status.chunkSize());
+        Namespace ns = new Namespace(cluster.master(), new AttrCache(settings.attrTimeout(), System::nanoTime));
+        ChunkStore store = new ClusterChunkStore(cluster.master(), cluster.chunkWriter(), cluster.chunkReader(),
+                cluster.datanodes(), cluster.pool());
+        this.uploads = Executors.newFixedThreadPool(limits.uploadThreads(), daemons("cairn-upload-"));
+        this.readAhead = Executors.newFixedThreadPool(Math.max(2, limits.readAheadChunks()), daemons("cairn-readahead-"));
+        ChunkCache cache = new ChunkCache(limits.cacheChunks(), store::fetch, readAhead);
+        DirtyBudget budget = new DirtyBudget(limits.dirtyChunks(), settings.timeout().multipliedBy(2));
+        this.files = new OpenFiles(new DataPath(store, cache, budget, uploads, limits, ns::changed));
+        this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted);
+        LOG.info("chunk size {} B; up to {} dirty chunks, {} cached, {} read ahead, {} uploads at once",
+                limits.chunkSize(), limits.dirtyChunks(), limits.cacheChunks(), limits.readAheadChunks(),
+                limits.uploadThreads());
+    }
+
+    /** Mounts and serves until unmounted. Throws {@link ru.serce.jnrfuse.FuseException} when libfuse cannot mount. */
+    void run() {
+        String[] args = FuseArgs.of(settings, SINGLE_THREADED);
+        LOG.debug("libfuse options: {}", String.join(" ", args));
+        try {
+            fs.mount(mountPoint, true, settings.debug(), args);
+        } finally {
+            mounted = false;
+            fs.unmounted();
+        }
+    }
+
+    private void onMounted() {
+        mounted = true;
+        System.err.println("cairn mount: cluster " + status.clusterId() + " at " + settings.masterUrl()
+                + " mounted on " + mountPoint);
+        if (stopRequested) {
+            Thread t = new Thread(this::unmount, "cairn-unmount");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Unmounts (lazily: files still open keep working until closed, then the loop ends). */
+    void stop() {
+        stopRequested = true;
+        if (mounted) {
+            unmount();
+        }
+    }
+
+    private void unmount() {
+        for (String[] cmd : new String[][] {{"fusermount", "-u", "-z", mountPoint.toString()},
+                {"umount", "-l", mountPoint.toString()}}) {
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                LOG.debug("{} failed: {}", cmd[0], e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("could not unmount {}", mountPoint);
+    }
+
+    /** After the loop ended: flush whatever is still open (nothing, normally) and stop the threads. */
+    void close() {
+        files.closeAll();
+        uploads.shutdown();
+        readAhead.shutdownNow();
+        try {
+            uploads.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

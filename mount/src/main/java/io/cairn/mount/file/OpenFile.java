@@ -1,0 +1,480 @@
+package io.cairn.mount.file;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.Requests;
+import io.cairn.mount.cache.ChunkCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One open regular file of the mount (shared by every handle on the same inode): its size as this
+ * mount sees it, the chunk buffers being written, the uploads in flight, the uploaded chunks not
+ * yet committed, and the part of its chunk list fetched so far.
+ *
+ * <p>Writes fill chunk-sized buffers; a full one uploads in the background while writing goes on.
+ * {@link #flush} uploads what is left, waits for every upload and commits the new chunks and size in
+ * one master call, so it returns only when every byte is on its replicas and in the metadata;
+ * {@link #fsync} then also makes those chunks durable on the replicas' disks.
+ * Reads see this mount's unflushed writes. Lock order: {@code commitLock}, then this, then the
+ * budget's; no network call except a base or layout fetch runs under this lock.
+ */
+public final class OpenFile implements DirtyBudget.Evictable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
+    static final int LAYOUT_PAGE = 1024;
+    /** Uploaded chunks are committed at the latest this many at a time, even before a flush. */
+    static final int COMMIT_BATCH = 64;
+
+    private final long inode;
+    private final int chunkSize;
+    private final DataPath path;
+    private final Object commitLock = new Object();
+
+    // Guarded by this.
+    private long size;
+    private boolean modified;
+    private final TreeMap<Long, ChunkBuffer> dirty = new TreeMap<>();
+    private final Map<Long, ChunkBuffer> uploading = new HashMap<>();
+    private final TreeMap<Long, Requests.CommitChunk> uncommitted = new TreeMap<>();
+    /** Chunks uploaded by this mount since the layout was fetched; they take precedence over it. */
+    private final Map<Long, ChunkRef> written = new HashMap<>();
+    /** Uploaded chunks of the file not yet synced to disk on their replicas (fsync does it). */
+    private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
+    private Layout layout = new Layout();
+    /** A background upload failure not yet reported to a writer. */
+    private IOException failure;
+    private boolean closed;
+
+    /** Handles open on this file; guarded by {@link OpenFiles}. */
+    int refs;
+
+    public OpenFile(long inode, long size, DataPath path) {
+        this.inode = inode;
+        this.size = size;
+        this.path = path;
+        this.chunkSize = path.limits().chunkSize();
+    }
+
+    public long inode() {
+        return inode;
+    }
+
+    public synchronized long size() {
+        return size;
+    }
+
+    /** Whether this mount holds writes of the file that the master does not have yet. */
+    public synchronized boolean hasLocalChanges() {
+        return modified || !dirty.isEmpty() || !uploading.isEmpty() || !uncommitted.isEmpty();
+    }
+
+    /** Takes the master's view again (close-to-open) unless this mount has changes of its own pending. */
+    synchronized void refresh(long masterSize) {
+        if (!hasLocalChanges()) {
+            size = masterSize;
+            layout = new Layout();
+            written.clear();
+        }
+    }
+
+    // ---- writing
+
+    /** Writes {@code length} bytes from {@code src} at {@code offset} (at the end of the file when {@code append}). */
+    public void write(long offset, int length, ByteSource src, boolean append) throws IOException {
+        if (length <= 0) {
+            return;
+        }
+        boolean permit = false;
+        try {
+            long pos;
+            synchronized (this) {
+                throwIfFailed();
+                pos = append ? size : offset;
+            }
+            if (pos < 0 || pos > Long.MAX_VALUE - length) {
+                throw new CairnException(ErrorCode.EFBIG, "write past the largest file size");
+            }
+            long done = 0;
+            while (done < length) {
+                long index = pos / chunkSize;
+                int at = (int) (pos % chunkSize);
+                int n = (int) Math.min(length - done, chunkSize - at);
+                synchronized (this) {
+                    if (closed) {
+                        throw new CairnException(ErrorCode.EIO, "file was closed while being written");
+                    }
+                    ChunkBuffer b = dirty.get(index);
+                    if (b == null && uploading.containsKey(index)) {
+                        waitForChange(); // that chunk is on its way out; write over it once it is uploaded
+                        continue;
+                    }
+                    if (b == null && (permit || path.budget().tryAcquire())) {
+                        permit = true;
+                        b = newBuffer(index);
+                        permit = false; // the buffer holds it now
+                    }
+                    if (b != null) {
+                        if (b.needsBaseForWrite(at)) {
+                            mergeBase(b);
+                        }
+                        b.write(at, src, done, n);
+                        size = Math.max(size, pos + n);
+                        modified = true;
+                        if (b.isFull() && at + n == chunkSize) { // written up to its end: the writer has moved on
+                            startUpload(b);
+                        } else {
+                            path.budget().touch(this, index);
+                        }
+                        pos += n;
+                        done += n;
+                        continue;
+                    }
+                }
+                path.budget().acquire(); // outside the lock: it may make this very file upload
+                permit = true;
+            }
+        } finally {
+            if (permit) {
+                path.budget().release();
+            }
+        }
+        boolean batch;
+        synchronized (this) {
+            batch = uncommitted.size() >= COMMIT_BATCH;
+        }
+        if (batch) {
+            commit(false);
+        }
+    }
+
+    private ChunkBuffer newBuffer(long index) throws IOException {
+        long start = index * chunkSize;
+        int baseLength = (int) Math.max(0, Math.min(chunkSize, size - start));
+        ChunkRef base = baseLength > 0 ? chunkRef(index) : null;
+        ChunkBuffer b = new ChunkBuffer(index, chunkSize, base, baseLength);
+        dirty.put(index, b);
+        return b;
+    }
+
+    private void mergeBase(ChunkBuffer b) throws IOException {
+        ChunkRef base = b.pendingBase();
+        ChunkCache.Blob blob = path.cache().get(base);
+        b.mergeBase(blob.bytes(), (int) Math.min(base.length(), blob.length()));
+    }
+
+    private void startUpload(ChunkBuffer b) throws IOException {
+        if (b.pendingBase() != null) {
+            mergeBase(b);
+        }
+        long start = b.index * chunkSize;
+        int length = (int) Math.min(chunkSize, size - start);
+        if (length < b.end()) {
+            throw new IllegalStateException("chunk " + b.index + " holds " + b.end() + " bytes, file allows " + length);
+        }
+        dirty.remove(b.index);
+        path.budget().forget(this, b.index);
+        uploading.put(b.index, b);
+        byte[] bytes = b.bytesFor(length);
+        try {
+            path.uploads().execute(() -> upload(b, bytes, length));
+        } catch (RejectedExecutionException e) {
+            uploading.remove(b.index);
+            dirty.put(b.index, b);
+            throw new CairnException(ErrorCode.EIO, "the mount is shutting down");
+        }
+    }
+
+    private void upload(ChunkBuffer b, byte[] bytes, int length) {
+        ChunkStore.Uploaded up = null;
+        IOException error = null;
+        try {
+            up = path.store().upload(inode, b.index, bytes, length);
+        } catch (IOException e) {
+            error = e;
+        } catch (RuntimeException e) {
+            LOG.error("uploading chunk {} of inode {} failed unexpectedly", b.index, inode, e);
+            error = new IOException(e);
+        }
+        synchronized (this) {
+            uploading.remove(b.index);
+            if (error == null) {
+                uncommitted.put(b.index, up.commit());
+                written.put(b.index, up.ref());
+                unsynced.put(b.index, up.ref());
+                path.cache().put(up.ref().id(), bytes, length); // reading it back costs nothing
+                path.budget().release();
+            } else {
+                LOG.warn("uploading chunk {} of inode {} failed: {}", b.index, inode, error.toString());
+                if (failure == null) {
+                    failure = error;
+                }
+                if (closed) {
+                    path.budget().release();
+                } else {
+                    dirty.put(b.index, b); // kept: flush tries it again
+                    path.budget().touch(this, b.index);
+                }
+            }
+            notifyAll();
+        }
+    }
+
+    /** Called by the budget when memory is short: start uploading this buffer now, even if partly written. */
+    @Override
+    public void evict(long index) {
+        synchronized (this) {
+            ChunkBuffer b = dirty.get(index);
+            if (b == null) {
+                path.budget().forget(this, index);
+                return;
+            }
+            try {
+                startUpload(b);
+            } catch (IOException e) {
+                path.budget().forget(this, index); // not evictable for now: flush retries it
+                if (failure == null) {
+                    failure = e;
+                }
+                LOG.warn("could not start uploading chunk {} of inode {}: {}", index, inode, e.toString());
+            }
+        }
+    }
+
+    /**
+     * Uploads every buffered write, waits for all uploads, and commits the new chunks and the size.
+     * Returns only when all of it is on the replicas and in the master's metadata.
+     */
+    public void flush() throws IOException {
+        synchronized (this) {
+            for (int attempt = 0; ; attempt++) {
+                for (ChunkBuffer b : new ArrayList<>(dirty.values())) {
+                    startUpload(b);
+                }
+                while (!uploading.isEmpty()) {
+                    waitForChange();
+                }
+                if (failure == null) {
+                    break;
+                }
+                IOException f = failure;
+                failure = null;
+                if (attempt >= 1 || dirty.isEmpty()) {
+                    throw f;
+                }
+                // the failed chunks are back in the dirty set: try them once more
+            }
+        }
+        commit(true);
+    }
+
+    /** Commits the uploaded chunks; {@code exact}: also set the size (and commit even if only the size changed). */
+    private void commit(boolean exact) throws IOException {
+        synchronized (commitLock) { // commits of one file reach the master in the order they were taken
+            List<Requests.CommitChunk> chunks;
+            long newSize;
+            synchronized (this) {
+                if (uncommitted.isEmpty() && !(exact && modified)) {
+                    return;
+                }
+                chunks = List.copyOf(uncommitted.values());
+                newSize = exact ? size : -1;
+            }
+            Attr attr = path.store().commit(new Requests.Commit(inode, newSize, chunks, null));
+            synchronized (this) {
+                for (Requests.CommitChunk c : chunks) {
+                    uncommitted.remove(c.index(), c);
+                }
+                if (exact && size == newSize && dirty.isEmpty() && uploading.isEmpty() && uncommitted.isEmpty()) {
+                    modified = false;
+                }
+            }
+            path.onCommit().accept(attr);
+        }
+    }
+
+    /**
+     * {@link #flush}, and then every chunk this mount wrote to the file is made durable on all its
+     * replicas: the bytes survive a power cut.
+     */
+    public void fsync() throws IOException {
+        flush();
+        List<ChunkRef> chunks;
+        synchronized (this) {
+            chunks = List.copyOf(unsynced.values());
+        }
+        if (chunks.isEmpty()) {
+            return;
+        }
+        path.store().sync(chunks);
+        synchronized (this) {
+            for (ChunkRef c : chunks) {
+                unsynced.remove(c.index(), c);
+            }
+        }
+    }
+
+    /** Sets the file's size (shrinking or growing it) after committing every pending write. */
+    public Attr truncate(long newSize) throws IOException {
+        if (newSize < 0) {
+            throw new CairnException(ErrorCode.EINVAL, "negative size");
+        }
+        flush();
+        synchronized (commitLock) {
+            Attr attr = path.store().setSize(inode, newSize);
+            synchronized (this) {
+                size = newSize;
+                layout = new Layout(); // the master shortened or dropped chunks: fetch the list again
+                written.clear();
+                unsynced.tailMap((newSize + chunkSize - 1) / chunkSize, true).clear(); // dropped with the file's end
+            }
+            path.onCommit().accept(attr);
+            return attr;
+        }
+    }
+
+    // ---- reading
+
+    /**
+     * Reads up to {@code length} bytes at {@code offset} into {@code dst}; returns how many (0 at or
+     * past the end). Holes and bytes past a chunk's used length read as zeros. With
+     * {@code readAhead > 0} the next chunks are fetched in the background.
+     */
+    public int read(long offset, int length, ByteSink dst, int readAhead) throws IOException {
+        long end;
+        synchronized (this) {
+            if (offset < 0 || length <= 0 || offset >= size) {
+                return 0;
+            }
+            end = Math.min(size, offset + length);
+        }
+        long pos = offset;
+        while (pos < end) {
+            long index = pos / chunkSize;
+            int at = (int) (pos % chunkSize);
+            int n = (int) Math.min(end - pos, chunkSize - at);
+            long dstOffset = pos - offset;
+            ChunkRef ref;
+            synchronized (this) {
+                ChunkBuffer b = dirty.get(index);
+                if (b == null) {
+                    b = uploading.get(index);
+                }
+                if (b != null) {
+                    if (b.needsBaseForRead(at, at + n)) {
+                        mergeBase(b);
+                    }
+                    b.read(at, n, dst, dstOffset);
+                    pos += n;
+                    continue;
+                }
+                ref = chunkRef(index);
+            }
+            if (ref == null) {
+                dst.zero(dstOffset, n); // a hole
+            } else {
+                ChunkCache.Blob blob = path.cache().get(ref);
+                int valid = (int) Math.min(ref.length(), blob.length());
+                int fromBlob = Math.max(0, Math.min(n, valid - at));
+                if (fromBlob > 0) {
+                    dst.put(dstOffset, blob.bytes(), at, fromBlob);
+                }
+                if (fromBlob < n) {
+                    dst.zero(dstOffset + fromBlob, n - fromBlob);
+                }
+            }
+            pos += n;
+        }
+        if (readAhead > 0) {
+            prefetch((end - 1) / chunkSize, readAhead);
+        }
+        return (int) (end - offset);
+    }
+
+    private void prefetch(long after, int count) {
+        List<ChunkRef> refs = new ArrayList<>(count);
+        try {
+            synchronized (this) {
+                long last = (size - 1) / chunkSize;
+                for (long i = after + 1; i <= Math.min(after + count, last); i++) {
+                    if (!dirty.containsKey(i) && !uploading.containsKey(i)) {
+                        ChunkRef r = chunkRef(i);
+                        if (r != null) {
+                            refs.add(r);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("read-ahead of inode {} skipped: {}", inode, e.toString());
+        }
+        for (ChunkRef r : refs) {
+            path.cache().prefetch(r);
+        }
+    }
+
+    /** The committed or uploaded chunk at {@code index}, or null for a hole. Call holding the lock. */
+    private ChunkRef chunkRef(long index) throws IOException {
+        ChunkRef r = written.get(index);
+        if (r != null) {
+            return r;
+        }
+        if (!layout.covers(index)) {
+            layout.add(index, path.store().layout(inode, index, LAYOUT_PAGE));
+        }
+        return layout.get(index);
+    }
+
+    // ---- closing
+
+    /** The last handle is gone: a final flush if something is still pending, then the buffers are let go. */
+    void close() {
+        try {
+            if (hasLocalChanges()) {
+                flush();
+            }
+        } catch (IOException e) {
+            LOG.warn("inode {}: writes not committed at its last close are lost: {}", inode, e.toString());
+        }
+        synchronized (this) {
+            closed = true;
+            for (ChunkBuffer b : dirty.values()) {
+                path.budget().forget(this, b.index);
+                path.budget().release();
+            }
+            dirty.clear();
+            notifyAll();
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        if (failure != null) {
+            throw new CairnException(failure instanceof CairnException ce ? ce.code() : ErrorCode.EIO,
+                    "an earlier write of this file failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    private void waitForChange() throws InterruptedIOException {
+        try {
+            wait(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for an upload");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenFile[inode " + inode + "]";
+    }
+}

@@ -1,0 +1,437 @@
+package io.cairn.mount.fuse;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.DirEntry;
+import io.cairn.common.wire.FileType;
+import io.cairn.mount.file.ByteSink;
+import io.cairn.mount.file.Handle;
+import io.cairn.mount.file.Handles;
+import io.cairn.mount.file.OpenFile;
+import io.cairn.mount.file.OpenFiles;
+import io.cairn.mount.meta.Namespace;
+import jnr.ffi.Pointer;
+import jnr.ffi.types.dev_t;
+import jnr.ffi.types.gid_t;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.uid_t;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The FUSE adapter: one method per kernel call, each a thin translation into {@link Namespace}
+ * (metadata) or an {@link OpenFile} (bytes), run inside {@link Guard}.
+ *
+ * <p>jnr-fuse registers with libfuse only the methods overridden here; every other operation is
+ * answered by libfuse itself with ENOSYS. Deliberate choices: extended attributes answer ENOSYS
+ * (the kernel then reports EOPNOTSUPP and stops asking); POSIX and BSD locks are not overridden, so
+ * the kernel keeps them per machine; {@code access} is not needed with {@code default_permissions};
+ * {@code opendir}/{@code releasedir} keep libfuse's defaults (nothing to do per directory handle).
+ */
+public final class CairnFs extends FuseStubFS {
+    private static final long UNCHANGED_ID = 0xFFFF_FFFFL;
+
+    private final Namespace ns;
+    private final OpenFiles files;
+    private final Handles handles;
+    private final int readAhead;
+    private final Runnable onMounted;
+
+    public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted) {
+        this.ns = ns;
+        this.files = files;
+        this.handles = handles;
+        this.readAhead = readAheadChunks;
+        this.onMounted = onMounted;
+    }
+
+    /** libfuse's init: the kernel has accepted the mount. */
+    @Override
+    public Pointer init(Pointer conn) {
+        onMounted.run();
+        return null;
+    }
+
+    /** The FUSE loop has ended: keep jnr-fuse's shutdown hook from unmounting again. */
+    public void unmounted() {
+        mounted.set(false);
+    }
+
+    // ---- attributes
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        return Guard.call("getattr", path, () -> {
+            Attr a = ns.attr(path);
+            Stats.fill(stat, a, shownSize(a));
+            return 0;
+        });
+    }
+
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        return getattr(path, stat);
+    }
+
+    /** A file with writes pending on this mount is as long as this mount says, not as the master says yet. */
+    private long shownSize(Attr a) {
+        if (a.isFile()) {
+            OpenFile f = files.get(a.inode());
+            if (f != null && f.hasLocalChanges()) {
+                return f.size();
+            }
+        }
+        return a.size();
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        return Guard.call("chmod", path, () -> {
+            ns.setAttr(path, (int) (mode & 07777), null, null, null, null);
+            return 0;
+        });
+    }
+
+    @Override
+    public int chown(String path, @uid_t long uid, @gid_t long gid) {
+        return Guard.call("chown", path, () -> {
+            Integer u = id(uid);
+            Integer g = id(gid);
+            if (u != null || g != null) {
+                ns.setAttr(path, null, u, g, null, null);
+            }
+            return 0;
+        });
+    }
+
+    /** chown passes 4294967295 ((uid_t) -1) for "leave unchanged". */
+    static Integer id(long v) {
+        return v == UNCHANGED_ID || v == -1 ? null : (int) v;
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] timespec) {
+        return Guard.call("utimens", path, () -> {
+            Long atime;
+            Long mtime;
+            try {
+                atime = Times.toSetAttr(timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue());
+                mtime = Times.toSetAttr(timespec[1].tv_sec.get(), timespec[1].tv_nsec.longValue());
+            } catch (ArithmeticException e) {
+                return -ErrorCodes.EOVERFLOW(); // outside 1677..2262, what 64-bit nanoseconds hold
+            } catch (IllegalArgumentException e) {
+                return -ErrorCodes.EINVAL();
+            }
+            Attr a = ns.attr(path);
+            OpenFile f = a.isFile() ? files.get(a.inode()) : null;
+            if (f != null && f.hasLocalChanges()) {
+                f.flush(); // cp -p sets times before close: they must land after the data's commit
+            }
+            ns.setAttr(path, null, null, null, atime, mtime);
+            return 0;
+        });
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        return Guard.call("truncate", path, () -> {
+            Attr a = ns.attr(path);
+            OpenFile f = a.isFile() ? files.get(a.inode()) : null;
+            if (f != null) {
+                f.truncate(size);
+            } else {
+                ns.truncate(path, size);
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
+        return Guard.call("ftruncate", path, () -> {
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return truncate(path, size);
+            }
+            h.file().truncate(size);
+            return 0;
+        });
+    }
+
+    // ---- directories and names
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filter, @off_t long offset, FuseFileInfo fi) {
+        return Guard.call("readdir", path, () -> {
+            // offset 0 for every entry: the whole directory in one call, paged from the master
+            filter.apply(buf, ".", null, 0);
+            filter.apply(buf, "..", null, 0);
+            for (DirEntry e : ns.list(path)) {
+                if (filter.apply(buf, e.name(), null, 0) != 0) {
+                    return -ErrorCodes.ENOMEM();
+                }
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int fsyncdir(String path, FuseFileInfo fi) {
+        return 0; // every namespace change is committed by the master before it answers
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        return Guard.call("mkdir", path, () -> {
+            int[] who = caller();
+            ns.mkdir(path, (int) (mode & 07777), who[0], who[1]);
+            return 0;
+        });
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return Guard.call("rmdir", path, () -> {
+            ns.rmdir(path);
+            return 0;
+        });
+    }
+
+    @Override
+    public int unlink(String path) {
+        return Guard.call("unlink", path, () -> {
+            ns.unlink(path);
+            return 0;
+        });
+    }
+
+    @Override
+    public int rename(String oldpath, String newpath) {
+        // fuse2 has no renameat2 flags: RENAME_NOREPLACE/RENAME_EXCHANGE fail with EINVAL in the kernel
+        return Guard.call("rename", oldpath, () -> {
+            ns.rename(oldpath, newpath);
+            return 0;
+        });
+    }
+
+    @Override
+    public int symlink(String oldpath, String newpath) {
+        return Guard.call("symlink", newpath, () -> {
+            int[] who = caller();
+            ns.symlink(newpath, oldpath, who[0], who[1]);
+            return 0;
+        });
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        return Guard.call("readlink", path, () -> {
+            Attr a = ns.attr(path);
+            if (a.type() != FileType.SYMLINK || a.target() == null || size <= 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            byte[] target = a.target().getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int link(String oldpath, String newpath) {
+        return Guard.call("link", newpath, () -> {
+            ns.link(oldpath, newpath);
+            return 0;
+        });
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
+        return Guard.call("mknod", path, () -> {
+            FileType type = (mode & 0170000) == 0 ? FileType.FILE : FileType.fromMode((int) mode);
+            if (type == null || type == FileType.DIR || type == FileType.SYMLINK) {
+                return -ErrorCodes.EINVAL();
+            }
+            boolean device = type == FileType.CHARDEV || type == FileType.BLOCKDEV;
+            int[] who = caller();
+            ns.create(path, type, (int) (mode & 07777), who[0], who[1], device ? rdev : null, true);
+            return 0;
+        });
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        return Guard.call("statfs", path, () -> {
+            Stats.fill(stbuf, ns.status());
+            return 0;
+        });
+    }
+
+    // ---- open files
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        return Guard.call("create", path, () -> {
+            int flags = fi.flags.get();
+            int[] who = caller();
+            Attr a = ns.create(path, FileType.FILE, (int) (mode & 07777), who[0], who[1], null,
+                    OpenFlags.has(flags, OpenFlags.EXCL));
+            if (!a.isFile()) {
+                return -ErrorCodes.EEXIST(); // lost a race with a mkdir/mknod of the same name
+            }
+            return openHandle(a, flags, fi);
+        });
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        return Guard.call("open", path, () -> {
+            Attr a = ns.freshAttr(path); // close-to-open: never trust cached attributes here
+            if (a.isDir()) {
+                return -ErrorCodes.EISDIR();
+            }
+            if (!a.isFile()) {
+                return -ErrorCodes.EINVAL(); // the kernel opens FIFOs and devices itself
+            }
+            return openHandle(a, fi.flags.get(), fi);
+        });
+    }
+
+    private int openHandle(Attr a, int flags, FuseFileInfo fi) throws Exception {
+        boolean writable = OpenFlags.writable(flags);
+        OpenFile f = files.open(a.inode(), a.size());
+        long fh = handles.add(new Handle(f, writable, OpenFlags.has(flags, OpenFlags.APPEND)));
+        try {
+            if (writable && OpenFlags.has(flags, OpenFlags.TRUNC) && f.size() > 0) {
+                f.truncate(0);
+            }
+        } catch (Exception e) {
+            handles.remove(fh);
+            files.release(f);
+            throw e;
+        }
+        fi.fh.set(fh);
+        return 0;
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return Guard.call("read", path, () -> {
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            int ahead = h.sequential(offset, size) ? readAhead : 0;
+            return h.file().read(offset, (int) Math.min(size, Integer.MAX_VALUE), sink(buf), ahead);
+        });
+    }
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return Guard.call("write", path, () -> {
+            Handle h = handles.get(fi.fh.get());
+            if (h == null || !h.writable()) {
+                return -ErrorCodes.EBADF();
+            }
+            int n = (int) Math.min(size, Integer.MAX_VALUE);
+            h.file().write(offset, n, buf::get, h.append());
+            return n;
+        });
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return Guard.call("flush", path, () -> {
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            if (h.writable()) {
+                h.file().flush(); // close() returns only when the bytes are on their replicas and committed
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+        return Guard.call("fsync", path, () -> {
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            h.file().fsync(); // flush, then every chunk written is synced to disk on each replica
+            return 0;
+        });
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        return Guard.call("release", path, () -> {
+            Handle h = handles.remove(fi.fh.get());
+            if (h != null) {
+                files.release(h.file());
+            }
+            return 0; // the kernel ignores it: errors were reported by flush
+        });
+    }
+
+    // ---- not supported, on purpose
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return -ErrorCodes.ENOSYS(); // no extended attributes: the kernel answers EOPNOTSUPP from now on
+    }
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        return -ErrorCodes.ENOSYS();
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        return -ErrorCodes.ENOSYS();
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return -ErrorCodes.ENOSYS();
+    }
+
+    // ----
+
+    /** The uid and gid of the process making the call (new entries belong to it). */
+    private int[] caller() throws CairnException {
+        FuseContext ctx = getContext();
+        if (ctx == null) {
+            throw new CairnException(ErrorCode.EIO, "no FUSE context");
+        }
+        return new int[] {(int) ctx.uid.get(), (int) ctx.gid.get()};
+    }
+
+    private static ByteSink sink(Pointer buf) {
+        return new ByteSink() {
+            @Override
+            public void put(long dstOffset, byte[] src, int srcOffset, int length) {
+                buf.put(dstOffset, src, srcOffset, length);
+            }
+
+            @Override
+            public void zero(long dstOffset, int length) {
+                buf.setMemory(dstOffset, length, (byte) 0);
+            }
+        };
+    }
+}

@@ -1,0 +1,166 @@
+package io.cairn.mount.meta;
+
+import io.cairn.common.client.MasterClient;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ClusterStatus;
+import io.cairn.common.wire.DirEntry;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Requests;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Namespace operations for the mount: each is one master call, and each keeps the {@link AttrCache}
+ * honest: lookups fill it, listings fill it for a whole directory, and every change forgets the
+ * entries it affects (the name, its parent directory, and other names of the same inode).
+ */
+public final class Namespace {
+    private final MasterClient master;
+    private final AttrCache cache;
+
+    public Namespace(MasterClient master, AttrCache cache) {
+        this.master = master;
+        this.cache = cache;
+    }
+
+    /** Attributes of {@code path}, from the cache when fresh enough. */
+    public Attr attr(String path) throws IOException {
+        Attr a = cache.get(path);
+        if (a == null) {
+            if (cache.knownAbsent(path)) {
+                throw new CairnException(ErrorCode.ENOENT, "no such file or directory: " + path);
+            }
+            a = master.attr(path);
+            cache.put(path, a);
+        }
+        return a;
+    }
+
+    /** Attributes of {@code path} straight from the master (open() uses this: close-to-open). */
+    public Attr freshAttr(String path) throws IOException {
+        Attr a = master.attr(path);
+        cache.update(a);
+        cache.put(path, a);
+        return a;
+    }
+
+    /** Every entry of a directory; their attributes go into the cache for the {@code stat} calls that follow. */
+    public List<DirEntry> list(String dir) throws IOException {
+        List<DirEntry> entries = master.listAll(dir);
+        for (DirEntry e : entries) {
+            cache.put(child(dir, e.name()), e.attr());
+        }
+        cache.markComplete(dir);
+        return entries;
+    }
+
+    public Attr mkdir(String path, int mode, int uid, int gid) throws IOException {
+        Attr a = master.mkdir(path, mode, uid, gid, false);
+        created(path, a);
+        cache.markComplete(path); // new and empty
+        return a;
+    }
+
+    public Attr create(String path, FileType type, int mode, int uid, int gid, Long rdev, boolean exclusive)
+            throws IOException {
+        Attr a = master.create(path, type, mode, uid, gid, rdev, exclusive);
+        created(path, a);
+        return a;
+    }
+
+    public Attr symlink(String path, String target, int uid, int gid) throws IOException {
+        Attr a = master.symlink(path, target, uid, gid);
+        created(path, a);
+        return a;
+    }
+
+    /** A hard link: the inode's link count changed, so every cached name of it is forgotten. */
+    public Attr link(String existing, String path) throws IOException {
+        Attr a = master.link(existing, path);
+        cache.invalidateInode(a.inode());
+        created(path, a);
+        return a;
+    }
+
+    public void unlink(String path) throws IOException {
+        Attr old = cache.get(path);
+        master.unlink(path);
+        cache.invalidate(path);
+        if (old != null) {
+            cache.invalidateInode(old.inode()); // other names of it have one link less
+        }
+        cache.invalidate(parent(path));
+    }
+
+    public void rmdir(String path) throws IOException {
+        master.rmdir(path);
+        cache.invalidateTree(path);
+        cache.invalidate(parent(path));
+    }
+
+    public void rename(String from, String to) throws IOException {
+        Attr moved = cache.get(from);
+        Attr replaced = cache.get(to);
+        master.rename(from, to, false);
+        cache.invalidateTree(from);
+        cache.invalidateTree(to);
+        if (moved != null) {
+            cache.invalidateInode(moved.inode());
+        }
+        if (replaced != null) {
+            cache.invalidateInode(replaced.inode());
+        }
+        cache.invalidate(parent(from));
+        cache.invalidate(parent(to));
+    }
+
+    /** chmod, chown, utimens: null fields stay as they are; times may be {@link Requests.SetAttr#NOW}. */
+    public Attr setAttr(String path, Integer mode, Integer uid, Integer gid, Long atimeNs, Long mtimeNs)
+            throws IOException {
+        Attr a = master.setAttr(new Requests.SetAttr(path, null, mode, uid, gid, null, atimeNs, mtimeNs));
+        changed(path, a);
+        return a;
+    }
+
+    /** truncate(2) of a file no handle of this mount has open. */
+    public Attr truncate(String path, long size) throws IOException {
+        Attr a = master.setAttr(new Requests.SetAttr(path, null, null, null, null, size, null, null));
+        changed(path, a);
+        return a;
+    }
+
+    /** New attributes of an inode from a commit or a size change made through an open file. */
+    public void changed(Attr a) {
+        cache.update(a);
+    }
+
+    /** Forgets a path's cached attributes. */
+    public void forget(String path) {
+        cache.invalidate(path);
+    }
+
+    public ClusterStatus status() throws IOException {
+        return master.status();
+    }
+
+    private void created(String path, Attr a) {
+        cache.put(path, a);
+        cache.invalidate(parent(path)); // its mtime (and for a directory its link count) changed
+    }
+
+    private void changed(String path, Attr a) {
+        cache.update(a);
+        cache.put(path, a);
+    }
+
+    static String child(String dir, String name) {
+        return dir.equals("/") ? "/" + name : dir + "/" + name;
+    }
+
+    public static String parent(String path) {
+        return AttrCache.parentOf(path);
+    }
+}

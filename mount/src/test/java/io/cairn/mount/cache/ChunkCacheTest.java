@@ -1,0 +1,105 @@
+package io.cairn.mount.cache;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.ChunkRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(10)
+class ChunkCacheTest {
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger fetches = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    private static ChunkRef ref(int i) {
+        return new ChunkRef(i, "c" + i, 3, 3, 0, List.of());
+    }
+
+    private byte[] fetch(ChunkRef r) {
+        fetches.incrementAndGet();
+        return r.id().getBytes();
+    }
+
+    @Test
+    void theLeastRecentlyUsedChunkGoesFirst() throws Exception {
+        ChunkCache c = new ChunkCache(2, this::fetch, pool);
+        c.get(ref(1));
+        c.get(ref(2));
+        c.get(ref(1)); // 2 is now the eldest
+        c.get(ref(3));
+        assertThat(c.contains("c1")).isTrue();
+        assertThat(c.contains("c2")).isFalse();
+        assertThat(c.size()).isEqualTo(2);
+        assertThat(fetches.get()).isEqualTo(3);
+        assertThat(c.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void twoReadersOfOneChunkShareOneFetch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ChunkCache c = new ChunkCache(4, r -> {
+            fetches.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return new byte[] {1};
+        }, pool);
+        Future<?> a = pool.submit(() -> c.get(ref(1)));
+        Future<?> b = pool.submit(() -> c.get(ref(1)));
+        Thread.sleep(100);
+        release.countDown();
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        assertThat(fetches.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedFetchIsNotCachedSoTheNextReadTriesAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        ChunkCache c = new ChunkCache(4, r -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new CairnException(ErrorCode.EIO, "no readable replica");
+            }
+            return new byte[] {7};
+        }, pool);
+        assertThatThrownBy(() -> c.get(ref(1))).isInstanceOf(CairnException.class);
+        assertThat(c.get(ref(1)).bytes()).containsExactly(7);
+    }
+
+    @Test
+    void aPrefetchedChunkIsServedWithoutAnotherFetch() throws Exception {
+        ChunkCache c = new ChunkCache(4, this::fetch, pool);
+        c.prefetch(ref(5));
+        c.prefetch(ref(5));
+        assertThat(c.get(ref(5)).length()).isEqualTo(2);
+        assertThat(fetches.get()).isEqualTo(1);
+    }
+
+    @Test
+    void writtenChunksCanBeReadBackWithoutAFetch() throws Exception {
+        ChunkCache c = new ChunkCache(4, this::fetch, pool);
+        c.put("c9", new byte[] {1, 2, 3, 0, 0}, 3);
+        ChunkCache.Blob b = c.get(ref(9));
+        assertThat(b.length()).isEqualTo(3);
+        assertThat(fetches.get()).isZero();
+    }
+}

@@ -1,0 +1,81 @@
+package io.cairn.mount.file;
+
+import io.cairn.common.wire.ChunkRef;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ChunkBufferTest {
+    private static final ChunkRef OLD = new ChunkRef(0, "a".repeat(32), 8, 8, 0, List.of());
+
+    private static ByteSource bytes(String s) {
+        return ByteSource.of(s.getBytes());
+    }
+
+    @Test
+    void aNewChunkNeedsNoBaseAndIsFullWhenEveryByteIsWritten() {
+        ChunkBuffer b = new ChunkBuffer(0, 4, null, 0);
+        b.write(0, bytes("ab"), 0, 2);
+        assertThat(b.isFull()).isFalse();
+        b.write(2, bytes("cd"), 0, 2);
+        assertThat(b.isFull()).isTrue();
+        assertThat(new String(content(b, 4))).isEqualTo("abcd");
+    }
+
+    @Test
+    void contiguousWritesFromTheStartNeverNeedTheOldChunk() {
+        ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 8);
+        assertThat(b.needsBaseForWrite(0)).isFalse();
+        b.write(0, bytes("1234"), 0, 4);
+        assertThat(b.needsBaseForWrite(4)).isFalse();
+        assertThat(b.needsBaseForWrite(2)).isFalse(); // rewriting new bytes is fine too
+        assertThat(b.needsBaseForRead(0, 4)).isFalse();
+        assertThat(b.needsBaseForRead(3, 5)).isTrue();
+        b.write(4, bytes("5678"), 0, 4);
+        assertThat(b.pendingBase()).isNull(); // all old bytes rewritten
+        assertThat(b.isFull()).isTrue();
+    }
+
+    @Test
+    void aGapNeedsTheOldChunkAndMergingKeepsTheNewBytes() {
+        ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 6);
+        b.write(0, bytes("AB"), 0, 2);
+        assertThat(b.needsBaseForWrite(4)).isTrue();
+        b.mergeBase("oooooooo".getBytes(), 8);
+        assertThat(b.needsBaseForWrite(4)).isFalse();
+        b.write(4, bytes("X"), 0, 1);
+        // old bytes only where the file covered them (6), zeros after
+        assertThat(content(b, 8)).isEqualTo(new byte[] {'A', 'B', 'o', 'o', 'X', 'o', 0, 0});
+        assertThat(b.end()).isEqualTo(6);
+    }
+
+    @Test
+    void bytesPastTheOldChunksUsedLengthStayZero() {
+        ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 8);
+        b.mergeBase("oooooooo".getBytes(), 3); // a truncated chunk: only 3 bytes are the file's
+        assertThat(content(b, 8)).isEqualTo(new byte[] {'o', 'o', 'o', 0, 0, 0, 0, 0});
+    }
+
+    @Test
+    void theBufferGrowsWithTheDataUpToAChunk() {
+        int chunk = 4 << 20;
+        ChunkBuffer b = new ChunkBuffer(0, chunk, null, 0);
+        b.write(0, bytes("tiny"), 0, 4);
+        assertThat(b.capacity()).isEqualTo(ChunkBuffer.MIN_CAPACITY);
+        b.write(chunk - 1, bytes("z"), 0, 1);
+        assertThat(b.capacity()).isEqualTo(chunk);
+        assertThat(b.isFull()).isTrue();
+        byte[] out = new byte[10];
+        new ChunkBuffer(1, chunk, null, 0).read(100, 10, ByteSink.of(out), 0); // never written: zeros
+        assertThat(out).containsOnly(0);
+        assertThat(new ChunkBuffer(2, chunk, null, 0).bytesFor(3_000_000)).hasSizeGreaterThanOrEqualTo(3_000_000);
+    }
+
+    private static byte[] content(ChunkBuffer b, int n) {
+        byte[] out = new byte[n];
+        b.read(0, n, ByteSink.of(out), 0);
+        return out;
+    }
+}

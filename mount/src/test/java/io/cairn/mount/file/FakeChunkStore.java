@@ -1,0 +1,169 @@
+package io.cairn.mount.file;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Requests;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A cluster in memory with the master's commit rules, counting every call, with failures on demand. */
+final class FakeChunkStore implements ChunkStore {
+    final int chunkSize;
+    final Map<String, byte[]> blobs = new HashMap<>();
+    final Map<Long, TreeMap<Long, ChunkRef>> chunks = new HashMap<>();
+    final Map<Long, Long> sizes = new HashMap<>();
+    final AtomicInteger uploads = new AtomicInteger();
+    final AtomicInteger fetches = new AtomicInteger();
+    final AtomicInteger commits = new AtomicInteger();
+    final AtomicInteger synced = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    final List<Requests.Commit> commitLog = new ArrayList<>();
+    /** When set, uploads fail with it. */
+    final AtomicReference<IOException> uploadFailure = new AtomicReference<>();
+    /** When set, uploads wait for it to open. */
+    volatile CountDownLatch uploadGate;
+    private int nextId;
+
+    FakeChunkStore(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    /** A file with the given content, committed. */
+    synchronized void putFile(long inode, byte[] content) {
+        TreeMap<Long, ChunkRef> list = new TreeMap<>();
+        for (long i = 0; i * chunkSize < content.length; i++) {
+            int from = (int) (i * chunkSize);
+            int len = Math.min(chunkSize, content.length - from);
+            String id = newId();
+            blobs.put(id, Arrays.copyOfRange(content, from, from + len));
+            list.put(i, ref(i, id, len, len));
+        }
+        chunks.put(inode, list);
+        sizes.put(inode, (long) content.length);
+    }
+
+    /** The file's content as a reader of the master's metadata would see it. */
+    synchronized byte[] content(long inode) {
+        long size = sizes.getOrDefault(inode, 0L);
+        byte[] out = new byte[(int) size];
+        for (ChunkRef c : chunks.getOrDefault(inode, new TreeMap<>()).values()) {
+            long start = c.index() * chunkSize;
+            int n = (int) Math.min(c.length(), size - start);
+            if (n > 0) {
+                System.arraycopy(blobs.get(c.id()), 0, out, (int) start, n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Uploaded upload(long inode, long index, byte[] data, int length) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            CountDownLatch gate = uploadGate;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            IOException f = uploadFailure.get();
+            if (f != null) {
+                throw f;
+            }
+            uploads.incrementAndGet();
+            synchronized (this) {
+                String id = newId();
+                blobs.put(id, Arrays.copyOf(data, length));
+                ChunkRef r = ref(index, id, length, length);
+                return new Uploaded(new Requests.CommitChunk(index, id, length, length, 0, List.of("n1")), r);
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void sync(Collection<ChunkRef> refs) {
+        synced.addAndGet(refs.size());
+    }
+
+    @Override
+    public synchronized byte[] fetch(ChunkRef chunk) throws IOException {
+        fetches.incrementAndGet();
+        byte[] b = blobs.get(chunk.id());
+        if (b == null) {
+            throw new CairnException(ErrorCode.EIO, "no chunk " + chunk.id());
+        }
+        return b.clone();
+    }
+
+    @Override
+    public synchronized FileLayout layout(long inode, long from, int limit) {
+        List<ChunkRef> page = new ArrayList<>(chunks.getOrDefault(inode, new TreeMap<>()).tailMap(from, true).values());
+        Long next = page.size() > limit ? page.get(limit).index() : null;
+        return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
+                page.subList(0, Math.min(limit, page.size())), next);
+    }
+
+    @Override
+    public synchronized Attr commit(Requests.Commit c) {
+        commits.incrementAndGet();
+        commitLog.add(c);
+        TreeMap<Long, ChunkRef> list = chunks.computeIfAbsent(c.inode(), k -> new TreeMap<>());
+        long end = sizes.getOrDefault(c.inode(), 0L);
+        for (Requests.CommitChunk ch : c.chunks()) {
+            list.put(ch.index(), ref(ch.index(), ch.id(), ch.size(), ch.length()));
+            end = Math.max(end, ch.index() * chunkSize + ch.length());
+        }
+        long size = c.size() < 0 ? end : c.size();
+        truncate(c.inode(), size);
+        return attr(c.inode());
+    }
+
+    @Override
+    public synchronized Attr setSize(long inode, long size) {
+        truncate(inode, size);
+        return attr(inode);
+    }
+
+    private void truncate(long inode, long size) {
+        TreeMap<Long, ChunkRef> list = chunks.computeIfAbsent(inode, k -> new TreeMap<>());
+        list.tailMap((size + chunkSize - 1) / chunkSize, true).clear();
+        ChunkRef last = list.get(size / chunkSize);
+        if (last != null && size % chunkSize != 0 && last.length() > size % chunkSize) {
+            list.put(last.index(), ref(last.index(), last.id(), last.size(), size % chunkSize));
+        }
+        sizes.put(inode, size);
+    }
+
+    synchronized Attr attr(long inode) {
+        return new Attr(inode, FileType.FILE, 0644, 0, 0, sizes.getOrDefault(inode, 0L), 1, 1, 2, 3, 0, null);
+    }
+
+    private String newId() {
+        return String.format("%032x", ++nextId);
+    }
+
+    private static ChunkRef ref(long index, String id, long size, long length) {
+        return new ChunkRef(index, id, size, length, 0, List.of(new Replica("n1", "http://n1")));
+    }
+}
