@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +39,26 @@ class CliIT {
     record Run(int exit, String out, String err) {
     }
 
-    static synchronized Run cairn(String... args) {
+    /** Runs `cairn SUB --master=THIS_CLUSTER ARGS...` in this JVM and captures what it prints. */
+    static Run cairn(String... args) {
+        if (args[0].startsWith("-")) {
+            return capture(args);
+        }
+        return runAt(cluster.masterUrl(), args);
+    }
+
+    private static Run runAt(String master, String... args) {
+        List<String> all = new ArrayList<>();
+        all.add(args[0]);
+        all.add("--master=" + master);
+        if (!master.equals(cluster.masterUrl())) {
+            all.add("--timeout=2s");
+        }
+        all.addAll(List.of(args).subList(1, args.length));
+        return capture(all.toArray(String[]::new));
+    }
+
+    private static synchronized Run capture(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -45,18 +66,10 @@ class CliIT {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 1];
-            all[0] = args[0];
-            all[1] = "--master=" + cluster.masterUrl();
-            System.arraycopy(args, 1, all, 2, args.length - 1);
-            int code = args[0].startsWith("-") ? Main.run(args) : Main.run(all);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
-            if (err.size() > 0) {
-                oldErr.println("cairn " + String.join(" ", args) + " said: " + err.toString(StandardCharsets.UTF_8));
-            }
         }
     }
 
@@ -192,26 +205,6 @@ class CliIT {
             Run help = cairn(sub, "--help");
             assertThat(help.exit()).as(sub).isZero();
             assertThat(help.out()).as(sub).contains("Usage: cairn " + sub);
-        }
-    }
-
-    private static synchronized Run runAt(String master, String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 2];
-            all[0] = args[0];
-            all[1] = "--master=" + master;
-            all[2] = "--timeout=2s";
-            System.arraycopy(args, 1, all, 3, args.length - 1);
-            return new Run(Main.run(all), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
         }
     }
 }
