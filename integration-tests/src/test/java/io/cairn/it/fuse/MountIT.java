@@ -46,6 +46,11 @@ class MountIT {
             if (cluster != null) {
                 cluster.close();
             }
+            if (work != null && !Mounted.isMounted(m)) {
+                try (var files = Files.walk(work)) { // the test's temp directory, with its 100 MiB files
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 
