@@ -19,18 +19,31 @@ import java.util.Objects;
  * @param heartbeat time between heartbeats
  * @param capacity  most bytes of chunks to hold; 0 means the size of the disk
  * @param reserve   bytes to keep free on the disk
+ * @param scrubRate most bytes per second the background scrubber reads to check stored chunks;
+ *                  0 turns the scrubber off
+ * @param scrubInterval  time from the end of one scrub pass over every chunk to the start of the
+ *                       next; the first pass starts {@code min(1 minute, scrubInterval)} after start
+ * @param reportInterval time between full chunk reports to the master after the one sent at
+ *                       registration (so that it learns of chunks written but never committed)
  * @param clock     the time source for everything time decides
  */
 public record DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
-                             Duration heartbeat, long capacity, long reserve, Clock clock) {
+                             Duration heartbeat, long capacity, long reserve, long scrubRate,
+                             Duration scrubInterval, Duration reportInterval, Clock clock) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(3);
+    /** 32 MiB/s. */
+    public static final long DEFAULT_SCRUB_RATE = 32L << 20;
+    public static final Duration DEFAULT_SCRUB_INTERVAL = Duration.ofHours(1);
+    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofMinutes(10);
 
     public DatanodeConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(masterUrl, "masterUrl");
         Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(scrubInterval, "scrubInterval");
+        Objects.requireNonNull(reportInterval, "reportInterval");
         Objects.requireNonNull(clock, "clock");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, not " + port);
@@ -41,6 +54,15 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         if (capacity < 0 || reserve < 0) {
             throw new IllegalArgumentException("capacity and reserve must not be negative");
         }
+        if (scrubRate < 0) {
+            throw new IllegalArgumentException("scrub rate must not be negative (0 turns scrubbing off), not " + scrubRate);
+        }
+        if (scrubInterval.isNegative() || scrubInterval.isZero()) {
+            throw new IllegalArgumentException("scrub interval must be positive, not " + scrubInterval);
+        }
+        if (reportInterval.isNegative() || reportInterval.isZero()) {
+            throw new IllegalArgumentException("report interval must be positive, not " + reportInterval);
+        }
         if (advertise == null && isWildcard(bind)) {
             throw new IllegalArgumentException("an advertised URL is required when binding the wildcard address " + bind);
         }
@@ -49,10 +71,35 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         }
     }
 
-    /** Listen on 127.0.0.1, heartbeat every 3 s, use the whole disk, keep no reserve. */
+    /**
+     * The settings of the first versions: scrubbing at {@link #DEFAULT_SCRUB_RATE} every
+     * {@link #DEFAULT_SCRUB_INTERVAL}, a full chunk report every {@link #DEFAULT_REPORT_INTERVAL}.
+     */
+    public DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
+                          Duration heartbeat, long capacity, long reserve, Clock clock) {
+        this(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, DEFAULT_SCRUB_RATE,
+                DEFAULT_SCRUB_INTERVAL, DEFAULT_REPORT_INTERVAL, clock);
+    }
+
+    /**
+     * Listen on 127.0.0.1, heartbeat every 3 s, use the whole disk, keep no reserve, scrub at 32 MiB/s
+     * every hour, send the full chunk report every 10 minutes.
+     */
     public static DatanodeConfig defaults(int port, Path dataDir, String masterUrl) {
         return new DatanodeConfig(DEFAULT_BIND, port, dataDir, masterUrl, null, DEFAULT_HEARTBEAT, 0, 0,
                 Clock.systemUTC());
+    }
+
+    /** This configuration with the scrubber set as given ({@code rate} 0: off). */
+    public DatanodeConfig withScrub(long rate, Duration interval) {
+        return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, rate,
+                interval, reportInterval, clock);
+    }
+
+    /** This configuration with the full chunk report sent every {@code interval}. */
+    public DatanodeConfig withReportInterval(Duration interval) {
+        return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
+                scrubInterval, interval, clock);
     }
 
     static boolean isWildcard(String bind) {

@@ -3,6 +3,7 @@ package io.cairn.datanode;
 import io.cairn.common.wire.Replies;
 import io.cairn.datanode.http.DatanodeHttp;
 import io.cairn.datanode.membership.Membership;
+import io.cairn.datanode.scrub.Scrubber;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.common.units.Units;
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A running datanode: the chunk store of its data directory, served over HTTP, and the membership
- * loop that keeps it known to the master.
+ * A running datanode: the chunk store of its data directory, served over HTTP, the membership
+ * loop that keeps it known to the master, and the scrubber that checks the stored chunks.
  */
 public final class DatanodeServer implements AutoCloseable {
     /** How long close() lets requests under way finish. */
@@ -30,52 +31,71 @@ public final class DatanodeServer implements AutoCloseable {
     private final String url;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private io.cairn.datanode.scrub.Scrubber scrubber;
+    private final Scrubber scrubber;
 
-    private DatanodeServer(DataDir dir, DatanodeHttp http, Membership membership, String url) {
+    private DatanodeServer(DataDir dir, DatanodeHttp http, Membership membership, Scrubber scrubber, String url) {
         this.dir = dir;
         this.http = http;
         this.membership = membership;
+        this.scrubber = scrubber;
         this.url = url;
         this.port = http.port();
     }
 
     /**
-     * Opens the data directory, listens (port 0: any free port), starts the membership loop, and
-     * returns once requests are accepted. The master need not be up yet.
+     * Opens the data directory, listens (port 0: any free port), starts the membership loop and the
+     * scrubber, and returns once requests are accepted. The master need not be up yet.
      */
     public static DatanodeServer start(DatanodeConfig c) throws IOException {
-        return start(c, io.cairn.datanode.scrub.ScrubConfig.defaults());
+        return start(c, Scrubber.firstDelayFor(c.scrubInterval()));
     }
 
-    /** As {@link #start(DatanodeConfig)}, with the scrubber set as given. */
+    /**
+     * As {@link #start(DatanodeConfig)}, with the scrubber set as given.
+     *
+     * @deprecated set {@link DatanodeConfig#scrubRate()} and {@link DatanodeConfig#scrubInterval()}
+     */
+    @Deprecated
     public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub) throws IOException {
-        return start(c, scrub, Membership.DEFAULT_REPORT_EVERY);
+        return start(c, scrub, c.reportInterval());
     }
 
-    /** As above, with how often the full chunk report is sent again after registration. */
+    /**
+     * As above, with how often the full chunk report is sent again after registration.
+     *
+     * @deprecated set {@link DatanodeConfig#scrubRate()}, {@link DatanodeConfig#scrubInterval()} and
+     * {@link DatanodeConfig#reportInterval()}
+     */
+    @Deprecated
     public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub,
-                                       java.time.Duration reportEvery) throws IOException {
+                                       Duration reportEvery) throws IOException {
+        return start(c.withScrub(scrub.bytesPerSecond(), scrub.interval()).withReportInterval(reportEvery),
+                scrub.firstDelay());
+    }
+
+    private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay) throws IOException {
         DataDir dir = DataDir.open(c.dataDir());
         DatanodeHttp http = null;
+        Membership membership = null;
         try {
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
             http = DatanodeHttp.start(c.bind(), c.port(), store, () -> new Replies.DatanodeStatus(dir.nodeId(),
                     dir.clusterId(), address.get(), store.capacity(), store.used(), store.chunks()), STOP_TIMEOUT);
             address.set(c.advertisedUrl(http.port()));
-            Membership membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
-                    reportEvery);
+            membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
+                    c.reportInterval());
+            Scrubber scrubber = new Scrubber(store, membership::reportBad, c.scrubRate(), c.scrubInterval(),
+                    firstScrubDelay, c.clock());
             membership.start();
-            io.cairn.datanode.scrub.Scrubber scrubber = new io.cairn.datanode.scrub.Scrubber(store, dir::nodeId,
-                    c.masterUrl(), scrub);
             scrubber.start();
             LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),
                     Units.formatSize(store.used()), Units.formatSize(store.capacity()), dir.root());
-            DatanodeServer server = new DatanodeServer(dir, http, membership, address.get());
-            server.scrubber = scrubber;
-            return server;
+            return new DatanodeServer(dir, http, membership, scrubber, address.get());
         } catch (IOException | RuntimeException e) {
+            if (membership != null) {
+                membership.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -104,12 +124,18 @@ public final class DatanodeServer implements AutoCloseable {
 
     /** Chunks the scrubber found bad since start (for tests and status). */
     public long scrubbedBad() {
-        return scrubber == null ? 0 : scrubber.badFound();
+        return scrubber.badFound();
+    }
+
+    /** Full scrub passes completed since start. */
+    public long scrubPasses() {
+        return scrubber.passes();
     }
 
     /**
-     * Stops gracefully: no more heartbeats, requests under way get up to {@link #STOP_TIMEOUT} to
-     * finish, then the server stops and the data directory is unlocked. Calling it again does nothing.
+     * Stops gracefully: no more scrubbing or heartbeats, requests under way get up to
+     * {@link #STOP_TIMEOUT} to finish, then the server stops and the data directory is unlocked.
+     * Calling it again does nothing.
      */
     @Override
     public void close() {
@@ -117,9 +143,7 @@ public final class DatanodeServer implements AutoCloseable {
             return;
         }
         try {
-            if (scrubber != null) {
-                scrubber.close();
-            }
+            scrubber.close();
             membership.close();
             http.close();
         } finally {

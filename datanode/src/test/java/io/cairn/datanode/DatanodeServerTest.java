@@ -5,6 +5,7 @@ import io.cairn.common.client.Http;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.ManualClock;
 import io.cairn.datanode.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -138,5 +141,84 @@ class DatanodeServerTest {
         assertThatThrownBy(() -> RawHttp.send(s.port(), "GET", "/api/v1/status", new byte[0]))
                 .as("nothing listens any more").isInstanceOf(IOException.class);
         DataDir.open(s.dataDir()).close(); // the directory is unlocked
+    }
+
+    @Test
+    void theNineArgumentConfigHasTheDefaultScrubberAndReport() {
+        for (DatanodeConfig c : List.of(config(tmp), DatanodeConfig.defaults(6000, tmp, "http://127.0.0.1:5000"))) {
+            assertThat(c.scrubRate()).isEqualTo(32L << 20);
+            assertThat(c.scrubInterval()).isEqualTo(Duration.ofHours(1));
+            assertThat(c.reportInterval()).isEqualTo(Duration.ofMinutes(10));
+        }
+        DatanodeConfig c = config(tmp).withScrub(0, Duration.ofMinutes(5)).withReportInterval(Duration.ofSeconds(30));
+        assertThat(c.scrubRate()).isZero();
+        assertThat(c.scrubInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.reportInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(50));
+        assertThat(new DatanodeConfig("127.0.0.1", 1, tmp, "http://m:1", null, Duration.ofSeconds(1), 2, 3, 4,
+                Duration.ofSeconds(5), Duration.ofSeconds(6), Clock.systemUTC()))
+                .extracting(DatanodeConfig::capacity, DatanodeConfig::reserve, DatanodeConfig::scrubRate,
+                        DatanodeConfig::scrubInterval, DatanodeConfig::reportInterval)
+                .containsExactly(2L, 3L, 4L, Duration.ofSeconds(5), Duration.ofSeconds(6));
+        assertThatThrownBy(() -> config(tmp).withScrub(-1, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> config(tmp).withScrub(1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> config(tmp).withReportInterval(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theScrubberReportsACorruptChunkToTheMasterAndKeepsIt() throws IOException {
+        DatanodeConfig c = config(tmp.resolve("dn")).withScrub(1L << 30, Duration.ofMillis(100));
+        Http http = new Http(Duration.ofSeconds(5));
+        try (DatanodeServer s = DatanodeServer.start(c)) {
+            DatanodeClient client = new DatanodeClient(http);
+            String good = "0123456789abcdef0123456789abcde0";
+            String bad = "0123456789abcdef0123456789abcde1";
+            byte[] b = new byte[100_000];
+            new java.util.Random(1).nextBytes(b);
+            for (String id : List.of(good, bad)) {
+                client.put(s.url(), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
+            }
+            Path file = s.dataDir().resolve("chunks/01/" + bad);
+            assertThat(s.dataDir().resolve("chunks/01/" + bad + ".crc")).exists();
+            byte[] damaged = b.clone();
+            damaged[4321] ^= 0x40;
+            Files.write(file, damaged);
+            Eventually.await("the bad chunk reported", () -> master.badIds().contains(bad));
+            assertThat(master.bad).allSatisfy(r -> assertThat(r.nodeId()).isEqualTo(s.nodeId()));
+            assertThat(master.badIds()).doesNotContain(good);
+            assertThat(s.scrubbedBad()).isPositive();
+            assertThat(file).as("kept until the master orders it deleted").exists();
+            master.orderDelete(s.nodeId(), bad);
+            Eventually.await("deleted when the master says so", () -> !Files.exists(file)
+                    && !Files.exists(s.dataDir().resolve("chunks/01/" + bad + ".crc")));
+        } finally {
+            http.client().connectionPool().evictAll();
+            http.client().dispatcher().executorService().shutdown();
+        }
+    }
+
+    @Test
+    void aBadChunkReportTheMasterRefusedIsSentAgainLater() throws IOException {
+        master.refuseBadReports(1);
+        ManualClock clock = new ManualClock();
+        DatanodeConfig c = new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(), null,
+                Duration.ofMillis(50), 0, 0, 1L << 30, Duration.ofSeconds(1), DatanodeConfig.DEFAULT_REPORT_INTERVAL,
+                clock);
+        String id = "ab".repeat(16);
+        try (DatanodeServer s = DatanodeServer.start(c)) {
+            Path file = s.dataDir().resolve("chunks/ab/" + id);
+            Files.createDirectories(file.getParent());
+            Files.write(file, new byte[] {1, 2, 3}); // bytes that do not match the checksum recorded for them
+            Files.writeString(s.dataDir().resolve("chunks/ab/" + id + ".crc"), "size=3 crc32c=1\n");
+            Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
+            clock.advance(Duration.ofSeconds(1));
+            Eventually.await("the first report refused", () -> !master.refusedBad.isEmpty());
+            assertThat(master.bad).isEmpty();
+            clock.advance(Duration.ofSeconds(10));
+            Eventually.await("reported again", () -> master.badIds().contains(id));
+            assertThat(file).exists();
+        }
     }
 }

@@ -229,7 +229,9 @@ public final class MiniCluster implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(chunks)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> io.cairn.common.path.PathRules.isChunkId(p.getFileName().toString())) // not .crc sidecars
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

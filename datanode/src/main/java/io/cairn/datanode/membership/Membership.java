@@ -7,6 +7,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.datanode.store.DataDir;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ import java.util.stream.Stream;
 /**
  * The datanode's membership loop, on its own daemon thread: register with the master (retrying
  * until it answers), check the cluster id (a datanode never serves a master of another cluster),
- * report every chunk it holds, then heartbeat and do the work the replies carry. A master that has
+ * report every chunk it holds, then heartbeat and do the work the replies carry. The full chunk
+ * report is sent again every {@code reportInterval} (measured with the clock given), so that the
+ * master learns of chunks a client wrote but never committed and deletes them. A master that has
  * forgotten this node (it restarted) gets a fresh registration and report.
  */
 public final class Membership implements AutoCloseable {
@@ -37,10 +40,15 @@ public final class Membership implements AutoCloseable {
     /** Where the loop is; {@link #REFUSED} is final: the master belongs to another cluster. */
     enum State { REGISTERING, REPORTING, HEARTBEATING, REFUSED, CLOSED }
 
+    /** How often the full chunk report is sent again by default. */
+    public static final Duration DEFAULT_REPORT_EVERY = DatanodeConfig.DEFAULT_REPORT_INTERVAL;
+
     private final DataDir dir;
     private final ChunkStore store;
     private final String address;
     private final Duration heartbeat;
+    private final Duration reportInterval;
+    private final Clock clock;
     private final Http http;
     private final MasterClient master;
     private final Replicator replicator;
@@ -49,6 +57,8 @@ public final class Membership implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
     private volatile State state = State.REGISTERING;
+    /** When the last full report ended, by the clock (only the loop's thread touches it). */
+    private long lastReportMs;
 
     /**
      * @param address the URL clients and other datanodes reach this datanode at
@@ -58,12 +68,15 @@ public final class Membership implements AutoCloseable {
     }
 
     /**
-     * @param reportEvery how often the full chunk report is sent again after registration, so that the
-     *                    master learns of chunks a client wrote but never committed (and deletes them)
+     * @param reportInterval how often the full chunk report is sent again after registration, so that
+     *                       the master learns of chunks a client wrote but never committed (and deletes them)
      */
     public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock,
-                      Duration reportEvery) {
-        this.reportEvery = reportEvery;
+                      Duration reportInterval) {
+        if (reportInterval.isNegative() || reportInterval.isZero()) {
+            throw new IllegalArgumentException("report interval must be positive, not " + reportInterval);
+        }
+        this.reportInterval = reportInterval;
         this.clock = clock;
         this.dir = dir;
         this.store = store;
@@ -76,12 +89,6 @@ public final class Membership implements AutoCloseable {
         this.thread = new Thread(this::run, "cairn-datanode-membership");
         this.thread.setDaemon(true);
     }
-
-    /** How often the full chunk report is sent again by default. */
-    public static final Duration DEFAULT_REPORT_EVERY = Duration.ofMinutes(10);
-    private final Duration reportEvery;
-    private final Clock clock;
-    private long lastReportMs;
 
     public void start() {
         thread.start();
@@ -113,7 +120,7 @@ public final class Membership implements AutoCloseable {
                     case REPORTING -> report();
                     case HEARTBEATING -> {
                         heartbeat();
-                        if (clock.millis() - lastReportMs >= reportEvery.toMillis()) {
+                        if (clock.millis() - lastReportMs >= reportInterval.toMillis()) {
                             state = State.REPORTING; // the periodic full report
                         } else {
                             pause(heartbeat);
@@ -196,6 +203,20 @@ public final class Membership implements AutoCloseable {
             }
         }
         replicator.submit(reply.replicate(), dir.clusterId());
+    }
+
+    /**
+     * Tells the master that these chunks on this node failed their check, so that it has good copies
+     * made and then orders these deleted. Returns false, sending nothing, while this datanode is not
+     * registered with a master of its cluster (before registration, or refused).
+     */
+    public boolean reportBad(List<String> chunkIds) throws IOException {
+        State s = state;
+        if (s != State.REPORTING && s != State.HEARTBEATING) {
+            return false;
+        }
+        master.reportBad(dir.nodeId(), chunkIds);
+        return true;
     }
 
     private void delete(String id) {

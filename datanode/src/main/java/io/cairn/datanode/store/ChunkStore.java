@@ -13,7 +13,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -33,6 +36,12 @@ import java.util.zip.CRC32C;
  * made durable by syncing the directory: an acknowledged chunk survives a power cut, and a chunk
  * file is never seen half-written. Chunk ids are checked against {@link PathRules#chunkId} before
  * they become a path.
+ * <p>
+ * Next to each chunk a sidecar {@code chunks/ab/<id>.crc} keeps its size and CRC32C, so that the
+ * chunk can be checked later ({@link #verify}) without asking anyone. The sidecar is put in place
+ * (and, for a durable write, its directory synced) before the chunk is renamed into place, so a
+ * chunk never exists without it; a chunk of an older version that has none is "unknown" and is not
+ * checked. Sidecars are not chunks: {@link #ids}, {@link #chunks} and {@link #used} leave them out.
  */
 public final class ChunkStore {
     /** The largest chunk stored. */
@@ -41,6 +50,9 @@ public final class ChunkStore {
     private static final Pattern PREFIX = Pattern.compile("[0-9a-f]{2}");
     private static final int BUFFER = 64 * 1024;
     private static final int STRIPES = 64;
+    /** The name of a chunk's checksum sidecar is the chunk's id and this. */
+    static final String SUM_SUFFIX = ".crc";
+    private static final Pattern SUM_LINE = Pattern.compile("size=(\\d{1,19}) crc32c=(\\d{1,10})\n?");
 
     private final Path chunks;
     private final Path tmp;
@@ -93,6 +105,11 @@ public final class ChunkStore {
         return chunks.resolve(id.substring(0, 2)).resolve(id);
     }
 
+    /** The checksum sidecar of a chunk at {@code chunk}. */
+    private static Path sumOf(Path chunk) {
+        return chunk.resolveSibling(chunk.getFileName() + SUM_SUFFIX);
+    }
+
     private Object lockFor(String id) {
         return locks[Math.floorMod(id.hashCode(), STRIPES)];
     }
@@ -128,17 +145,21 @@ public final class ChunkStore {
             space.claim(length, false);
             claimed = length;
         }
-        Path part = tmp.resolve(id + "." + UUID.randomUUID() + ".part");
+        String unique = id + "." + UUID.randomUUID();
+        Path part = tmp.resolve(unique + ".part");
+        Path sumPart = tmp.resolve(unique + SUM_SUFFIX);
         try {
             size = receive(in, part, length, id, crc32c, durable);
             if (claimed < 0 && !exists) {
                 space.claim(size, true);
                 claimed = size;
             }
-            stored = commit(id, part, target, size, crc32c, durable);
+            writeSum(sumPart, new Sum(size, crc32c), durable);
+            stored = commit(id, part, sumPart, target, size, crc32c, durable);
             return new Replies.Stored(id, size, crc32c);
         } finally {
             Files.deleteIfExists(part);
+            Files.deleteIfExists(sumPart);
             if (claimed >= 0) {
                 space.release(claimed, stored);
             } else if (stored) {
@@ -197,12 +218,23 @@ public final class ChunkStore {
         }
     }
 
-    /** Moves a checked part file into place; returns true if it is a new chunk. */
-    private boolean commit(String id, Path part, Path target, long size, long crc32c, boolean durable)
+    /**
+     * Moves a checked part file and its checksum sidecar into place, the sidecar first; returns true
+     * if it is a new chunk. A chunk stored already with the same bytes gets the sidecar if it has
+     * none (it was stored by an older version) or a damaged one.
+     */
+    private boolean commit(String id, Path part, Path sumPart, Path target, long size, long crc32c, boolean durable)
             throws IOException {
+        Path sum = sumOf(target);
         synchronized (lockFor(id)) {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.size(target) == size && crcOf(target) == crc32c) {
+                    if (!new Sum(size, crc32c).equals(readSum(sum))) {
+                        Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        if (durable) {
+                            Fsync.directory(target.getParent());
+                        }
+                    }
                     return false;
                 }
                 throw new CairnException(ErrorCode.EEXIST, "chunk " + id + " is already stored with other bytes");
@@ -212,12 +244,71 @@ public final class ChunkStore {
                 Files.createDirectories(dir);
                 Fsync.directory(chunks);
             }
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            // An orphan sidecar (a crash between placing a sidecar and its chunk) is simply replaced.
+            Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                if (durable) {
+                    Fsync.directory(dir); // the sidecar's name is durable before the chunk's
+                }
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(sum);
+                throw e;
+            }
             if (durable) {
                 Fsync.directory(dir);
             }
             return true;
         }
+    }
+
+    /** Writes a sidecar's content to {@code file} (in tmp/), synced if {@code durable}. */
+    private static void writeSum(Path file, Sum sum, boolean durable) throws IOException {
+        byte[] line = ("size=" + sum.size() + " crc32c=" + sum.crc32c() + "\n").getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            if (durable) {
+                ch.force(true);
+            }
+        }
+    }
+
+    /** The size and CRC32C a sidecar holds, or null when there is none or it cannot be read or parsed. */
+    private static Sum readSum(Path file) {
+        byte[] b;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (ch.size() > 64) {
+                LOG.warn("{} is too large to be a checksum sidecar; ignoring it", file);
+                return null;
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size());
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read it all
+            }
+            b = buf.array();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("could not read the checksum sidecar {}: {}", file, e.toString());
+            return null;
+        }
+        Matcher m = SUM_LINE.matcher(new String(b, StandardCharsets.US_ASCII));
+        if (m.matches()) {
+            try {
+                long size = Long.parseLong(m.group(1));
+                long crc = Long.parseLong(m.group(2));
+                if (size <= MAX_CHUNK && crc <= 0xFFFF_FFFFL) {
+                    return new Sum(size, crc);
+                }
+            } catch (NumberFormatException e) {
+                // falls through
+            }
+        }
+        LOG.warn("{} does not hold a checksum; the chunk is not checked", file);
+        return null;
     }
 
     private static long crcOf(Path file) throws IOException {
@@ -232,14 +323,18 @@ public final class ChunkStore {
         return crc.getValue();
     }
 
-    /** An open chunk: its bytes and their number. Closing the stream closes the file. */
-    /** Flushes chunks stored without {@code durable} (and their directories) to stable storage. */
+    /** Flushes chunks stored without {@code durable}, their sidecars and their directories to stable storage. */
     public void sync(java.util.List<String> ids) throws IOException {
         java.util.Set<Path> dirs = new java.util.HashSet<>();
         for (String id : ids) {
             Path p = pathOf(id);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " to sync");
+            }
+            try (FileChannel ch = FileChannel.open(sumOf(p), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                ch.force(true);
+            } catch (NoSuchFileException e) {
+                // a chunk of an older version: no sidecar
             }
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -251,6 +346,7 @@ public final class ChunkStore {
         }
     }
 
+    /** An open chunk: its bytes and their number. Closing the stream closes the file. */
     public record Chunk(InputStream in, long size) implements AutoCloseable {
         @Override
         public void close() throws IOException {
@@ -287,22 +383,152 @@ public final class ChunkStore {
         return Files.isRegularFile(pathOf(id), LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Deletes a chunk; returns false if it was not stored. */
+    /** Deletes a chunk and its checksum sidecar; returns false if the chunk was not stored. */
     public boolean delete(String id) throws IOException {
         Path p = pathOf(id);
         synchronized (lockFor(id)) {
-            long size;
             try {
-                size = Files.size(p);
+                long size;
+                try {
+                    size = Files.size(p);
+                } catch (NoSuchFileException e) {
+                    return false;
+                }
+                if (!Files.deleteIfExists(p)) {
+                    return false;
+                }
+                space.removed(size);
+                return true;
+            } finally {
+                Files.deleteIfExists(sumOf(p)); // after the chunk: a crash in between leaves an orphan, removed on start
+            }
+        }
+    }
+
+    /** The size and CRC32C recorded when a chunk was stored, or null when unknown (no or unreadable sidecar). */
+    public Sum storedSum(String id) throws CairnException {
+        return readSum(sumOf(pathOf(id)));
+    }
+
+    /**
+     * Re-reads a chunk and checks it against the size and CRC32C recorded when it was stored.
+     * {@code pacer} is told of every block read, before the next is (the scrubber slows down there).
+     * A chunk deleted or replaced by a new store while it was read is {@link Result#GONE}, not bad.
+     *
+     * @throws InterruptedException when the thread is interrupted (never taken for a bad chunk)
+     */
+    public Check verify(String id, ReadPacer pacer) throws IOException, InterruptedException {
+        Path p = pathOf(id);
+        Path sumFile = sumOf(p);
+        BasicFileAttributes before;
+        FileChannel ch;
+        try {
+            before = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!before.isRegularFile()) {
+                return new Check(Result.UNREADABLE, p + " is not a regular file");
+            }
+            ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return new Check(Result.GONE, "deleted");
+        } catch (ClosedByInterruptException e) {
+            throw interrupted(e);
+        } catch (IOException e) {
+            return new Check(Result.UNREADABLE, "cannot open it: " + e);
+        }
+        String problem;
+        Result result;
+        try (ch) {
+            Sum want = readSum(sumFile);
+            if (want == null) {
+                return new Check(Result.UNKNOWN, "no checksum recorded");
+            }
+            long size = ch.size();
+            if (size != want.size()) {
+                result = Result.CORRUPT;
+                problem = "it has " + size + " bytes, " + want.size() + " were stored";
+            } else {
+                CRC32C crc = new CRC32C();
+                ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+                long n = 0;
+                int r;
+                while ((r = ch.read(buf.clear())) >= 0 && n <= want.size()) {
+                    n += r;
+                    crc.update(buf.flip());
+                    pacer.read(r);
+                }
+                if (n != want.size()) {
+                    result = Result.CORRUPT;
+                    problem = "it has " + n + " bytes, " + want.size() + " were stored";
+                } else if (crc.getValue() != want.crc32c()) {
+                    result = Result.CORRUPT;
+                    problem = "its CRC32C is " + crc.getValue() + ", " + want.crc32c() + " was stored";
+                } else {
+                    return new Check(Result.GOOD, "");
+                }
+            }
+            if (!unchanged(id, p, before, want)) {
+                return new Check(Result.GONE, "deleted or replaced while it was checked");
+            }
+            return new Check(result, problem);
+        } catch (ClosedByInterruptException e) {
+            throw interrupted(e);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted(e);
+            }
+            return new Check(Result.UNREADABLE, "cannot read it: " + e);
+        }
+    }
+
+    /** Whether the chunk file opened (as {@code before}) is still in place, with the sidecar {@code want}. */
+    private boolean unchanged(String id, Path p, BasicFileAttributes before, Sum want) throws IOException {
+        synchronized (lockFor(id)) {
+            BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
                 return false;
             }
-            if (!Files.deleteIfExists(p)) {
-                return false;
-            }
-            space.removed(size);
-            return true;
+            return java.util.Objects.equals(before.fileKey(), now.fileKey())
+                    && before.lastModifiedTime().equals(now.lastModifiedTime())
+                    && want.equals(readSum(sumOf(p)));
         }
+    }
+
+    private static InterruptedException interrupted(IOException cause) {
+        Thread.currentThread().interrupt();
+        InterruptedException e = new InterruptedException("interrupted while checking a chunk");
+        e.initCause(cause);
+        return e;
+    }
+
+    /** A chunk's size and CRC32C as recorded when it was stored. */
+    public record Sum(long size, long crc32c) {
+    }
+
+    /** What {@link #verify} found; {@code detail} says what is wrong. */
+    public record Check(Result result, String detail) {
+    }
+
+    public enum Result {
+        /** Size and CRC32C are as stored. */
+        GOOD,
+        /** Wrong size or wrong CRC32C. */
+        CORRUPT,
+        /** The chunk could not be opened or read (an I/O error, not a regular file). */
+        UNREADABLE,
+        /** No checksum was recorded (a chunk of an older version) or the sidecar is unreadable: not checked. */
+        UNKNOWN,
+        /** Deleted, or deleted and stored again, while it was checked: nothing to say. */
+        GONE
+    }
+
+    /** Told how many bytes a check has just read; may sleep to keep a rate. */
+    @FunctionalInterface
+    public interface ReadPacer {
+        ReadPacer NONE = bytes -> { };
+
+        void read(long bytes) throws InterruptedException;
     }
 
     /** Every stored chunk id, read from the directory as the stream goes; close the stream. */
@@ -321,8 +547,13 @@ public final class ChunkStore {
                 });
     }
 
-    /** Counts the chunks and bytes on disk; anything that is not a chunk file is left alone, with a warning. */
+    /**
+     * Counts the chunks and bytes on disk and removes orphan sidecars (left by a crash between placing
+     * a sidecar and its chunk, or between deleting them); anything else that is not a chunk file is
+     * left alone, with a warning.
+     */
     private void scan() throws IOException {
+        java.util.List<Path> orphans = new java.util.ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(chunks)) {
             for (Path d : dirs) {
                 String prefix = d.getFileName().toString();
@@ -334,6 +565,13 @@ public final class ChunkStore {
                     for (Path f : files) {
                         String name = f.getFileName().toString();
                         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        if (isSumName(name, prefix) && a.isRegularFile()) {
+                            Path chunk = d.resolve(name.substring(0, name.length() - SUM_SUFFIX.length()));
+                            if (!Files.exists(chunk, LinkOption.NOFOLLOW_LINKS)) {
+                                orphans.add(f);
+                            }
+                            continue;
+                        }
                         if (!PathRules.isChunkId(name) || !name.startsWith(prefix) || !a.isRegularFile()) {
                             LOG.warn("ignoring {}: not a chunk file", f);
                             continue;
@@ -343,5 +581,16 @@ public final class ChunkStore {
                 }
             }
         }
+        for (Path f : orphans) {
+            Files.deleteIfExists(f);
+        }
+        if (!orphans.isEmpty()) {
+            LOG.info("removed {} checksum sidecar(s) without a chunk", orphans.size());
+        }
+    }
+
+    private static boolean isSumName(String name, String prefix) {
+        return name.endsWith(SUM_SUFFIX) && name.startsWith(prefix)
+                && PathRules.isChunkId(name.substring(0, name.length() - SUM_SUFFIX.length()));
     }
 }

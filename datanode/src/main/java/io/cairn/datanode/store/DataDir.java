@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   node-id      this datanode's UUID, created once, kept across restarts
  *   cluster-id   the cluster it joined, written on its first successful registration
  *   lock         held while a datanode process uses the directory
- *   chunks/ab/…  chunk files, named by id, under the id's first two hex digits
+ *   chunks/ab/…  chunk files, named by id, under the id's first two hex digits, each with a sidecar
+ *                &lt;id&gt;.crc holding its size and CRC32C
  *   tmp/         writes in progress; emptied on start
  * </pre>
  */

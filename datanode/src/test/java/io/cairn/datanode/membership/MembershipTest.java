@@ -9,6 +9,7 @@ import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -237,5 +238,35 @@ class MembershipTest {
         int beats = master.heartbeats.size();
         Thread.sleep(5 * HEARTBEAT.toMillis());
         assertThat(master.heartbeats).hasSize(beats);
+    }
+
+    @Test
+    void resendsTheFullReportEveryReportInterval() throws IOException {
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(),
+                null, HEARTBEAT, 0, 0, Clock.systemUTC()).withReportInterval(Duration.ofMillis(200)));
+        servers.add(s);
+        put(s, id(9), "written, never committed");
+        Eventually.await("two full reports with the chunk", () -> master.reports.stream()
+                .filter(r -> r.last() && r.chunkIds().contains(id(9))).count() >= 2);
+        assertThat(master.registers).as("no new registration for it").hasSize(1);
+        assertThat(master.reports).allSatisfy(r -> assertThat(r.nodeId()).isEqualTo(s.nodeId()));
+    }
+
+    @Test
+    void theClockDecidesWhenTheReportIsSentAgain() throws IOException {
+        ManualClock clock = new ManualClock();
+        plantChunks(tmp.resolve("dn"), 3);
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(),
+                null, HEARTBEAT, 0, 0, clock));
+        servers.add(s);
+        Eventually.await("heartbeating", () -> master.heartbeats.size() >= 5);
+        assertThat(master.reports).singleElement().satisfies(r -> assertThat(r.last()).isTrue());
+        clock.advance(DatanodeConfig.DEFAULT_REPORT_INTERVAL);
+        Eventually.await("reported again", () -> master.reports.size() == 2);
+        assertThat(master.reports.get(1).chunkIds()).containsExactlyInAnyOrder(id(1), id(2), id(3));
+        assertThat(master.reports.get(1).last()).isTrue();
+        int beats = master.heartbeats.size();
+        Eventually.await("heartbeating again", () -> master.heartbeats.size() > beats + 3);
+        assertThat(master.reports).hasSize(2);
     }
 }

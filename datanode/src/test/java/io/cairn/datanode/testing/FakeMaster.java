@@ -17,14 +17,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A stand-in for the master's datanode API (register, report, heartbeat) on a real socket, recording
- * what it was sent and answering with what a test queued.
+ * A stand-in for the master's datanode API (register, report, heartbeat, bad replicas) on a real
+ * socket, recording what it was sent and answering with what a test queued.
  */
 public final class FakeMaster implements AutoCloseable {
     public final String clusterId;
     public final List<Requests.Register> registers = new CopyOnWriteArrayList<>();
     public final List<Requests.ChunkReport> reports = new CopyOnWriteArrayList<>();
     public final List<Requests.Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    /** Every POST /api/v1/nodes/bad taken (answered 200). */
+    public final List<Requests.BadReplicas> bad = new CopyOnWriteArrayList<>();
+    /** Reports of bad replicas refused (see {@link #refuseBadReports}). */
+    public final List<Requests.BadReplicas> refusedBad = new CopyOnWriteArrayList<>();
+    private volatile int badRefusals;
     private final Map<String, Queue<String>> deletes = new ConcurrentHashMap<>();
     private final Map<String, Queue<Replies.ReplicateOrder>> copies = new ConcurrentHashMap<>();
     private volatile ErrorBody refuseRegistration;
@@ -43,6 +48,7 @@ public final class FakeMaster implements AutoCloseable {
             config.routes.post("/api/v1/nodes/register", this::register);
             config.routes.post("/api/v1/nodes/report", this::report);
             config.routes.post("/api/v1/nodes/heartbeat", this::heartbeat);
+            config.routes.post("/api/v1/nodes/bad", this::bad);
         }).start("127.0.0.1", port);
     }
 
@@ -88,6 +94,20 @@ public final class FakeMaster implements AutoCloseable {
         return out;
     }
 
+    /** Answer the next {@code n} reports of bad replicas with 500 EIO (they are not recorded). */
+    public void refuseBadReports(int n) {
+        badRefusals = n;
+    }
+
+    /** Every chunk id reported bad, in order. */
+    public List<String> badIds() {
+        List<String> all = new ArrayList<>();
+        for (Requests.BadReplicas b : bad) {
+            all.addAll(b.chunkIds());
+        }
+        return all;
+    }
+
     /** Every chunk id reported, in order. */
     public List<String> reportedIds() {
         List<String> all = new ArrayList<>();
@@ -130,6 +150,18 @@ public final class FakeMaster implements AutoCloseable {
             return;
         }
         reply(ctx, 200, new Replies.HeartbeatReply(drain(deletes, h.nodeId()), drain(copies, h.nodeId())));
+    }
+
+    private void bad(Context ctx) throws Exception {
+        Requests.BadReplicas b = body(ctx, Requests.BadReplicas.class);
+        if (badRefusals > 0) {
+            badRefusals--;
+            refusedBad.add(b);
+            reply(ctx, 500, new ErrorBody("EIO", "not now"));
+            return;
+        }
+        bad.add(b);
+        reply(ctx, 200, Replies.Ok.OK);
     }
 
     @Override
