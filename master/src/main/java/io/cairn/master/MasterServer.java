@@ -8,8 +8,8 @@ import io.cairn.common.wire.NodeInfo;
 import io.cairn.master.http.MasterRoutes;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
+import io.cairn.master.meta.JdbcMetadataStore;
 import io.cairn.master.meta.MetadataStore;
-import io.cairn.master.meta.SqliteMetadataStore;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.repair.Fsck;
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 
 /** The master process: metadata store, namespace, placement, membership, and the HTTP API over them. */
@@ -31,7 +30,7 @@ public final class MasterServer implements AutoCloseable {
             ? "0.1.0-SNAPSHOT" : MasterServer.class.getPackage().getImplementationVersion();
 
     private final MasterConfig config;
-    private final SqliteMetadataStore store;
+    private final MetadataStore store;
     private final String clusterId;
     private final NodeRegistry registry;
     private final Namespace namespace;
@@ -42,7 +41,7 @@ public final class MasterServer implements AutoCloseable {
     private final Fsck fsck;
     private Javalin app;
 
-    private MasterServer(MasterConfig config, SqliteMetadataStore store, String clusterId) {
+    private MasterServer(MasterConfig config, MetadataStore store, String clusterId) {
         this.config = config;
         this.store = store;
         this.clusterId = clusterId;
@@ -61,7 +60,7 @@ public final class MasterServer implements AutoCloseable {
     /** Opens (or creates) the metadata in the data directory and starts serving; port 0 takes any free port. */
     public static MasterServer start(MasterConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
-        SqliteMetadataStore store = SqliteMetadataStore.open(config.dataDir().resolve("meta.db"));
+        MetadataStore store = JdbcMetadataStore.sqlite(config.dataDir().resolve("meta.db"));
         MasterServer m;
         try {
             String clusterId = store.write(tx -> {
@@ -216,10 +215,5 @@ public final class MasterServer implements AutoCloseable {
             app = null;
         }
         store.close();
-    }
-
-    /** The metadata file a backup copies. */
-    public Path metadataFile() {
-        return store.file();
     }
 }

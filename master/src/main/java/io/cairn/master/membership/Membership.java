@@ -14,15 +14,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * The datanodes' side of the master: registration (with the cluster-id check that keeps a datanode
  * from ever serving the wrong master), chunk reports and heartbeats, whose replies carry work.
+ * A reported chunk that no file uses is an orphan, kept in the store (so a rolled-back or repeated
+ * transaction loses nothing, and a restart or a second master sees it); the node is told to delete
+ * it once the orphan grace period has passed and still no file uses it.
  */
 public final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
@@ -37,8 +39,6 @@ public final class Membership {
     private final Duration orphanGrace;
     private final BooleanSupplier safeMode;
     private final Function<String, List<Replies.ReplicateOrder>> orders;
-    /** "chunkId/nodeId" of reported chunks no file uses -> millis first seen; deleted after the orphan grace period. */
-    private final Map<String, Long> orphans = new ConcurrentHashMap<>();
 
     public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
                       Duration orphanGrace,
@@ -112,7 +112,7 @@ public final class Membership {
                 if (tx.chunkExists(id)) {
                     tx.addReplica(id, r.nodeId());
                 } else {
-                    orphans.putIfAbsent(id + "/" + r.nodeId(), now);
+                    tx.addOrphan(id, r.nodeId(), now); // a pair seen before keeps its first sighting
                 }
             }
             return null;
@@ -136,14 +136,8 @@ public final class Membership {
         long beforeNs = before.getEpochSecond() * 1_000_000_000L + before.getNano();
         long orphanBefore = clock.millis() - orphanGrace.toMillis();
         List<String> delete = store.write(tx -> {
-            List<String> out = new java.util.ArrayList<>(tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
-            for (var e : orphans.entrySet()) {
-                String key = e.getKey();
-                if (!key.endsWith("/" + h.nodeId()) || e.getValue() > orphanBefore) {
-                    continue;
-                }
-                String chunk = key.substring(0, key.indexOf('/'));
-                orphans.remove(key);
+            List<String> out = new ArrayList<>(tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
+            for (String chunk : tx.takeOrphans(h.nodeId(), orphanBefore, DELETE_BATCH)) {
                 if (!tx.chunkExists(chunk)) { // still unused after the grace period: a write that never committed
                     out.add(chunk);
                 }

@@ -1,55 +1,66 @@
 package io.cairn.master.meta;
 
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
 /**
- * The metadata schema as a list of numbered migrations. A new database runs them all; an older one
- * runs those past its {@code schema_version}, in one transaction, when the master starts.
+ * The metadata schema as a list of numbered migrations, written once for every engine: the dialect
+ * only names the column types. A new database runs them all; an older one runs those past its
+ * {@code schema_version}, in one transaction, when the master starts.
  */
 final class Schema {
-    static final List<String[]> MIGRATIONS = List.of(
-            // 1: the namespace, chunk lists, replicas, garbage, datanodes
-            new String[] {
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-                "CREATE TABLE inodes (id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, mode INTEGER NOT NULL,"
-                        + " uid INTEGER NOT NULL, gid INTEGER NOT NULL, size INTEGER NOT NULL, nlink INTEGER NOT NULL,"
-                        + " atime_ns INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,"
-                        + " rdev INTEGER NOT NULL DEFAULT 0, target TEXT)",
-                "CREATE TABLE dentries (parent INTEGER NOT NULL, name TEXT NOT NULL, inode INTEGER NOT NULL,"
-                        + " PRIMARY KEY (parent, name))",
-                "CREATE TABLE chunks (inode INTEGER NOT NULL, idx INTEGER NOT NULL, chunk_id TEXT NOT NULL,"
-                        + " size INTEGER NOT NULL, length INTEGER NOT NULL, crc32c INTEGER NOT NULL, PRIMARY KEY (inode, idx))",
-                "CREATE TABLE replicas (chunk_id TEXT NOT NULL, node_id TEXT NOT NULL, PRIMARY KEY (chunk_id, node_id))",
-                "CREATE TABLE garbage (chunk_id TEXT NOT NULL, node_id TEXT NOT NULL, since_ns INTEGER NOT NULL,"
-                        + " PRIMARY KEY (chunk_id, node_id))",
-                "CREATE TABLE nodes (id TEXT PRIMARY KEY, address TEXT NOT NULL)",
-            },
-            // 2: look-ups by chunk id and by garbage owner
-            new String[] {
-                "CREATE INDEX chunks_by_id ON chunks (chunk_id)",
-                "CREATE INDEX garbage_by_node ON garbage (node_id, since_ns)",
-                "CREATE INDEX dentries_by_inode ON dentries (inode)",
-            },
-            // 3: replicas by node (repair, decommission) and replicas found bad
-            new String[] {
-                "CREATE INDEX replicas_by_node ON replicas (node_id)",
-                "CREATE TABLE bad_replicas (chunk_id TEXT NOT NULL, node_id TEXT NOT NULL, since_ns INTEGER NOT NULL,"
-                        + " PRIMARY KEY (chunk_id, node_id))",
-                "CREATE TABLE decommissioning (node_id TEXT PRIMARY KEY)",
-            });
-
-    static final int CURRENT = MIGRATIONS.size();
+    /** How many migrations there are: the version of a database that has run them all. */
+    static final int CURRENT = 4;
 
     private Schema() {
     }
 
+    static List<List<String>> migrations(Dialect d) {
+        String id = d.identity();
+        String i64 = d.bigint();
+        String i32 = d.integer();
+        String text = d.text();
+        return List.of(
+                // 1: the namespace, chunk lists, replicas, garbage, datanodes
+                List.of("CREATE TABLE meta (key " + text + " PRIMARY KEY, value " + text + " NOT NULL)",
+                        "CREATE TABLE inodes (id " + id + ", type " + text + " NOT NULL, mode " + i32 + " NOT NULL,"
+                                + " uid " + i32 + " NOT NULL, gid " + i32 + " NOT NULL, size " + i64 + " NOT NULL,"
+                                + " nlink " + i32 + " NOT NULL, atime_ns " + i64 + " NOT NULL, mtime_ns " + i64 + " NOT NULL,"
+                                + " ctime_ns " + i64 + " NOT NULL, rdev " + i64 + " NOT NULL DEFAULT 0, target " + text + ")",
+                        "CREATE TABLE dentries (parent " + i64 + " NOT NULL, name " + text + " NOT NULL, inode " + i64
+                                + " NOT NULL, PRIMARY KEY (parent, name))",
+                        "CREATE TABLE chunks (inode " + i64 + " NOT NULL, idx " + i64 + " NOT NULL, chunk_id " + text
+                                + " NOT NULL, size " + i64 + " NOT NULL, length " + i64 + " NOT NULL, crc32c " + i64
+                                + " NOT NULL, PRIMARY KEY (inode, idx))",
+                        "CREATE TABLE replicas (chunk_id " + text + " NOT NULL, node_id " + text + " NOT NULL,"
+                                + " PRIMARY KEY (chunk_id, node_id))",
+                        "CREATE TABLE garbage (chunk_id " + text + " NOT NULL, node_id " + text + " NOT NULL, since_ns "
+                                + i64 + " NOT NULL, PRIMARY KEY (chunk_id, node_id))",
+                        "CREATE TABLE nodes (id " + text + " PRIMARY KEY, address " + text + " NOT NULL)"),
+                // 2: look-ups by chunk id and by garbage owner
+                List.of("CREATE INDEX chunks_by_id ON chunks (chunk_id)",
+                        "CREATE INDEX garbage_by_node ON garbage (node_id, since_ns)",
+                        "CREATE INDEX dentries_by_inode ON dentries (inode)"),
+                // 3: replicas by node (repair, decommission) and replicas found bad
+                List.of("CREATE INDEX replicas_by_node ON replicas (node_id)",
+                        "CREATE TABLE bad_replicas (chunk_id " + text + " NOT NULL, node_id " + text + " NOT NULL,"
+                                + " since_ns " + i64 + " NOT NULL, PRIMARY KEY (chunk_id, node_id))",
+                        "CREATE TABLE decommissioning (node_id " + text + " PRIMARY KEY)"),
+                // 4: chunks a datanode reported that no file uses, kept until the orphan grace period ends
+                List.of("CREATE TABLE orphans (chunk_id " + text + " NOT NULL, node_id " + text + " NOT NULL,"
+                                + " first_seen_ms " + i64 + " NOT NULL, PRIMARY KEY (chunk_id, node_id))",
+                        "CREATE INDEX orphans_by_node ON orphans (node_id, first_seen_ms)"));
+    }
+
+    /** The schema version of the database {@code c} is open on; 0 for an empty database. */
     static int version(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), "meta", new String[] {"TABLE"})) {
             if (!rs.next()) {
                 return 0;
             }
@@ -61,14 +72,18 @@ final class Schema {
     }
 
     /** Applies migrations {@code from+1 .. to} (the caller holds the transaction). */
-    static void migrate(Connection c, int from, int to) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (int v = from + 1; v <= to; v++) {
-                for (String sql : MIGRATIONS.get(v - 1)) {
+    static void migrate(Connection c, Dialect d, int from, int to) throws SQLException {
+        List<List<String>> all = migrations(d);
+        for (int v = from + 1; v <= to; v++) {
+            try (Statement s = c.createStatement()) {
+                for (String sql : all.get(v - 1)) {
                     s.executeUpdate(sql);
                 }
-                s.executeUpdate("INSERT INTO meta(key, value) VALUES ('schema_version', '" + v + "')"
-                        + " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO meta(key, value) VALUES ('schema_version', ?)"
+                    + " ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+                ps.setString(1, Integer.toString(v));
+                ps.executeUpdate();
             }
         }
     }

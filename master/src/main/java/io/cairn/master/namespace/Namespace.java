@@ -20,7 +20,9 @@ import java.util.List;
 
 /**
  * The namespace rules of a real file system over the metadata store: path resolution, mkdir,
- * create, links, unlink, rmdir, rename and attributes. Each public method is one transaction.
+ * create, links, unlink, rmdir, rename and attributes. Each public method is one transaction whose
+ * body looks before it inserts; when another writer makes the same name in between, the store runs
+ * the body once more, so the look-up answers (EEXIST, or the existing file for a plain create).
  */
 public final class Namespace {
     public static final long ROOT = 1;

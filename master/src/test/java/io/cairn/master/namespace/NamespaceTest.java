@@ -7,7 +7,7 @@ import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.ListPage;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.membership.NodeRegistry;
-import io.cairn.master.meta.SqliteMetadataStore;
+import io.cairn.master.meta.JdbcMetadataStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +29,14 @@ class NamespaceTest {
     private static final String N1 = "00000000-0000-0000-0000-000000000001";
     @TempDir
     Path dir;
-    SqliteMetadataStore store;
+    JdbcMetadataStore store;
     Namespace ns;
     ChunkLists chunks;
     Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00.123456789Z"), ZoneOffset.UTC);
 
     @BeforeEach
     void open() throws Exception {
-        store = SqliteMetadataStore.open(dir.resolve("meta.db"));
+        store = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), C);
         chunks = new ChunkLists(store, nodes, clock, C, 2, 1);
         ns = new Namespace(store, clock, chunks);

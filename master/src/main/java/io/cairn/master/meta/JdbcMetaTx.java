@@ -1,0 +1,446 @@
+package io.cairn.master.meta;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.wire.FileType;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link MetaTx} over one JDBC connection inside a transaction the store began. Every statement is
+ * SQL that SQLite and PostgreSQL both accept. The first statement that fails is remembered: the
+ * store then treats the whole transaction as failed, as PostgreSQL does, whatever the body did.
+ */
+final class JdbcMetaTx implements MetaTx {
+    private final Connection c;
+    private SQLException failure;
+
+    JdbcMetaTx(Connection c) {
+        this.c = c;
+    }
+
+    /** The first statement failure of this transaction, or null. */
+    SQLException failure() {
+        return failure;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder b, RowMapper<T> m) throws IOException {
+        List<T> out = new ArrayList<>();
+        each(sql, b, rs -> out.add(m.map(rs)));
+        return out;
+    }
+
+    private void each(String sql, Binder b, RowReader r) throws IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            b.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    r.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw storeError(e);
+        }
+    }
+
+    private int update(String sql, Binder b) throws IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            b.bind(ps);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw storeError(e);
+        }
+    }
+
+    private CairnException storeError(SQLException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return JdbcMetadataStore.storeError(e);
+    }
+
+    // ---- meta key/value
+
+    @Override
+    public String meta(String key) throws IOException {
+        List<String> v = query("SELECT value FROM meta WHERE key = ?", ps -> ps.setString(1, key), rs -> rs.getString(1));
+        return v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public void setMeta(String key, String value) throws IOException {
+        update("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ps -> {
+                    ps.setString(1, key);
+                    ps.setString(2, value);
+                });
+    }
+
+    // ---- inodes
+
+    private static InodeRow inode(ResultSet rs) throws SQLException {
+        return new InodeRow(rs.getLong("id"), FileType.valueOf(rs.getString("type")), rs.getInt("mode"),
+                rs.getInt("uid"), rs.getInt("gid"), rs.getLong("size"), rs.getInt("nlink"), rs.getLong("atime_ns"),
+                rs.getLong("mtime_ns"), rs.getLong("ctime_ns"), rs.getLong("rdev"), rs.getString("target"));
+    }
+
+    @Override
+    public InodeRow inode(long id) throws IOException {
+        List<InodeRow> r = query("SELECT * FROM inodes WHERE id = ?", ps -> ps.setLong(1, id), JdbcMetaTx::inode);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public InodeRow insertInode(InodeRow n) throws IOException {
+        long id = query("INSERT INTO inodes(type, mode, uid, gid, size, nlink, atime_ns, mtime_ns, ctime_ns, rdev, target)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id", ps -> {
+                    ps.setString(1, n.type().name());
+                    ps.setInt(2, n.mode());
+                    ps.setInt(3, n.uid());
+                    ps.setInt(4, n.gid());
+                    ps.setLong(5, n.size());
+                    ps.setInt(6, n.nlink());
+                    ps.setLong(7, n.atimeNs());
+                    ps.setLong(8, n.mtimeNs());
+                    ps.setLong(9, n.ctimeNs());
+                    ps.setLong(10, n.rdev());
+                    ps.setString(11, n.target());
+                }, rs -> rs.getLong(1)).get(0);
+        return new InodeRow(id, n.type(), n.mode(), n.uid(), n.gid(), n.size(), n.nlink(), n.atimeNs(), n.mtimeNs(),
+                n.ctimeNs(), n.rdev(), n.target());
+    }
+
+    @Override
+    public void updateInode(InodeRow n) throws IOException {
+        update("UPDATE inodes SET mode=?, uid=?, gid=?, size=?, nlink=?, atime_ns=?, mtime_ns=?, ctime_ns=? WHERE id=?",
+                ps -> {
+                    ps.setInt(1, n.mode());
+                    ps.setInt(2, n.uid());
+                    ps.setInt(3, n.gid());
+                    ps.setLong(4, n.size());
+                    ps.setInt(5, n.nlink());
+                    ps.setLong(6, n.atimeNs());
+                    ps.setLong(7, n.mtimeNs());
+                    ps.setLong(8, n.ctimeNs());
+                    ps.setLong(9, n.id());
+                });
+    }
+
+    @Override
+    public void deleteInode(long id) throws IOException {
+        update("DELETE FROM inodes WHERE id = ?", ps -> ps.setLong(1, id));
+    }
+
+    @Override
+    public long countInodes(FileType type) throws IOException {
+        return query("SELECT COUNT(*) FROM inodes WHERE type = ?", ps -> ps.setString(1, type.name()),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    // ---- directory entries
+
+    @Override
+    public Long lookup(long parent, String name) throws IOException {
+        List<Long> r = query("SELECT inode FROM dentries WHERE parent = ? AND name = ?", ps -> {
+            ps.setLong(1, parent);
+            ps.setString(2, name);
+        }, rs -> rs.getLong(1));
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public List<Entry> list(long parent, String after, int limit) throws IOException {
+        return query("SELECT d.name AS name, i.* FROM dentries d JOIN inodes i ON i.id = d.inode "
+                + "WHERE d.parent = ? AND d.name > ? ORDER BY d.name LIMIT ?", ps -> {
+                    ps.setLong(1, parent);
+                    ps.setString(2, after == null ? "" : after);
+                    ps.setInt(3, limit);
+                }, rs -> new Entry(rs.getString("name"), inode(rs)));
+    }
+
+    @Override
+    public boolean hasEntries(long dir) throws IOException {
+        return !query("SELECT 1 FROM dentries WHERE parent = ? LIMIT 1", ps -> ps.setLong(1, dir), rs -> 1).isEmpty();
+    }
+
+    @Override
+    public void insertEntry(long parent, String name, long inode) throws IOException {
+        update("INSERT INTO dentries(parent, name, inode) VALUES (?, ?, ?)", ps -> {
+            ps.setLong(1, parent);
+            ps.setString(2, name);
+            ps.setLong(3, inode);
+        });
+    }
+
+    @Override
+    public void deleteEntry(long parent, String name) throws IOException {
+        update("DELETE FROM dentries WHERE parent = ? AND name = ?", ps -> {
+            ps.setLong(1, parent);
+            ps.setString(2, name);
+        });
+    }
+
+    // ---- chunks and replicas
+
+    private static ChunkRow chunk(ResultSet rs) throws SQLException {
+        return new ChunkRow(rs.getLong("inode"), rs.getLong("idx"), rs.getString("chunk_id"), rs.getLong("size"),
+                rs.getLong("length"), rs.getLong("crc32c"));
+    }
+
+    @Override
+    public List<ChunkRow> chunks(long inode, long from, int limit) throws IOException {
+        return query("SELECT * FROM chunks WHERE inode = ? AND idx >= ? ORDER BY idx LIMIT ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, from);
+            ps.setInt(3, limit);
+        }, JdbcMetaTx::chunk);
+    }
+
+    @Override
+    public ChunkRow chunk(long inode, long index) throws IOException {
+        List<ChunkRow> r = query("SELECT * FROM chunks WHERE inode = ? AND idx = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, index);
+        }, JdbcMetaTx::chunk);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public long[] chunkSum(String chunkId) throws IOException {
+        List<long[]> r = query("SELECT size, crc32c FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId),
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)});
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public boolean chunkExists(String chunkId) throws IOException {
+        return !query("SELECT 1 FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId), rs -> 1).isEmpty();
+    }
+
+    @Override
+    public void putChunk(ChunkRow r) throws IOException {
+        update("INSERT INTO chunks(inode, idx, chunk_id, size, length, crc32c) VALUES (?,?,?,?,?,?) "
+                + "ON CONFLICT(inode, idx) DO UPDATE SET chunk_id = excluded.chunk_id, size = excluded.size, "
+                + "length = excluded.length, crc32c = excluded.crc32c", ps -> {
+                    ps.setLong(1, r.inode());
+                    ps.setLong(2, r.index());
+                    ps.setString(3, r.id());
+                    ps.setLong(4, r.size());
+                    ps.setLong(5, r.length());
+                    ps.setLong(6, r.crc32c());
+                });
+    }
+
+    @Override
+    public void deleteChunk(long inode, long index) throws IOException {
+        update("DELETE FROM chunks WHERE inode = ? AND idx = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, index);
+        });
+    }
+
+    @Override
+    public long countChunks() throws IOException {
+        return query("SELECT COUNT(*) FROM chunks", ps -> { }, rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public List<String> replicas(String chunkId) throws IOException {
+        return query("SELECT node_id FROM replicas WHERE chunk_id = ? ORDER BY node_id", ps -> ps.setString(1, chunkId),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void addReplica(String chunkId, String nodeId) throws IOException {
+        update("INSERT INTO replicas(chunk_id, node_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+        });
+    }
+
+    @Override
+    public void deleteReplicas(String chunkId) throws IOException {
+        update("DELETE FROM replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId));
+    }
+
+    // ---- garbage: dropped chunks waiting for their grace period to pass
+
+    @Override
+    public void addGarbage(String chunkId, String nodeId, long sinceNs) throws IOException {
+        update("INSERT INTO garbage(chunk_id, node_id, since_ns) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+            ps.setLong(3, sinceNs);
+        });
+    }
+
+    @Override
+    public List<String> takeGarbage(String nodeId, long beforeNs, int limit) throws IOException {
+        List<String> ids = query("SELECT chunk_id FROM garbage WHERE node_id = ? AND since_ns < ? LIMIT ?", ps -> {
+            ps.setString(1, nodeId);
+            ps.setLong(2, beforeNs);
+            ps.setInt(3, limit);
+        }, rs -> rs.getString(1));
+        for (String id : ids) {
+            update("DELETE FROM garbage WHERE chunk_id = ? AND node_id = ?", ps -> {
+                ps.setString(1, id);
+                ps.setString(2, nodeId);
+            });
+        }
+        return ids;
+    }
+
+    // ---- orphans
+
+    @Override
+    public void addOrphan(String chunkId, String nodeId, long firstSeenMs) throws IOException {
+        update("INSERT INTO orphans(chunk_id, node_id, first_seen_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+            ps.setLong(3, firstSeenMs);
+        });
+    }
+
+    @Override
+    public List<String> takeOrphans(String nodeId, long seenByMs, int limit) throws IOException {
+        List<String> ids = query("SELECT chunk_id FROM orphans WHERE node_id = ? AND first_seen_ms <= ?"
+                + " ORDER BY first_seen_ms, chunk_id LIMIT ?", ps -> {
+                    ps.setString(1, nodeId);
+                    ps.setLong(2, seenByMs);
+                    ps.setInt(3, limit);
+                }, rs -> rs.getString(1));
+        for (String id : ids) {
+            update("DELETE FROM orphans WHERE chunk_id = ? AND node_id = ?", ps -> {
+                ps.setString(1, id);
+                ps.setString(2, nodeId);
+            });
+        }
+        return ids;
+    }
+
+    // ---- datanodes the cluster has seen
+
+    @Override
+    public List<NodeRow> nodes() throws IOException {
+        return query("SELECT id, address FROM nodes ORDER BY id", ps -> { }, rs -> new NodeRow(rs.getString(1), rs.getString(2)));
+    }
+
+    @Override
+    public void upsertNode(String id, String address) throws IOException {
+        update("INSERT INTO nodes(id, address) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET address = excluded.address",
+                ps -> {
+                    ps.setString(1, id);
+                    ps.setString(2, address);
+                });
+    }
+
+    // ---- repair
+
+    @Override
+    public List<ChunkReplicas> chunkReplicas(String after, int limit) throws IOException {
+        String from = after == null ? "" : after;
+        // a page of chunk ids (by their index), then the replicas of that id range (by the replicas'
+        // primary key), grouped here: no engine-specific aggregate, no sort
+        record Head(String id, long size, long crc32c, List<String> nodes) {
+        }
+        Map<String, Head> page = new LinkedHashMap<>();
+        String[] last = {null};
+        each("SELECT chunk_id, MAX(size), MAX(crc32c) FROM chunks WHERE chunk_id > ? GROUP BY chunk_id"
+                + " ORDER BY chunk_id LIMIT ?", ps -> {
+                    ps.setString(1, from);
+                    ps.setInt(2, limit);
+                }, rs -> {
+                    last[0] = rs.getString(1);
+                    page.put(last[0], new Head(last[0], rs.getLong(2), rs.getLong(3), new ArrayList<>()));
+                });
+        if (page.isEmpty()) {
+            return List.of();
+        }
+        each("SELECT chunk_id, node_id FROM replicas WHERE chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id, node_id",
+                ps -> {
+                    ps.setString(1, from);
+                    ps.setString(2, last[0]);
+                }, rs -> {
+                    Head h = page.get(rs.getString(1));
+                    if (h != null) { // a replica row of a chunk no file uses any more is not repair's business
+                        h.nodes().add(rs.getString(2));
+                    }
+                });
+        List<ChunkReplicas> out = new ArrayList<>(page.size());
+        for (Head h : page.values()) {
+            out.add(new ChunkReplicas(h.id(), h.size(), h.crc32c(), List.copyOf(h.nodes())));
+        }
+        return out;
+    }
+
+    @Override
+    public void deleteReplica(String chunkId, String nodeId) throws IOException {
+        update("DELETE FROM replicas WHERE chunk_id = ? AND node_id = ?", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+        });
+    }
+
+    @Override
+    public long countReplicasOn(String nodeId) throws IOException {
+        return query("SELECT COUNT(*) FROM replicas WHERE node_id = ?", ps -> ps.setString(1, nodeId),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public void addBadReplica(String chunkId, String nodeId, long sinceNs) throws IOException {
+        update("INSERT INTO bad_replicas(chunk_id, node_id, since_ns) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+            ps.setLong(3, sinceNs);
+        });
+    }
+
+    @Override
+    public List<String> badReplicaChunks() throws IOException {
+        return query("SELECT DISTINCT chunk_id FROM bad_replicas", ps -> { }, rs -> rs.getString(1));
+    }
+
+    @Override
+    public List<String> badNodes(String chunkId) throws IOException {
+        return query("SELECT node_id FROM bad_replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void clearBadReplicas(String chunkId) throws IOException {
+        update("DELETE FROM bad_replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId));
+    }
+
+    @Override
+    public List<String> decommissioning() throws IOException {
+        return query("SELECT node_id FROM decommissioning", ps -> { }, rs -> rs.getString(1));
+    }
+
+    @Override
+    public void setDecommissioning(String nodeId) throws IOException {
+        update("INSERT INTO decommissioning(node_id) VALUES (?) ON CONFLICT DO NOTHING", ps -> ps.setString(1, nodeId));
+    }
+}
