@@ -1,7 +1,9 @@
 package io.cairn.common.client;
 
+import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Limits;
 import io.cairn.common.wire.Replies;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
@@ -11,12 +13,11 @@ import okhttp3.ResponseBody;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.CRC32C;
 
 /** Chunk transfers straight to and from datanodes: the bytes never pass through the master. */
 public final class DatanodeClient {
-    /** The largest chunk any datanode stores. */
-    public static final int MAX_CHUNK = 64 << 20;
+    /** The largest chunk any datanode stores ({@link Limits#MAX_CHUNK}). */
+    public static final int MAX_CHUNK = Limits.MAX_CHUNK;
     public static final String CRC_HEADER = "X-Cairn-Crc32c";
 
     private final Http http;
@@ -114,8 +115,6 @@ public final class DatanodeClient {
     }
 
     public static long crc32c(byte[] data, int off, int len) {
-        CRC32C c = new CRC32C();
-        c.update(data, off, len);
-        return c.getValue();
+        return Crc32c.of(data, off, len);
     }
 }

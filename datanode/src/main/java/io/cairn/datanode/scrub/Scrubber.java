@@ -1,5 +1,7 @@
 package io.cairn.datanode.scrub;
 
+import io.cairn.common.checksum.Crc32c;
+import io.cairn.datanode.store.Check;
 import io.cairn.datanode.store.ChunkStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,7 +168,7 @@ public final class Scrubber implements AutoCloseable {
         long bad = 0;
         long unknown = 0;
         passBytes = 0;
-        ChunkStore.ReadPacer pacer = bytes -> {
+        Crc32c.Pacer pacer = bytes -> {
             passBytes += bytes;
             if (limiter != null) {
                 limiter.acquire(bytes);
@@ -176,8 +178,8 @@ public final class Scrubber implements AutoCloseable {
             Iterator<String> it = ids.iterator();
             while (running && it.hasNext()) {
                 String id = it.next();
-                ChunkStore.Check c = store.verify(id, pacer);
-                if (c.result() == ChunkStore.Result.UNREADABLE) {
+                Check c = store.verify(id, pacer);
+                if (c.result() == Check.Result.UNREADABLE) {
                     Thread.sleep(100); // once more, in case the failure was passing
                     c = store.verify(id, pacer);
                 }

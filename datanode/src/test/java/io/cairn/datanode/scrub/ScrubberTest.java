@@ -1,6 +1,6 @@
 package io.cairn.datanode.scrub;
 
-import io.cairn.common.client.DatanodeClient;
+import io.cairn.common.checksum.Crc32c;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.datanode.testing.Eventually;
@@ -75,7 +75,7 @@ class ScrubberTest {
     byte[] put(String id, int size, long seed) throws IOException {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
-        store.put(id, new ByteArrayInputStream(b), b.length, DatanodeClient.crc32c(b, 0, b.length));
+        store.put(id, new ByteArrayInputStream(b), b.length, Crc32c.of(b));
         return b;
     }
 

@@ -1,18 +1,15 @@
 package io.cairn.datanode.store;
 
-import io.cairn.common.client.DatanodeClient;
+import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Replies;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,56 +18,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Durable put, open, delete and sync, space accounting, and the sidecar placed with each chunk. */
 @Timeout(60)
-class ChunkStoreTest {
-    static final String A = "a".repeat(32);
-    static final String B = "b0" + "1".repeat(30);
-
-    @TempDir
-    Path tmp;
-    DataDir dir;
-
-    @AfterEach
-    void unlock() throws IOException {
-        if (dir != null) {
-            dir.close();
-        }
-    }
-
-    ChunkStore open(long capacity, long reserve) throws IOException {
-        if (dir != null) {
-            dir.close();
-        }
-        dir = DataDir.open(tmp.resolve("data"));
-        return ChunkStore.open(dir, capacity, reserve);
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static long crc(byte[] b) {
-        return DatanodeClient.crc32c(b, 0, b.length);
-    }
-
-    static Replies.Stored put(ChunkStore s, String id, byte[] b) throws IOException {
-        return s.put(id, new ByteArrayInputStream(b), b.length, crc(b));
-    }
-
-    static byte[] read(ChunkStore s, String id) throws IOException {
-        try (ChunkStore.Chunk c = s.open(id)) {
-            byte[] b = c.in().readAllBytes();
-            assertThat(b).hasSize((int) c.size());
-            return b;
-        }
-    }
-
-    List<Path> tmpFiles() throws IOException {
-        try (Stream<Path> s = Files.list(tmp.resolve("data/tmp"))) {
-            return s.toList();
-        }
-    }
-
+class ChunkStoreTest extends StoreFixture {
     @Test
     void aWrittenChunkIsStoredUnderItsPrefixAndReadsBack() throws IOException {
         ChunkStore s = open(0, 0);
@@ -145,20 +95,6 @@ class ChunkStoreTest {
         assertThat(s.chunks()).isEqualTo(1);
         assertThatThrownBy(() -> s.open(A))
                 .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENOENT));
-    }
-
-    @Test
-    void usedBytesAndChunkCountAreRecountedFromDiskOnStart() throws IOException {
-        ChunkStore s = open(0, 0);
-        put(s, A, bytes("12345"));
-        put(s, B, bytes("123"));
-        Files.writeString(tmp.resolve("data/chunks/stray.txt"), "not a chunk");
-        ChunkStore again = open(0, 0);
-        assertThat(again.used()).isEqualTo(8);
-        assertThat(again.chunks()).isEqualTo(2);
-        try (Stream<String> ids = again.ids()) {
-            assertThat(ids).containsExactlyInAnyOrder(A, B);
-        }
     }
 
     @Test
@@ -265,67 +201,18 @@ class ChunkStoreTest {
         assertThat(s.capacity()).isEqualTo(Files.getFileStore(tmp).getTotalSpace());
     }
 
-    Path chunkFile(String id) {
-        return tmp.resolve("data/chunks/" + id.substring(0, 2) + "/" + id);
-    }
-
-    Path sidecar(String id) {
-        return tmp.resolve("data/chunks/" + id.substring(0, 2) + "/" + id + ".crc");
-    }
-
-    static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new java.util.Random(seed).nextBytes(b);
-        return b;
-    }
-
-    static String id(int n) {
-        return String.format("%032x", n);
-    }
-
     @Test
     void aStoredChunkHasASidecarWithItsSizeAndCrcThatGoesWithIt() throws IOException {
         ChunkStore s = open(0, 0);
         byte[] b = bytes("checked again later");
         put(s, A, b);
         assertThat(sidecar(A)).hasContent("size=" + b.length + " crc32c=" + crc(b));
-        assertThat(s.storedSum(A)).isEqualTo(new ChunkStore.Sum(b.length, crc(b)));
+        assertThat(s.storedSum(A)).isEqualTo(new ChunkSum(b.length, crc(b)));
         assertThat(tmpFiles()).isEmpty();
         assertThat(s.delete(A)).isTrue();
         assertThat(chunkFile(A)).doesNotExist();
         assertThat(sidecar(A)).doesNotExist();
         assertThat(s.storedSum(A)).isNull();
-    }
-
-    @Test
-    void countsIdsAndUsedBytesLeaveSidecarsOut() throws IOException {
-        ChunkStore s = open(0, 0);
-        put(s, A, bytes("12345"));
-        put(s, B, bytes("123"));
-        assertThat(sidecar(A)).exists();
-        assertThat(sidecar(B)).exists();
-        for (ChunkStore store : List.of(s, open(0, 0))) {
-            assertThat(store.used()).isEqualTo(8);
-            assertThat(store.chunks()).isEqualTo(2);
-            try (Stream<String> ids = store.ids()) {
-                assertThat(ids).containsExactlyInAnyOrder(A, B);
-            }
-        }
-    }
-
-    @Test
-    void anOrphanSidecarIsRemovedOnStartAndNeverCounted() throws IOException {
-        ChunkStore s = open(0, 0);
-        put(s, A, bytes("kept"));
-        Files.createDirectories(sidecar(B).getParent());
-        Files.writeString(sidecar(B), "size=3 crc32c=1\n"); // a crash between placing a sidecar and its chunk
-        ChunkStore again = open(0, 0);
-        assertThat(sidecar(B)).doesNotExist();
-        assertThat(sidecar(A)).exists();
-        assertThat(again.chunks()).isEqualTo(1);
-        try (Stream<String> ids = again.ids()) {
-            assertThat(ids).containsExactly(A);
-        }
     }
 
     @Test
@@ -337,7 +224,7 @@ class ChunkStoreTest {
         assertThat(sidecar(A)).doesNotExist();
         put(s, B, bytes("first"));
         assertThatThrownBy(() -> put(s, B, bytes("second"))).isInstanceOf(CairnException.class);
-        assertThat(s.storedSum(B)).isEqualTo(new ChunkStore.Sum(5, crc(bytes("first"))));
+        assertThat(s.storedSum(B)).isEqualTo(new ChunkSum(5, crc(bytes("first"))));
         assertThat(tmpFiles()).isEmpty();
     }
 
@@ -348,10 +235,10 @@ class ChunkStoreTest {
         Files.createDirectories(chunkFile(A).getParent());
         Files.write(chunkFile(A), b);
         s = open(0, 0);
-        assertThat(s.verify(A, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.UNKNOWN);
+        assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.UNKNOWN);
         assertThat(put(s, A, b).size()).isEqualTo(b.length);
-        assertThat(s.storedSum(A)).isEqualTo(new ChunkStore.Sum(b.length, crc(b)));
-        assertThat(s.verify(A, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.GOOD);
+        assertThat(s.storedSum(A)).isEqualTo(new ChunkSum(b.length, crc(b)));
+        assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.GOOD);
         assertThat(s.chunks()).isEqualTo(1);
         assertThat(tmpFiles()).isEmpty();
     }
@@ -363,68 +250,6 @@ class ChunkStoreTest {
         s.put(A, new ByteArrayInputStream(b), b.length, crc(b), false);
         assertThat(sidecar(A)).exists();
         s.sync(List.of(A));
-        assertThat(s.verify(A, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.GOOD);
-    }
-
-    @Test
-    void verifyTellsAGoodChunkFromAFlippedBitATruncationAndAnotherChunksFile() throws Exception {
-        ChunkStore s = open(0, 0);
-        int size = 200_000; // several read blocks
-        byte[] data = random(size, 1);
-        String good = id(1);
-        String flipped = id(2);
-        String truncated = id(3);
-        String replaced = id(4);
-        String replacedBySmaller = id(5);
-        String other = id(6);
-        for (String id : List.of(good, flipped, truncated, replaced, replacedBySmaller)) {
-            put(s, id, data);
-        }
-        put(s, other, random(size, 2));
-        byte[] b = data.clone();
-        b[150_000] ^= 0x10;
-        Files.write(chunkFile(flipped), b);
-        try (var ch = java.nio.channels.FileChannel.open(chunkFile(truncated), java.nio.file.StandardOpenOption.WRITE)) {
-            ch.truncate(size - 1);
-        }
-        Files.copy(chunkFile(other), chunkFile(replaced), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.write(chunkFile(replacedBySmaller), bytes("short"));
-
-        long[] paced = {0};
-        ChunkStore.Check ok = s.verify(good, n -> paced[0] += n);
-        assertThat(ok.result()).isEqualTo(ChunkStore.Result.GOOD);
-        assertThat(paced[0]).isEqualTo(size);
-        assertThat(s.verify(flipped, ChunkStore.ReadPacer.NONE)).satisfies(c -> {
-            assertThat(c.result()).isEqualTo(ChunkStore.Result.CORRUPT);
-            assertThat(c.detail()).contains("CRC32C");
-        });
-        assertThat(s.verify(truncated, ChunkStore.ReadPacer.NONE)).satisfies(c -> {
-            assertThat(c.result()).isEqualTo(ChunkStore.Result.CORRUPT);
-            assertThat(c.detail()).contains((size - 1) + " bytes");
-        });
-        assertThat(s.verify(replaced, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.CORRUPT);
-        assertThat(s.verify(replacedBySmaller, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.CORRUPT);
-        assertThat(s.verify(other, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.GOOD);
-        // the check never deletes anything
-        for (String id : List.of(good, flipped, truncated, replaced, replacedBySmaller, other)) {
-            assertThat(chunkFile(id)).exists();
-            assertThat(sidecar(id)).exists();
-        }
-    }
-
-    @Test
-    void verifySaysUnknownWithoutAUsableSidecarGoneWithoutAChunkAndUnreadableForANonFile() throws Exception {
-        ChunkStore s = open(0, 0);
-        put(s, A, bytes("no sidecar"));
-        put(s, B, bytes("bad sidecar"));
-        Files.delete(sidecar(A));
-        Files.writeString(sidecar(B), "garbage");
-        assertThat(s.verify(A, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.UNKNOWN);
-        assertThat(s.verify(B, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.UNKNOWN);
-        assertThat(s.verify(id(77), ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.GONE);
-        String dirId = id(78);
-        Files.createDirectories(chunkFile(dirId));
-        assertThat(s.verify(dirId, ChunkStore.ReadPacer.NONE).result()).isEqualTo(ChunkStore.Result.UNREADABLE);
-        assertThatThrownBy(() -> s.verify("../x", ChunkStore.ReadPacer.NONE)).isInstanceOf(CairnException.class);
+        assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.GOOD);
     }
 }
