@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -8,7 +9,8 @@ import java.nio.file.FileSystemException;
 
 /**
  * The one place a failure becomes an exit status and one line on stderr: 1 when the operation
- * failed, 2 when the master could not be reached (or the usage was wrong, which picocli reports).
+ * failed, 2 when the master could not be reached or speaks another wire version (or the usage was
+ * wrong, which picocli reports).
  */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
     static final int FAILED = 1;
@@ -19,7 +21,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         String name = cl.getCommandName();
         if (e instanceof CairnException ce) {
             System.err.println("cairn " + name + ": " + ce.getMessage());
-            return FAILED;
+            // another wire version: nothing this command asks will be understood, like an unreachable master
+            return ce.code() == ErrorCode.EPROTO ? UNREACHABLE : FAILED;
         }
         if (e instanceof FileSystemException fe) {
             String reason = fe.getReason() != null ? fe.getReason() : fe.getClass().getSimpleName()

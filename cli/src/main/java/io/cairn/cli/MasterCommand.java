@@ -9,41 +9,64 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "master", mixinStandardHelpOptions = true,
+@Command(name = "master", mixinStandardHelpOptions = true, defaultValueProvider = MasterCommand.Defaults.class,
         description = "Run the master: the namespace, chunk placement and cluster membership.")
 final class MasterCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "5000", description = "port to listen on (default: ${DEFAULT-VALUE})")
+    /** Where the metadata lives unless --data says otherwise. */
+    static final String DEFAULT_DATA = "./cairn-master";
+
+    /** Every default but the data directory is MasterConfig's. */
+    static final class Defaults extends ConfigDefaults {
+        Defaults() {
+            super(of(MasterConfig.defaults(Path.of(DEFAULT_DATA))));
+        }
+
+        static Map<String, String> of(MasterConfig d) {
+            return Map.ofEntries(
+                    Map.entry("--port", Integer.toString(d.port())),
+                    Map.entry("--bind", d.bind()),
+                    Map.entry("--data", DEFAULT_DATA),
+                    Map.entry("--replication", Integer.toString(d.replication())),
+                    Map.entry("--min-replicas", Integer.toString(d.minReplicas())),
+                    Map.entry("--chunk-size", Units.writeSize(d.chunkSize())),
+                    Map.entry("--dead-after", Units.writeDuration(d.deadAfter())),
+                    Map.entry("--gc-grace", Units.writeDuration(d.gcGrace())),
+                    Map.entry("--orphan-grace", Units.writeDuration(d.orphanGrace())),
+                    Map.entry("--safe-mode-timeout", Units.writeDuration(d.safeModeTimeout())),
+                    Map.entry("--repair-rate", Integer.toString(d.repairRate())));
+        }
+    }
+
+    @Option(names = "--port", description = "port to listen on (default: ${DEFAULT-VALUE})")
     int port;
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+    @Option(names = "--bind", paramLabel = "ADDR",
             description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 serves the network)")
     String bind;
-    @Option(names = "--data", defaultValue = "./cairn-master", paramLabel = "DIR",
-            description = "where the metadata lives (default: ${DEFAULT-VALUE})")
+    @Option(names = "--data", paramLabel = "DIR", description = "where the metadata lives (default: ${DEFAULT-VALUE})")
     Path data;
-    @Option(names = "--replication", defaultValue = "2", paramLabel = "N",
-            description = "replicas per chunk (default: ${DEFAULT-VALUE})")
+    @Option(names = "--replication", paramLabel = "N", description = "replicas per chunk (default: ${DEFAULT-VALUE})")
     int replication;
-    @Option(names = "--min-replicas", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--min-replicas", paramLabel = "N",
             description = "fewest replicas a write may finish with when too few datanodes are live (default: ${DEFAULT-VALUE})")
     int minReplicas;
-    @Option(names = "--chunk-size", defaultValue = "4MiB", paramLabel = "SIZE",
-            description = "largest chunk (default: ${DEFAULT-VALUE})")
+    @Option(names = "--chunk-size", paramLabel = "SIZE", description = "largest chunk (default: ${DEFAULT-VALUE})")
     String chunkSize;
-    @Option(names = "--dead-after", defaultValue = "15s", paramLabel = "DURATION",
+    @Option(names = "--dead-after", paramLabel = "DURATION",
             description = "a datanode silent this long is dead (default: ${DEFAULT-VALUE})")
     Duration deadAfter;
-    @Option(names = "--gc-grace", defaultValue = "2m", paramLabel = "DURATION",
+    @Option(names = "--gc-grace", paramLabel = "DURATION",
             description = "how long a dropped chunk is kept before datanodes delete it (default: ${DEFAULT-VALUE})")
     Duration gcGrace;
-    @Option(names = "--orphan-grace", defaultValue = "1h", paramLabel = "DURATION",
+    @Option(names = "--orphan-grace", paramLabel = "DURATION",
             description = "how long a stored chunk that no file uses is kept before deletion (default: ${DEFAULT-VALUE})")
     Duration orphanGrace;
-    @Option(names = "--safe-mode-timeout", defaultValue = "30s", paramLabel = "DURATION",
+    @Option(names = "--safe-mode-timeout", paramLabel = "DURATION",
             description = "after a start, repair and deletion wait this long at most for known datanodes to report (default: ${DEFAULT-VALUE})")
     Duration safeModeTimeout;
-    @Option(names = "--repair-rate", defaultValue = "8", paramLabel = "N",
+    @Option(names = "--repair-rate", paramLabel = "N",
             description = "chunk copies handed to one datanode per heartbeat during repair (default: ${DEFAULT-VALUE})")
     int repairRate;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.common.units.Units;
 import io.cairn.mount.MountMain;
 import io.cairn.mount.MountSettings;
 import picocli.CommandLine.Command;
@@ -10,24 +11,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "mount", mixinStandardHelpOptions = true,
+@Command(name = "mount", mixinStandardHelpOptions = true, defaultValueProvider = MountCommand.Defaults.class,
         description = {"Mount the cluster at MOUNTPOINT through FUSE and stay in the foreground until it is unmounted",
             "(fusermount -u, umount) or this process gets SIGINT/SIGTERM, which unmount cleanly and exit 0."})
 final class MountCommand implements Callable<Integer> {
+    /** The timeouts are MountSettings' defaults. */
+    static final class Defaults extends ConfigDefaults {
+        Defaults() {
+            super(Map.of(
+                    "--master", ClientOptions.defaultMaster(),
+                    "--attr-timeout", Units.writeDuration(MountSettings.DEFAULT_ATTR_TIMEOUT),
+                    "--timeout", Units.writeDuration(MountSettings.DEFAULT_TIMEOUT)));
+        }
+    }
+
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
     Path mountPoint;
-    @Option(names = "--master", paramLabel = "URL", description = "master URL (default: $CAIRN_MASTER, else "
-            + ClientOptions.DEFAULT_MASTER + ")")
+    @Option(names = "--master", paramLabel = "URL", description = ClientOptions.MASTER_HELP)
     String master;
     @Option(names = "-o", paramLabel = "OPTIONS", description = "extra FUSE options, comma separated (e.g. allow_other)")
     List<String> options = new ArrayList<>();
-    @Option(names = "--attr-timeout", defaultValue = "1s", paramLabel = "DURATION",
+    @Option(names = "--attr-timeout", paramLabel = "DURATION",
             description = "how long attributes and entries are cached (default: ${DEFAULT-VALUE}; 0 = always ask)")
     Duration attrTimeout;
-    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION",
-            description = "bound on every remote call (default: ${DEFAULT-VALUE})")
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "bound on every remote call (default: ${DEFAULT-VALUE})")
     Duration timeout;
     @Option(names = "--debug", description = "log every FUSE call")
     boolean debug;
@@ -37,9 +47,7 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Foreground.setLogLevel(logLevel, "WARN");
-        String masterUrl = master != null ? master
-                : System.getenv("CAIRN_MASTER") != null ? System.getenv("CAIRN_MASTER") : ClientOptions.DEFAULT_MASTER;
         Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
-        return MountMain.run(new MountSettings(mountPoint, masterUrl, options, attrTimeout, timeout, debug));
+        return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug));
     }
 }

@@ -1,18 +1,22 @@
 package io.cairn.datanode;
 
 import io.cairn.common.wire.Replies;
-import io.cairn.datanode.http.DatanodeHttp;
+import io.cairn.datanode.http.DatanodeApi;
 import io.cairn.datanode.membership.Membership;
 import io.cairn.datanode.scrub.Scrubber;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.common.units.Units;
+import io.cairn.server.Group;
+import io.cairn.server.HttpServer;
+import io.cairn.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,14 +30,14 @@ public final class DatanodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatanodeServer.class);
 
     private final DataDir dir;
-    private final DatanodeHttp http;
+    private final HttpServer http;
     private final Membership membership;
     private final String url;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Scrubber scrubber;
 
-    private DatanodeServer(DataDir dir, DatanodeHttp http, Membership membership, Scrubber scrubber, String url) {
+    private DatanodeServer(DataDir dir, HttpServer http, Membership membership, Scrubber scrubber, String url) {
         this.dir = dir;
         this.http = http;
         this.membership = membership;
@@ -47,7 +51,15 @@ public final class DatanodeServer implements AutoCloseable {
      * scrubber, and returns once requests are accepted. The master need not be up yet.
      */
     public static DatanodeServer start(DatanodeConfig c) throws IOException {
-        return start(c, Scrubber.firstDelayFor(c.scrubInterval()));
+        return start(c, Scrubber.firstDelayFor(c.scrubInterval()), List.of());
+    }
+
+    /**
+     * As {@link #start(DatanodeConfig)}, serving {@code extra} route groups beside the datanode's own
+     * (tests add one that fails on purpose, to see how every fault is answered).
+     */
+    public static DatanodeServer start(DatanodeConfig c, List<Group> extra) throws IOException {
+        return start(c, Scrubber.firstDelayFor(c.scrubInterval()), extra);
     }
 
     /**
@@ -70,18 +82,23 @@ public final class DatanodeServer implements AutoCloseable {
     public static DatanodeServer start(DatanodeConfig c, io.cairn.datanode.scrub.ScrubConfig scrub,
                                        Duration reportEvery) throws IOException {
         return start(c.withScrub(scrub.bytesPerSecond(), scrub.interval()).withReportInterval(reportEvery),
-                scrub.firstDelay());
+                scrub.firstDelay(), List.of());
     }
 
-    private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay) throws IOException {
+    private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay, List<Group> extra)
+            throws IOException {
         DataDir dir = DataDir.open(c.dataDir());
-        DatanodeHttp http = null;
+        HttpServer http = null;
         Membership membership = null;
         try {
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
-            http = DatanodeHttp.start(c.bind(), c.port(), store, () -> new Replies.DatanodeStatus(dir.nodeId(),
-                    dir.clusterId(), address.get(), store.capacity(), store.used(), store.chunks()), STOP_TIMEOUT);
+            http = HttpServer.builder("datanode")
+                    .groups(DatanodeApi.groups(store, () -> new Replies.DatanodeStatus(dir.nodeId(), dir.clusterId(),
+                            address.get(), store.capacity(), store.used(), store.chunks())))
+                    .groups(extra)
+                    .stopTimeout(STOP_TIMEOUT)
+                    .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
             membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
                     c.reportInterval());
@@ -107,6 +124,11 @@ public final class DatanodeServer implements AutoCloseable {
     /** The port listened on (still known after close, so that a restart can take it again). */
     public int port() {
         return port;
+    }
+
+    /** Every route served, with its group, body limit and guard. */
+    public List<Route> routes() {
+        return http.routes();
     }
 
     /** The URL this datanode advertises to the master and clients. */

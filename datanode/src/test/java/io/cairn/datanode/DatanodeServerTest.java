@@ -1,7 +1,17 @@
 package io.cairn.datanode;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.cairn.common.client.DatanodeClient;
 import io.cairn.common.client.Http;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.common.wire.WireVersion;
+import io.cairn.datanode.membership.Membership;
+import io.cairn.server.Guard;
+import io.cairn.server.HttpServer;
+import io.cairn.server.Reply;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
@@ -11,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -219,6 +230,35 @@ class DatanodeServerTest {
             clock.advance(Duration.ofSeconds(10));
             Eventually.await("reported again", () -> master.badIds().contains(id));
             assertThat(file).exists();
+        }
+    }
+
+    @Test
+    void aMasterOfAnotherWireVersionIsLoggedInOneLineAndRegistrationGoesOn() throws Exception {
+        int other = WireVersion.CURRENT + 1;
+        // a master that speaks the next wire version (its routes are never reached)
+        HttpServer newer = HttpServer.builder("master").wireVersion(other)
+                .group("nodes", Guard.OPEN, r -> r.post("/api/v1/nodes/register", Requests.Register.class,
+                        (ctx, b) -> Reply.json(ctx, new Replies.Registered("cluster-1", b.nodeId()))))
+                .start("127.0.0.1", 0);
+        int port = newer.port();
+        master.close();
+        Logger log = (Logger) LoggerFactory.getLogger(Membership.class);
+        ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn"), "http://127.0.0.1:" + port))) {
+            String line = "this master speaks Cairn wire version " + other + ", the caller speaks "
+                    + WireVersion.CURRENT + ": run the same Cairn version on every part";
+            Eventually.await("the refusal logged", () -> seen.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains(line)));
+            newer.close();
+            master = new FakeMaster("cluster-1", port); // the same version, where the other one was
+            Eventually.await("registered once the master speaks its version", () -> !master.registers.isEmpty());
+            assertThat(master.registers.get(0).nodeId()).isEqualTo(s.nodeId());
+        } finally {
+            log.detachAppender(seen);
+            newer.close();
         }
     }
 }

@@ -2,10 +2,9 @@ package io.cairn.master;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
-import io.cairn.common.wire.ClusterStatus;
-import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.NodeInfo;
-import io.cairn.master.http.MasterRoutes;
+import io.cairn.master.cluster.ClusterAdmin;
+import io.cairn.master.http.MasterApi;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.JdbcMetadataStore;
@@ -15,19 +14,29 @@ import io.cairn.master.namespace.Namespace;
 import io.cairn.master.repair.Fsck;
 import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
-import io.javalin.Javalin;
+import io.cairn.server.Group;
+import io.cairn.server.HttpServer;
+import io.cairn.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
-/** The master process: metadata store, namespace, placement, membership, and the HTTP API over them. */
+/**
+ * The master process: wires the metadata store, namespace, placement, membership, repair and
+ * administration together and serves them over HTTP.
+ */
 public final class MasterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MasterServer.class);
     public static final String VERSION = MasterServer.class.getPackage().getImplementationVersion() == null
             ? "0.1.0-SNAPSHOT" : MasterServer.class.getPackage().getImplementationVersion();
+    /** How long close() lets requests under way finish. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final MasterConfig config;
     private final MetadataStore store;
@@ -36,10 +45,9 @@ public final class MasterServer implements AutoCloseable {
     private final Namespace namespace;
     private final ChunkLists chunkLists;
     private final Membership membership;
-    private final SafeMode safeMode;
     private final Repair repair;
-    private final Fsck fsck;
-    private Javalin app;
+    private final ClusterAdmin admin;
+    private HttpServer http;
 
     private MasterServer(MasterConfig config, MetadataStore store, String clusterId) {
         this.config = config;
@@ -49,30 +57,31 @@ public final class MasterServer implements AutoCloseable {
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
                 config.minReplicas());
         this.namespace = new Namespace(store, config.clock(), chunkLists);
-        this.safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
+        SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
-                config.repairRate(), java.time.Duration.ofMillis(500), safeMode);
+                config.repairRate(), Duration.ofMillis(500), safeMode);
         this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
                 safeMode::active, repair::ordersFor);
-        this.fsck = new Fsck(store, registry, config.replication(), safeMode);
+        Fsck fsck = new Fsck(store, registry, config.replication(), safeMode);
+        this.admin = new ClusterAdmin(store, registry, namespace, fsck, new ClusterAdmin.Facts(clusterId, VERSION,
+                config.chunkSize(), config.replication(), config.minReplicas()), config.dataDir());
     }
 
     /** Opens (or creates) the metadata in the data directory and starts serving; port 0 takes any free port. */
     public static MasterServer start(MasterConfig config) throws IOException {
+        return start(config, List.of());
+    }
+
+    /**
+     * As {@link #start(MasterConfig)}, serving {@code extra} route groups beside the master's own
+     * (tests add one that fails on purpose, to see how every fault is answered).
+     */
+    public static MasterServer start(MasterConfig config, List<Group> extra) throws IOException {
         Files.createDirectories(config.dataDir());
         MetadataStore store = JdbcMetadataStore.sqlite(config.dataDir().resolve("meta.db"));
         MasterServer m;
         try {
-            String clusterId = store.write(tx -> {
-                String id = tx.meta("cluster_id");
-                if (id == null) {
-                    id = UUID.randomUUID().toString();
-                    tx.setMeta("cluster_id", id);
-                    LOG.info("created new cluster {}", id);
-                }
-                return id;
-            });
-            m = new MasterServer(config, store, clusterId);
+            m = new MasterServer(config, store, clusterId(store));
             m.namespace.init();
             m.membership.load();
             for (String id : store.read(tx -> tx.decommissioning())) {
@@ -83,33 +92,39 @@ public final class MasterServer implements AutoCloseable {
             throw e;
         }
         try {
-            m.app = Javalin.create(cfg -> {
-                cfg.startup.showJavalinBanner = false;
-                cfg.startup.showOldJavalinVersionWarning = false;
-                cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE; // chunks do not compress
-                cfg.http.maxRequestSize = 16L << 20;
-                MasterRoutes.install(cfg, m);
-            }).start(config.bind(), config.port());
-        } catch (RuntimeException e) {
+            m.http = HttpServer.builder("master")
+                    .groups(MasterApi.groups(m.namespace, m.chunkLists, m.membership, m.repair, m.admin))
+                    .groups(extra)
+                    .stopTimeout(STOP_TIMEOUT)
+                    .start(config.bind(), config.port());
+        } catch (BindException | RuntimeException e) {
             store.close();
-            throw new CairnException(ErrorCode.EIO, "cannot listen on " + config.bind() + ":" + config.port() + ": "
-                    + rootMessage(e), e);
+            throw new CairnException(ErrorCode.EIO, e.getMessage(), e);
         }
         m.repair.start();
         LOG.info("master of cluster {} listening on {} (data in {})", m.clusterId, m.url(), config.dataDir());
         return m;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
+    /** The cluster id kept in the store, made on the first start. */
+    private static String clusterId(MetadataStore store) throws IOException {
+        String fresh = UUID.randomUUID().toString(); // made outside the body: a retried body keeps it
+        String id = store.write(tx -> {
+            String have = tx.meta("cluster_id");
+            if (have == null) {
+                tx.setMeta("cluster_id", fresh);
+                return fresh;
+            }
+            return have;
+        });
+        if (id.equals(fresh)) {
+            LOG.info("created new cluster {}", id);
         }
-        return t.getMessage();
+        return id;
     }
 
     public int port() {
-        return app.port();
+        return http.port();
     }
 
     public String url() {
@@ -124,95 +139,23 @@ public final class MasterServer implements AutoCloseable {
         return clusterId;
     }
 
-    public MasterConfig config() {
-        return config;
+    /** Every route served, with its group, body limit and guard. */
+    public List<Route> routes() {
+        return http.routes();
     }
 
-    public Namespace namespace() {
-        return namespace;
+    /** Every datanode with its state and replica count (for tests and the demo; clients ask GET /api/v1/nodes). */
+    public List<NodeInfo> nodes() throws IOException {
+        return admin.nodes();
     }
 
-    public ChunkLists chunkLists() {
-        return chunkLists;
-    }
-
-    public NodeRegistry registry() {
-        return registry;
-    }
-
-    public Membership membership() {
-        return membership;
-    }
-
-    public MetadataStore store() {
-        return store;
-    }
-
-    public Repair repair() {
-        return repair;
-    }
-
-    public Fsck fsck() {
-        return fsck;
-    }
-
-    public SafeMode safeMode() {
-        return safeMode;
-    }
-
-    /** Every datanode with its state and the replicas recorded on it. */
-    public java.util.List<NodeInfo> nodes() throws IOException {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        store.read(tx -> {
-            for (var n : tx.nodes()) {
-                counts.put(n.id(), tx.countReplicasOn(n.id()));
-            }
-            return null;
-        });
-        return registry.describe(id -> counts.getOrDefault(id, 0L));
-    }
-
-    /** Takes a datanode out of placement and has its replicas copied elsewhere, then dropped. */
-    public NodeInfo decommission(String node) throws IOException {
-        String id = registry.resolve(node);
-        if (id == null) {
-            throw new CairnException(ErrorCode.ENOENT, "no datanode " + node);
-        }
-        store.write(tx -> {
-            tx.setDecommissioning(id);
-            return null;
-        });
-        registry.setDraining(id);
-        LOG.info("decommissioning datanode {}", id);
-        return nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
-    }
-
-    public ClusterStatus status() throws IOException {
-        long capacity = 0;
-        long used = 0;
-        int live = 0;
-        int dead = 0;
-        for (NodeInfo n : registry.describe(id -> 0)) {
-            if ("live".equals(n.state())) {
-                live++;
-                capacity += n.capacity();
-                used += n.used();
-            } else {
-                dead++;
-            }
-        }
-        long files = store.read(tx -> tx.countInodes(FileType.FILE));
-        long inodes = files + store.read(tx -> tx.countInodes(FileType.DIR));
-        return new ClusterStatus(clusterId, VERSION, config.chunkSize(), config.replication(), config.minReplicas(),
-                capacity, used, live, dead, files, inodes);
-    }
-
+    /** Stops repair, then serving (requests under way get {@link #STOP_TIMEOUT} to finish), then closes the store. */
     @Override
     public void close() {
         repair.close();
-        if (app != null) {
-            app.stop();
-            app = null;
+        if (http != null) {
+            http.close();
+            http = null;
         }
         store.close();
     }

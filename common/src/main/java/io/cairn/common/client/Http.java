@@ -6,6 +6,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
 import io.cairn.common.wire.ErrorBody;
+import io.cairn.common.wire.WireVersion;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.MediaType;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The process's one HTTP client (connection pooling, timeouts) and the JSON call helpers on top of
  * it. An error reply becomes a {@link CairnException} with the server's code; a transport failure
- * stays a plain {@link IOException}.
+ * stays a plain {@link IOException}. Every request announces the Cairn wire version
+ * ({@link WireVersion#HEADER}), so a master or datanode of another version refuses it with one
+ * clear line (EPROTO) instead of misreading it.
  */
 public final class Http {
     public static final MediaType JSON = MediaType.get("application/json");
@@ -35,7 +38,16 @@ public final class Http {
     private final Duration timeout;
 
     public Http(Duration timeout) {
+        this(timeout, WireVersion.CURRENT);
+    }
+
+    /**
+     * A client that announces {@code wireVersion} rather than {@link WireVersion#CURRENT}: only for
+     * tests of how servers refuse a caller of another version.
+     */
+    public Http(Duration timeout, int wireVersion) {
         this.timeout = timeout;
+        String announced = Integer.toString(wireVersion);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(256);
         dispatcher.setMaxRequestsPerHost(64);
@@ -47,6 +59,8 @@ public final class Http {
                 .retryOnConnectionFailure(true)
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .header(WireVersion.HEADER, announced).build()))
                 .build();
     }
 

@@ -152,11 +152,6 @@ public final class MasterClient {
         post("nodes/bad", new Requests.BadReplicas(nodeId, chunkIds), Replies.Ok.class);
     }
 
-    /** The recorded size and CRC32C of committed chunks (what a datanode's scrubber checks against). */
-    public Replies.Checksums checksums(List<String> chunkIds) throws IOException {
-        return post("nodes/checksums", new Requests.ChunkIds(chunkIds), Replies.Checksums.class);
-    }
-
     /** Streams a consistent copy of the master's metadata database into {@code out}. */
     public long backup(java.io.OutputStream out) throws IOException {
         Request request = new Request.Builder().url(url("admin/backup").build()).get().build();

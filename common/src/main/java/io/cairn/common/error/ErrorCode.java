@@ -30,7 +30,9 @@ public enum ErrorCode {
     /** Not enough live datanodes to place a chunk. */
     ENONODES(503),
     /** A datanode the master does not know (it must register again). */
-    EUNKNOWNNODE(404);
+    EUNKNOWNNODE(404),
+    /** The caller speaks another Cairn wire version than the server (see {@code WireVersion}). */
+    EPROTO(400);
 
     private final int httpStatus;
 

@@ -51,6 +51,34 @@ public final class Units {
         };
     }
 
+    /** A size as {@link #parseSize} reads it, in the largest binary unit that divides it: 4MiB, 64KiB, 1000, 0. */
+    public static String writeSize(long bytes) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        String unit = "";
+        long n = bytes;
+        for (int i = 0; i < units.length && n != 0 && n % 1024 == 0; i++) {
+            n /= 1024;
+            unit = units[i];
+        }
+        return n + unit;
+    }
+
+    /** A duration as {@link #parseDuration} reads it, in the largest unit that divides it: 2m, 15s, 500ms. */
+    public static String writeDuration(Duration d) {
+        if (d.isNegative() || d.toNanosPart() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("cannot write " + d + " in whole milliseconds");
+        }
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s == 0 || s % 60 != 0) {
+            return s + "s";
+        }
+        return s % 3600 == 0 ? s / 3600 + "h" : s / 60 + "m";
+    }
+
     /** A size for people: 1.5 GiB, 300 MiB, 12 KiB, 17 B. */
     public static String formatSize(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};

@@ -29,13 +29,6 @@ public final class Replies {
     public record ReplicateOrder(String chunkId, long size, long crc32c, List<String> sources) {
     }
 
-    /** The recorded size and CRC32C of committed chunks, by id (ids the master does not know are absent). */
-    public record Checksums(java.util.Map<String, ChunkSum> chunks) {
-    }
-
-    public record ChunkSum(long size, long crc32c) {
-    }
-
     /** What {@code cairn fsck} reports. */
     public record FsckReport(String path, boolean safeMode, String status, long files, long chunks,
                              long underReplicated, long missing, long corrupt, List<FsckProblem> paths) {

@@ -71,10 +71,6 @@ public final class Requests {
     public record BadReplicas(String nodeId, List<String> chunkIds) {
     }
 
-    /** Chunk ids to ask about (at most 10000). */
-    public record ChunkIds(List<String> chunkIds) {
-    }
-
     /** Make these chunks (stored earlier without sync) durable on the datanode's disk. */
     public record SyncChunks(List<String> chunkIds) {
     }

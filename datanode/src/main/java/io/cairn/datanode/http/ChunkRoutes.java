@@ -4,14 +4,21 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
 import io.cairn.datanode.store.ChunkStore;
-import io.javalin.config.RoutesConfig;
+import io.cairn.server.Reply;
+import io.cairn.server.RouteGroup;
+import io.cairn.server.Routes;
 import io.javalin.http.Context;
 
-/** PUT, GET, HEAD and DELETE of /api/v1/chunks/{id}: the bytes of the file system. */
-final class ChunkRoutes {
+import java.io.InputStream;
+
+/** PUT, GET, HEAD and DELETE of /api/v1/chunks/{id}, and POST /api/v1/sync: the bytes of the file system. */
+final class ChunkRoutes implements RouteGroup {
     static final String PATH = "/api/v1/chunks/{id}";
     private static final String OCTETS = "application/octet-stream";
+    /** Most chunk ids one sync names. */
+    private static final int MAX_SYNC_IDS = 100_000;
 
     private final ChunkStore store;
 
@@ -19,26 +26,26 @@ final class ChunkRoutes {
         this.store = store;
     }
 
-    void install(RoutesConfig routes) {
-        routes.put(PATH, this::put);
+    @Override
+    public void install(Routes routes) {
+        routes.put(PATH, ChunkStore.MAX_CHUNK, this::put);
         routes.get(PATH, this::get);
         routes.head(PATH, this::head);
         routes.delete(PATH, this::delete);
-        routes.post("/api/v1/sync", this::sync);
+        routes.post("/api/v1/sync", Requests.SyncChunks.class, this::sync);
     }
 
-    /** Streams the body into the store, which checks it against {@code ?crc32c=N} before keeping it. */
-    private void put(Context ctx) throws Exception {
+    /**
+     * Streams the body into the store, which checks it against {@code ?crc32c=N} before keeping it
+     * (a body over {@link ChunkStore#MAX_CHUNK} is refused by its route before a byte is stored).
+     */
+    private void put(Context ctx, InputStream body) throws Exception {
         String id = PathRules.chunkId(ctx.pathParam("id"));
         long crc = crc32c(ctx.queryParam("crc32c"));
         long length = ctx.req().getContentLengthLong();
-        if (length > ChunkStore.MAX_CHUNK) {
-            throw new CairnException(ErrorCode.EFBIG, "chunk of " + length + " bytes is larger than the "
-                    + ChunkStore.MAX_CHUNK + " allowed");
-        }
         boolean durable = !"false".equals(ctx.queryParam("sync")); // sync=false: fsync later, on POST /sync
-        Replies.Stored stored = store.put(id, new ClientBody(ctx.bodyInputStream()), length, crc, durable);
-        JsonReply.send(ctx, 201, stored);
+        Replies.Stored stored = store.put(id, body, length, crc, durable);
+        Reply.json(ctx, 201, stored);
     }
 
     private void get(Context ctx) throws Exception {
@@ -59,28 +66,22 @@ final class ChunkRoutes {
     }
 
     /** Makes chunks stored with {@code sync=false} durable: {@code {"chunkIds": [...]}}. */
-    private void sync(Context ctx) throws Exception {
-        byte[] body = ctx.bodyInputStream().readNBytes(4 << 20);
-        io.cairn.common.wire.Requests.SyncChunks req;
-        try {
-            req = io.cairn.common.json.Json.mapper().readValue(body, io.cairn.common.wire.Requests.SyncChunks.class);
-        } catch (java.io.IOException e) {
-            throw new CairnException(ErrorCode.EINVAL, "malformed JSON: " + e.getMessage());
-        }
-        if (req == null || req.chunkIds() == null || req.chunkIds().size() > 100_000) {
-            throw new CairnException(ErrorCode.EINVAL, "expected {\"chunkIds\": [...]} with at most 100000 ids");
+    private void sync(Context ctx, Requests.SyncChunks req) throws Exception {
+        if (req.chunkIds() == null || req.chunkIds().size() > MAX_SYNC_IDS) {
+            throw new CairnException(ErrorCode.EINVAL, "expected {\"chunkIds\": [...]} with at most "
+                    + MAX_SYNC_IDS + " ids");
         }
         for (String id : req.chunkIds()) {
             PathRules.chunkId(id);
         }
         store.sync(req.chunkIds());
-        JsonReply.send(ctx, 200, Replies.Ok.OK);
+        Reply.json(ctx, Replies.Ok.OK);
     }
 
     private void delete(Context ctx) throws Exception {
         String id = PathRules.chunkId(ctx.pathParam("id"));
         store.delete(id);
-        JsonReply.send(ctx, 200, Replies.Ok.OK);
+        Reply.json(ctx, Replies.Ok.OK);
     }
 
     /** An unsigned 32-bit CRC32C in decimal. */

@@ -1,16 +1,22 @@
 package io.cairn.datanode.http;
 
 import io.cairn.common.wire.Replies;
-import io.javalin.config.RoutesConfig;
+import io.cairn.server.Reply;
+import io.cairn.server.RouteGroup;
+import io.cairn.server.Routes;
 
 import java.util.function.Supplier;
 
 /** GET /api/v1/status: who this datanode is and how full it is. */
-final class StatusRoute {
-    private StatusRoute() {
+final class StatusRoute implements RouteGroup {
+    private final Supplier<Replies.DatanodeStatus> status;
+
+    StatusRoute(Supplier<Replies.DatanodeStatus> status) {
+        this.status = status;
     }
 
-    static void install(RoutesConfig routes, Supplier<Replies.DatanodeStatus> status) {
-        routes.get("/api/v1/status", ctx -> JsonReply.send(ctx, 200, status.get()));
+    @Override
+    public void install(Routes routes) {
+        routes.get("/api/v1/status", ctx -> Reply.json(ctx, status.get()));
     }
 }

@@ -1,2 +1,5 @@
-/** The master's HTTP API: routes, bounded JSON bodies, and errors as JSON. */
+/**
+ * The master's HTTP API (/api/v1) as route groups of the shared server layer: namespace, chunk
+ * lists, membership, bad replicas, administration.
+ */
 package io.cairn.master.http;

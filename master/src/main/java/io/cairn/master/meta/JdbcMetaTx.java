@@ -228,13 +228,6 @@ final class JdbcMetaTx implements MetaTx {
     }
 
     @Override
-    public long[] chunkSum(String chunkId) throws IOException {
-        List<long[]> r = query("SELECT size, crc32c FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId),
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)});
-        return r.isEmpty() ? null : r.get(0);
-    }
-
-    @Override
     public boolean chunkExists(String chunkId) throws IOException {
         return !query("SELECT 1 FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId), rs -> 1).isEmpty();
     }

@@ -55,9 +55,6 @@ public interface MetaTx {
 
     ChunkRow chunk(long inode, long index) throws IOException;
 
-    /** Size and CRC32C recorded for a committed chunk, or null. */
-    long[] chunkSum(String chunkId) throws IOException;
-
     boolean chunkExists(String chunkId) throws IOException;
 
     /** Records chunk {@code r.index()} of a file, replacing the one there. */

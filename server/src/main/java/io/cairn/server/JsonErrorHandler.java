@@ -1,4 +1,4 @@
-package io.cairn.datanode.http;
+package io.cairn.server;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Errors Jetty raises before a request reaches the routes (a URI it will not accept, a request
- * refused while shutting down) get the same JSON error body as everything else. (A request too
- * malformed to parse gets Jetty's bare status line: Jetty no longer lets that body be replaced.)
+ * refused while stopping, a body over Jetty's own limits) get the same JSON error body as everything
+ * else. (A request too malformed to parse gets Jetty's bare status line: Jetty no longer lets that
+ * body be replaced.)
  */
 final class JsonErrorHandler extends ErrorHandler {
     @Override
@@ -22,8 +23,8 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-        byte[] body = JsonReply.errorBytes(JsonReply.codeFor(code), message);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JsonReply.JSON);
+        byte[] body = ErrorMapping.errorBytes(ErrorMapping.codeFor(code), message);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Reply.JSON);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

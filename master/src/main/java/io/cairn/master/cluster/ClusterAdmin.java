@@ -1,0 +1,132 @@
+package io.cairn.master.cluster;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.wire.ClusterStatus;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.NodeInfo;
+import io.cairn.common.wire.Replies;
+import io.cairn.master.membership.NodeRegistry;
+import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.namespace.Namespace;
+import io.cairn.master.repair.Fsck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an operator asks of the cluster as a whole: its status, the datanodes with their replica
+ * counts, taking a datanode out (decommission), a file system check, and a backup of the metadata.
+ */
+public final class ClusterAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterAdmin.class);
+
+    /**
+     * What the status reports about the cluster's settings.
+     *
+     * @param version the master's Cairn version
+     */
+    public record Facts(String clusterId, String version, long chunkSize, int replication, int minReplicas) {
+    }
+
+    private final MetadataStore store;
+    private final NodeRegistry registry;
+    private final Namespace namespace;
+    private final Fsck fsck;
+    private final Facts facts;
+    private final Path backupDir;
+
+    /**
+     * @param backupDir where backups are put together before they are sent (the master's data
+     *                  directory: the same disk as the database)
+     */
+    public ClusterAdmin(MetadataStore store, NodeRegistry registry, Namespace namespace, Fsck fsck, Facts facts,
+                        Path backupDir) {
+        this.store = store;
+        this.registry = registry;
+        this.namespace = namespace;
+        this.fsck = fsck;
+        this.facts = facts;
+        this.backupDir = backupDir;
+    }
+
+    /** Every datanode with its state and the replicas recorded on it. */
+    public List<NodeInfo> nodes() throws IOException {
+        Map<String, Long> counts = new HashMap<>();
+        store.read(tx -> {
+            for (var n : tx.nodes()) {
+                counts.put(n.id(), tx.countReplicasOn(n.id()));
+            }
+            return null;
+        });
+        return registry.describe(id -> counts.getOrDefault(id, 0L));
+    }
+
+    /** Takes a datanode (by id, id prefix or address) out of placement and has its replicas copied elsewhere, then dropped. */
+    public NodeInfo decommission(String node) throws IOException {
+        String id = registry.resolve(node);
+        if (id == null) {
+            throw new CairnException(ErrorCode.ENOENT, "no datanode " + node);
+        }
+        store.write(tx -> {
+            tx.setDecommissioning(id);
+            return null;
+        });
+        registry.setDraining(id);
+        LOG.info("decommissioning datanode {}", id);
+        return nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    public ClusterStatus status() throws IOException {
+        long capacity = 0;
+        long used = 0;
+        int live = 0;
+        int dead = 0;
+        for (NodeInfo n : registry.describe(id -> 0)) {
+            if ("live".equals(n.state())) {
+                live++;
+                capacity += n.capacity();
+                used += n.used();
+            } else {
+                dead++;
+            }
+        }
+        long files = store.read(tx -> tx.countInodes(FileType.FILE));
+        long inodes = files + store.read(tx -> tx.countInodes(FileType.DIR));
+        return new ClusterStatus(facts.clusterId(), facts.version(), facts.chunkSize(), facts.replication(),
+                facts.minReplicas(), capacity, used, live, dead, files, inodes);
+    }
+
+    /** Checks every file under {@code path} (null: the root) for missing, corrupt and under-replicated chunks. */
+    public Replies.FsckReport fsck(String path) throws IOException {
+        String p = PathRules.normalize(path == null ? "/" : path);
+        return fsck.check(p, namespace.inodeAt(p));
+    }
+
+    /** A consistent copy of the metadata database, made while the master keeps serving; closing it deletes it. */
+    public Backup backup() throws IOException {
+        Path tmp = Files.createTempFile(backupDir, ".backup-", ".db");
+        try {
+            store.backup(tmp);
+            return new Backup(tmp, Files.size(tmp));
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** A backup on disk, to be streamed and then closed. */
+    public record Backup(Path file, long size) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            Files.deleteIfExists(file);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.cairn.master.http;
+
+import io.cairn.common.wire.Requests;
+import io.cairn.master.namespace.ChunkLists;
+import io.cairn.server.Reply;
+import io.cairn.server.RouteGroup;
+import io.cairn.server.Routes;
+
+/** A file's chunk list: read it (paged), allocate a new chunk and its targets, commit written chunks. */
+final class ChunkListRoutes implements RouteGroup {
+    private final ChunkLists chunks;
+
+    ChunkListRoutes(ChunkLists chunks) {
+        this.chunks = chunks;
+    }
+
+    @Override
+    public void install(Routes r) {
+        r.get("/api/v1/fs/chunks", ctx -> Reply.json(ctx, chunks.layout(Query.number(ctx, "inode", null),
+                Query.number(ctx, "from", 0L), Query.limit(ctx, 1024))));
+        r.post("/api/v1/fs/allocate", Requests.Allocate.class, (ctx, b) -> Reply.json(ctx, chunks.allocate(b)));
+        r.post("/api/v1/fs/commit", Requests.Commit.class, (ctx, b) -> Reply.json(ctx, chunks.commit(b)));
+    }
+}

@@ -1,0 +1,42 @@
+package io.cairn.master.http;
+
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.master.namespace.Namespace;
+import io.cairn.server.Reply;
+import io.cairn.server.RouteGroup;
+import io.cairn.server.Routes;
+
+/** /api/v1/fs: attributes, listings, and every change to names and attributes. */
+final class NamespaceRoutes implements RouteGroup {
+    private final Namespace ns;
+
+    NamespaceRoutes(Namespace ns) {
+        this.ns = ns;
+    }
+
+    @Override
+    public void install(Routes r) {
+        r.get("/api/v1/fs/attr", ctx -> Reply.json(ctx, ctx.queryParam("inode") != null
+                ? ns.attr(Query.number(ctx, "inode", null)) : ns.attr(Query.param(ctx, "path"))));
+        r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(Query.param(ctx, "path"), ctx.queryParam("after"),
+                Query.limit(ctx, 1000))));
+        r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(b)));
+        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, ns.create(b)));
+        r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(b)));
+        r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(b)));
+        r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {
+            ns.unlink(b.path());
+            Reply.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/fs/rmdir", Requests.Remove.class, (ctx, b) -> {
+            ns.rmdir(b.path());
+            Reply.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/fs/rename", Requests.Rename.class, (ctx, b) -> {
+            ns.rename(b);
+            Reply.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b)));
+    }
+}

@@ -1,0 +1,170 @@
+package io.cairn.server;
+
+import io.cairn.common.wire.WireVersion;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.util.JavalinException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP server of a master or a datanode: route groups behind their guards, the wire-version
+ * check, errors as JSON, no compression (chunks are sent as they are stored). Stopping is graceful:
+ * it stops accepting, lets requests under way finish for up to the stop timeout, then closes what
+ * is left.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    /** Once no request is under way, idle keep-alive connections are closed this fast. */
+    private static final long IDLE_CLOSE_MS = 100;
+
+    private final Javalin app;
+    private final GracefulHandler graceful;
+    private final Duration stopTimeout;
+    private final List<Route> routes;
+    private boolean closed;
+
+    private HttpServer(Javalin app, GracefulHandler graceful, Duration stopTimeout, List<Route> routes) {
+        this.app = app;
+        this.graceful = graceful;
+        this.stopTimeout = stopTimeout;
+        this.routes = routes;
+    }
+
+    /** A server that calls itself {@code role} ("master", "datanode") in what it tells callers. */
+    public static Builder builder(String role) {
+        return new Builder(role);
+    }
+
+    /** The port listened on (the one picked when 0 was asked for). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Every route, in the order installed, with its group, body limit and guard. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * Refuses new requests (503), waits up to the stop timeout for those under way, then stops; idle
+     * keep-alive connections are closed at once rather than after their idle timeout. Calling it
+     * again does nothing.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            graceful.shutdown().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("requests still under way after {} ms; stopping anyway", stopTimeout.toMillis());
+        } catch (ExecutionException e) {
+            LOG.warn("graceful shutdown failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        app.stop();
+    }
+
+    /** What a server is made of, then {@link #start}. */
+    public static final class Builder {
+        private final String role;
+        private final List<Group> groups = new ArrayList<>();
+        private Duration stopTimeout = Duration.ofSeconds(5);
+        private int wireVersion = WireVersion.CURRENT;
+
+        private Builder(String role) {
+            this.role = Objects.requireNonNull(role, "role");
+        }
+
+        /** Serves {@code routes}, each behind {@code guard}. */
+        public Builder group(String name, Guard guard, RouteGroup routes) {
+            return group(new Group(name, guard, routes));
+        }
+
+        public Builder group(Group group) {
+            groups.add(Objects.requireNonNull(group, "group"));
+            return this;
+        }
+
+        public Builder groups(List<Group> more) {
+            more.forEach(this::group);
+            return this;
+        }
+
+        /** How long {@link #close()} lets requests under way finish (5 s unless set). */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The wire version this server speaks ({@link WireVersion#CURRENT} unless set): another one
+         * only for tests of how callers take a refusal.
+         */
+        public Builder wireVersion(int version) {
+            this.wireVersion = version;
+            return this;
+        }
+
+        /**
+         * Binds {@code bind:port} (port 0: any free port) and returns once it listens.
+         *
+         * @throws BindException when it cannot listen there
+         */
+        public HttpServer start(String bind, int port) throws BindException {
+            GracefulHandler graceful = new GracefulHandler();
+            graceful.setShutdownIdleTimeout(IDLE_CLOSE_MS);
+            List<Route> table = new ArrayList<>();
+            Javalin app = Javalin.create(config -> configure(config, graceful, table));
+            try {
+                app.start(bind, port);
+            } catch (JavalinException e) {
+                app.stop();
+                BindException b = new BindException("cannot listen on " + bind + ":" + port + ": " + rootMessage(e));
+                b.initCause(e);
+                throw b;
+            }
+            return new HttpServer(app, graceful, stopTimeout, List.copyOf(table));
+        }
+
+        private void configure(JavalinConfig config, GracefulHandler graceful, List<Route> table) {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE; // chunks are sent as they are stored
+            config.http.maxRequestSize = Routes.MAX_JSON_BODY;
+            config.jetty.modifyServer(server -> {
+                server.insertHandler(graceful);
+                server.setStopTimeout(stopTimeout.toMillis());
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            WireCheck.install(config.routes, role, wireVersion);
+            for (Group g : groups) {
+                g.routes().install(new Routes(config.routes, g, table));
+            }
+            ErrorMapping.install(config.routes);
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable t = e;
+            while (t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t.getMessage();
+        }
+    }
+}

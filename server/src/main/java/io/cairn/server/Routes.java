@@ -1,0 +1,108 @@
+package io.cairn.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.json.Json;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * What a route group installs its routes with. Every route runs its group's guard first and reads
+ * at most its body limit: a JSON body is read whole (at most {@link #MAX_JSON_BODY}) and parsed into
+ * a fixed record type, a streamed body is handed over bounded; a route without a body refuses one.
+ * A body over the limit is EFBIG (413), whether its Content-Length says so or its bytes do.
+ */
+public final class Routes {
+    /** The largest JSON request body accepted. */
+    public static final int MAX_JSON_BODY = 8 << 20;
+
+    private final RoutesConfig javalin;
+    private final Group group;
+    private final List<Route> table;
+
+    Routes(RoutesConfig javalin, Group group, List<Route> table) {
+        this.javalin = javalin;
+        this.group = group;
+        this.table = table;
+    }
+
+    /** A handler of a route with a JSON body, given the parsed body (never null). */
+    @FunctionalInterface
+    public interface JsonHandler<T> {
+        void handle(Context ctx, T body) throws Exception;
+    }
+
+    /** A handler of a route with a streamed body, given the bounded body. */
+    @FunctionalInterface
+    public interface StreamHandler {
+        void handle(Context ctx, InputStream body) throws Exception;
+    }
+
+    public void get(String path, Handler handler) {
+        add(HandlerType.GET, path, 0, handler);
+    }
+
+    public void head(String path, Handler handler) {
+        add(HandlerType.HEAD, path, 0, handler);
+    }
+
+    public void delete(String path, Handler handler) {
+        add(HandlerType.DELETE, path, 0, handler);
+    }
+
+    /** POST with a JSON body of {@code type}. */
+    public <T> void post(String path, Class<T> type, JsonHandler<T> handler) {
+        add(HandlerType.POST, path, MAX_JSON_BODY, ctx -> handler.handle(ctx, json(ctx, type)));
+    }
+
+    /** PUT with a body of at most {@code limit} bytes, streamed to the handler. */
+    public void put(String path, long limit, StreamHandler handler) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("a streamed body needs a positive limit");
+        }
+        add(HandlerType.PUT, path, limit, ctx -> handler.handle(ctx, new ClientBody(ctx.bodyInputStream(), limit)));
+    }
+
+    private void add(HandlerType method, String path, long limit, Handler handler) {
+        Route route = new Route(group.name(), method.name(), path, limit, group.guard());
+        table.add(route);
+        Guard guard = group.guard();
+        javalin.addHttpHandler(method, path, ctx -> {
+            guard.check(ctx);
+            long declared = ctx.req().getContentLengthLong();
+            if (declared > limit) {
+                throw limit == 0
+                        ? new CairnException(ErrorCode.EFBIG, route.method() + " " + route.path() + " takes no request body")
+                        : ClientBody.tooLarge(limit);
+            }
+            handler.handle(ctx);
+        });
+    }
+
+    private static <T> T json(Context ctx, Class<T> type) throws IOException {
+        byte[] bytes;
+        try (InputStream in = new ClientBody(ctx.bodyInputStream(), MAX_JSON_BODY)) {
+            bytes = in.readAllBytes();
+        }
+        if (bytes.length == 0) {
+            throw new CairnException(ErrorCode.EINVAL, "empty request body");
+        }
+        T value;
+        try {
+            value = Json.mapper().readValue(bytes, type);
+        } catch (JsonProcessingException e) {
+            throw new CairnException(ErrorCode.EINVAL, "malformed JSON: " + e.getOriginalMessage());
+        }
+        if (value == null) {
+            throw new CairnException(ErrorCode.EINVAL, "request body is null");
+        }
+        return value;
+    }
+}
