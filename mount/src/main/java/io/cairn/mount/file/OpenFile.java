@@ -1,10 +1,11 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.client.FileChunks;
+import io.cairn.common.client.LayoutPages;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
-import io.cairn.common.wire.Requests;
 import io.cairn.mount.cache.ChunkCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,37 +21,33 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One open regular file of the mount (shared by every handle on the same inode): its size as this
- * mount sees it, the chunk buffers being written, the uploads in flight, the uploaded chunks not
- * yet committed, and the part of its chunk list fetched so far.
+ * mount sees it, the chunk buffers being written, the uploads in flight, and the part of its chunk
+ * list fetched so far. Its {@link FileChunks} owns what is uploaded: allocation, the chunks not yet
+ * committed (committed in batches along the way and at flush) and those not yet synced.
  *
  * <p>Writes fill chunk-sized buffers; a full one uploads in the background while writing goes on.
  * {@link #flush} uploads what is left, waits for every upload and commits the new chunks and size in
  * one master call, so it returns only when every byte is on its replicas and in the metadata;
  * {@link #fsync} then also makes those chunks durable on the replicas' disks.
- * Reads see this mount's unflushed writes. Lock order: {@code commitLock}, then this, then the
- * budget's; no network call except a base or layout fetch runs under this lock.
+ * Reads see this mount's unflushed writes. Lock order: the owner's commit lock, then this, then the owner's and the budget's; no network call
+ * except a base or layout fetch runs under this lock.
  */
 public final class OpenFile implements DirtyBudget.Evictable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
-    static final int LAYOUT_PAGE = 1024;
-    /** Uploaded chunks are committed at the latest this many at a time, even before a flush. */
-    static final int COMMIT_BATCH = 64;
 
     private final long inode;
     private final int chunkSize;
     private final DataPath path;
-    private final Object commitLock = new Object();
+    private final FileChunks chunks;
+    private final LayoutPages pages;
 
     // Guarded by this.
     private long size;
     private boolean modified;
     private final TreeMap<Long, ChunkBuffer> dirty = new TreeMap<>();
     private final Map<Long, ChunkBuffer> uploading = new HashMap<>();
-    private final TreeMap<Long, Requests.CommitChunk> uncommitted = new TreeMap<>();
     /** Chunks uploaded by this mount since the layout was fetched; they take precedence over it. */
     private final Map<Long, ChunkRef> written = new HashMap<>();
-    /** Uploaded chunks of the file not yet synced to disk on their replicas (fsync does it). */
-    private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
     private Layout layout = new Layout();
     /** A background upload failure not yet reported to a writer. */
     private IOException failure;
@@ -64,6 +61,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
         this.size = size;
         this.path = path;
         this.chunkSize = path.limits().chunkSize();
+        this.chunks = new FileChunks(path.cluster(), inode, chunkSize, path.onCommit());
+        this.pages = new LayoutPages(path.cluster()::layout, inode);
     }
 
     public long inode() {
@@ -76,7 +75,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
 
     /** Whether this mount holds writes of the file that the master does not have yet. */
     public synchronized boolean hasLocalChanges() {
-        return modified || !dirty.isEmpty() || !uploading.isEmpty() || !uncommitted.isEmpty();
+        return modified || !dirty.isEmpty() || !uploading.isEmpty() || chunks.hasUncommitted();
     }
 
     /** Takes the master's view again (close-to-open) unless this mount has changes of its own pending. */
@@ -149,13 +148,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
         }
-        boolean batch;
-        synchronized (this) {
-            batch = uncommitted.size() >= COMMIT_BATCH;
-        }
-        if (batch) {
-            commit(false);
-        }
+        chunks.commitIfBatchFull();
     }
 
     private ChunkBuffer newBuffer(long index) throws IOException {
@@ -196,10 +189,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
     }
 
     private void upload(ChunkBuffer b, byte[] bytes, int length) {
-        ChunkStore.Uploaded up = null;
+        ChunkRef up = null;
         IOException error = null;
         try {
-            up = path.store().upload(inode, b.index, bytes, length);
+            up = chunks.upload(b.index, bytes, length, false); // fsync syncs it
         } catch (IOException e) {
             error = e;
         } catch (RuntimeException e) {
@@ -209,10 +202,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
         synchronized (this) {
             uploading.remove(b.index);
             if (error == null) {
-                uncommitted.put(b.index, up.commit());
-                written.put(b.index, up.ref());
-                unsynced.put(b.index, up.ref());
-                path.cache().put(up.ref().id(), bytes, length); // reading it back costs nothing
+                written.put(b.index, up);
+                path.cache().put(up.id(), bytes, length); // reading it back costs nothing
                 path.budget().release();
             } else {
                 LOG.warn("uploading chunk {} of inode {} failed: {}", b.index, inode, error.toString());
@@ -274,32 +265,15 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 }
                 // the failed chunks are back in the dirty set: try them once more
             }
+            if (!modified && !chunks.hasUncommitted()) {
+                return;
+            }
         }
-        commit(true);
-    }
-
-    /** Commits the uploaded chunks; {@code exact}: also set the size (and commit even if only the size changed). */
-    private void commit(boolean exact) throws IOException {
-        synchronized (commitLock) { // commits of one file reach the master in the order they were taken
-            List<Requests.CommitChunk> chunks;
-            long newSize;
-            synchronized (this) {
-                if (uncommitted.isEmpty() && !(exact && modified)) {
-                    return;
-                }
-                chunks = List.copyOf(uncommitted.values());
-                newSize = exact ? size : -1;
+        Attr attr = chunks.commit(this::size); // the size is taken after the chunks, so it covers them
+        synchronized (this) {
+            if (size == attr.size() && dirty.isEmpty() && uploading.isEmpty() && !chunks.hasUncommitted()) {
+                modified = false;
             }
-            Attr attr = path.store().commit(new Requests.Commit(inode, newSize, chunks, null));
-            synchronized (this) {
-                for (Requests.CommitChunk c : chunks) {
-                    uncommitted.remove(c.index(), c);
-                }
-                if (exact && size == newSize && dirty.isEmpty() && uploading.isEmpty() && uncommitted.isEmpty()) {
-                    modified = false;
-                }
-            }
-            path.onCommit().accept(attr);
         }
     }
 
@@ -309,19 +283,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
      */
     public void fsync() throws IOException {
         flush();
-        List<ChunkRef> chunks;
-        synchronized (this) {
-            chunks = List.copyOf(unsynced.values());
-        }
-        if (chunks.isEmpty()) {
-            return;
-        }
-        path.store().sync(chunks);
-        synchronized (this) {
-            for (ChunkRef c : chunks) {
-                unsynced.remove(c.index(), c);
-            }
-        }
+        chunks.sync();
     }
 
     /** Sets the file's size (shrinking or growing it) after committing every pending write. */
@@ -330,17 +292,13 @@ public final class OpenFile implements DirtyBudget.Evictable {
             throw new CairnException(ErrorCode.EINVAL, "negative size");
         }
         flush();
-        synchronized (commitLock) {
-            Attr attr = path.store().setSize(inode, newSize);
+        return chunks.resize(newSize, () -> {
             synchronized (this) {
                 size = newSize;
                 layout = new Layout(); // the master shortened or dropped chunks: fetch the list again
                 written.clear();
-                unsynced.tailMap((newSize + chunkSize - 1) / chunkSize, true).clear(); // dropped with the file's end
             }
-            path.onCommit().accept(attr);
-            return attr;
-        }
+        });
     }
 
     // ---- reading
@@ -430,7 +388,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             return r;
         }
         if (!layout.covers(index)) {
-            layout.add(index, path.store().layout(inode, index, LAYOUT_PAGE));
+            layout.add(index, pages.page(index));
         }
         return layout.get(index);
     }
