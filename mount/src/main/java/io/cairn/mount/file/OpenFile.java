@@ -29,7 +29,9 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #flush} uploads what is left, waits for every upload and commits the new chunks and size in
  * one master call, so it returns only when every byte is on its replicas and in the metadata;
  * {@link #fsync} then also makes those chunks durable on the replicas' disks.
- * Reads see this mount's unflushed writes. Lock order: the owner's commit lock, then this, then the owner's and the budget's; no network call
+ * Reads see this mount's unflushed writes. A failed upload keeps its buffer: the next write is told
+ * (once), the next flush tries it again, and once it is uploaded the failure is forgotten.
+ * Lock order: the owner's commit lock, then this, then the owner's and the budget's; no network call
  * except a base or layout fetch runs under this lock.
  */
 public final class OpenFile implements DirtyBudget.Evictable {
@@ -49,8 +51,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
     /** Chunks uploaded by this mount since the layout was fetched; they take precedence over it. */
     private final Map<Long, ChunkRef> written = new HashMap<>();
     private Layout layout = new Layout();
-    /** A background upload failure not yet reported to a writer. */
-    private IOException failure;
+    /** Chunks whose last upload failed (their buffers are dirty again), and why. */
+    private final TreeMap<Long, IOException> failed = new TreeMap<>();
+    /** The first failure no writer has been told of yet; null once told, or once every failed chunk is uploaded. */
+    private IOException unreported;
     private boolean closed;
 
     /** Handles open on this file; guarded by {@link OpenFiles}. */
@@ -98,7 +102,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         try {
             long pos;
             synchronized (this) {
-                throwIfFailed();
+                reportFailure();
                 pos = append ? size : offset;
             }
             if (pos < 0 || pos > Long.MAX_VALUE - length) {
@@ -203,16 +207,15 @@ public final class OpenFile implements DirtyBudget.Evictable {
             uploading.remove(b.index);
             if (error == null) {
                 written.put(b.index, up);
+                uploaded(b.index);
                 path.cache().put(up.id(), bytes, length); // reading it back costs nothing
                 path.budget().release();
             } else {
                 LOG.warn("uploading chunk {} of inode {} failed: {}", b.index, inode, error.toString());
-                if (failure == null) {
-                    failure = error;
-                }
                 if (closed) {
                     path.budget().release();
                 } else {
+                    failed(b.index, error);
                     dirty.put(b.index, b); // kept: flush tries it again
                     path.budget().touch(this, b.index);
                 }
@@ -234,9 +237,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 startUpload(b);
             } catch (IOException e) {
                 path.budget().forget(this, index); // not evictable for now: flush retries it
-                if (failure == null) {
-                    failure = e;
-                }
+                failed(index, e);
                 LOG.warn("could not start uploading chunk {} of inode {}: {}", index, inode, e.toString());
             }
         }
@@ -255,13 +256,12 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 while (!uploading.isEmpty()) {
                     waitForChange();
                 }
-                if (failure == null) {
-                    break;
+                if (failed.isEmpty()) {
+                    break; // every chunk is up, including any that failed before and worked now
                 }
-                IOException f = failure;
-                failure = null;
-                if (attempt >= 1 || dirty.isEmpty()) {
-                    throw f;
+                if (attempt >= 1) {
+                    unreported = null; // the flush tells it
+                    throw failed.firstEntry().getValue();
                 }
                 // the failed chunks are back in the dirty set: try them once more
             }
@@ -411,14 +411,34 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
             dirty.clear();
+            failed.clear();
+            unreported = null;
             notifyAll();
         }
     }
 
-    private void throwIfFailed() throws IOException {
-        if (failure != null) {
-            throw new CairnException(failure instanceof CairnException ce ? ce.code() : ErrorCode.EIO,
-                    "an earlier write of this file failed: " + failure.getMessage(), failure);
+    /** A chunk failed to upload: writers are told once, and flush tries it again. Call holding the lock. */
+    private void failed(long index, IOException e) {
+        failed.put(index, e);
+        if (unreported == null) {
+            unreported = e;
+        }
+    }
+
+    /** A chunk is uploaded: whatever failure it had is over, and none is left to tell once all are. */
+    private void uploaded(long index) {
+        if (failed.remove(index) != null && failed.isEmpty()) {
+            unreported = null;
+        }
+    }
+
+    /** Tells a writer (once) that an earlier upload of this file failed. Call holding the lock. */
+    private void reportFailure() throws IOException {
+        IOException f = unreported;
+        if (f != null) {
+            unreported = null;
+            throw new CairnException(f instanceof CairnException ce ? ce.code() : ErrorCode.EIO,
+                    "an earlier write of this file failed: " + f.getMessage(), f);
         }
     }
 
