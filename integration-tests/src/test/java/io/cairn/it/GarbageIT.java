@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,8 +50,9 @@ class GarbageIT {
             awaitChunkFiles(mc, 4);
             System.out.printf("garbage: 16 replicas deleted %.1f s after unlink/truncate (grace 1 s)%n",
                     (System.nanoTime() - t0) / 1e9);
-            var w = c.chunkWriter().write(b.inode(), 0, new byte[100], 100); // overwrite chunk 0
-            c.master().commit(new Requests.Commit(b.inode(), -1, List.of(w), null));
+            var chunks = c.fileChunks(b.inode(), 64 << 10);
+            var w = chunks.upload(0, new byte[100], 100, true); // overwrite chunk 0
+            chunks.commit(() -> -1);
             awaitChunkFiles(mc, 4);
             assertThat(c.master().layout(b.inode(), 0, 10).chunks().get(0).id()).isEqualTo(w.id());
         }
@@ -65,7 +65,7 @@ class GarbageIT {
             Cluster c = mc.client();
             Attr f = c.master().create("/dying", FileType.FILE, 0644, 0, 0, null, true);
             // a writer that stores a chunk on its replicas and dies before committing it
-            c.chunkWriter().write(f.inode(), 0, new byte[1000], 1000);
+            c.fileChunks(f.inode(), 64 << 10).upload(0, new byte[1000], 1000, true);
             assertThat(chunkFiles(mc)).isEqualTo(2);
             long t0 = System.nanoTime();
             awaitChunkFiles(mc, 0);

@@ -1,10 +1,9 @@
 package io.cairn.mount;
 
+import io.cairn.common.client.ChunkService;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.wire.ClusterStatus;
 import io.cairn.mount.cache.ChunkCache;
-import io.cairn.mount.file.ChunkStore;
-import io.cairn.mount.file.ClusterChunkStore;
 import io.cairn.mount.file.DataLimits;
 import io.cairn.mount.file.DataPath;
 import io.cairn.mount.file.DirtyBudget;
@@ -50,13 +49,12 @@ final class Mount {
         this.mountPoint = settings.mountPoint().toAbsolutePath().normalize();
         DataLimits limits = DataLimits.forChunkSize(status.chunkSize());
         Namespace ns = new Namespace(cluster.master(), new AttrCache(settings.attrTimeout(), System::nanoTime));
-        ChunkStore store = new ClusterChunkStore(cluster.master(), cluster.chunkWriter(), cluster.chunkReader(),
-                cluster.datanodes(), cluster.pool());
+        ChunkService chunks = cluster.chunkService();
         this.uploads = Executors.newFixedThreadPool(limits.uploadThreads(), daemons("cairn-upload-"));
         this.readAhead = Executors.newFixedThreadPool(Math.max(2, limits.readAheadChunks()), daemons("cairn-readahead-"));
-        ChunkCache cache = new ChunkCache(limits.cacheChunks(), store::fetch, readAhead);
+        ChunkCache cache = new ChunkCache(limits.cacheChunks(), chunks::fetch, readAhead);
         DirtyBudget budget = new DirtyBudget(limits.dirtyChunks(), settings.timeout().multipliedBy(2));
-        this.files = new OpenFiles(new DataPath(store, cache, budget, uploads, limits, ns::changed));
+        this.files = new OpenFiles(new DataPath(chunks, cache, budget, uploads, limits, ns::changed));
         this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted);
         LOG.info("chunk size {} B; up to {} dirty chunks, {} cached, {} read ahead, {} uploads at once",
                 limits.chunkSize(), limits.dirtyChunks(), limits.cacheChunks(), limits.readAheadChunks(),

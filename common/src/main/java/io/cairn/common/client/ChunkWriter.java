@@ -3,8 +3,8 @@ package io.cairn.common.client;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.Replica;
-import io.cairn.common.wire.Requests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +18,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Writes one chunk to the replicas the master picks, in parallel (a fan-out from the client). A
- * replica that fails is replaced by another live node and the chunk sent again; only when the
- * cluster has no node left to try does the chunk count with fewer copies, and never fewer than the
- * master's minimum.
+ * Sends one allocated chunk to the replicas the master picked, in parallel (a fan-out from the
+ * client). A replica that fails is replaced by another live node and the chunk sent again; only when
+ * the cluster has no node left to try does the chunk count with fewer copies, and never fewer than
+ * the master's minimum. Allocating the chunk and committing it are {@link FileChunks}' business.
  */
-public final class ChunkWriter {
+final class ChunkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkWriter.class);
     private static final int MAX_ROUNDS = 6;
 
@@ -31,28 +31,20 @@ public final class ChunkWriter {
     private final DatanodeClient datanodes;
     private final ExecutorService pool;
 
-    public ChunkWriter(MasterClient master, DatanodeClient datanodes, ExecutorService pool) {
+    ChunkWriter(MasterClient master, DatanodeClient datanodes, ExecutorService pool) {
         this.master = master;
         this.datanodes = datanodes;
         this.pool = pool;
     }
 
-    /** A chunk on its replicas: what to commit, and where the replicas are (to sync them later). */
-    public record Written(Requests.CommitChunk commit, List<Replica> replicas) {
-    }
-
-    /** Writes {@code data[0..length)} as chunk {@code index} of the file, synced on every replica, and returns what to commit. */
-    public Requests.CommitChunk write(long inode, long index, byte[] data, int length) throws IOException {
-        return write(inode, index, data, length, true).commit();
-    }
-
     /**
-     * Writes a chunk to its replicas; with {@code sync} false the replicas hold it in their page cache
-     * (safe from any one process crash) until {@link DatanodeClient#sync} makes it durable.
+     * Writes {@code data[0..length)} as chunk {@code index} of the file to the targets of
+     * {@code alloc}, and returns where it is stored. With {@code sync} false the replicas hold it in
+     * their page cache (safe from any one process crash) until {@link DatanodeClient#sync} makes it
+     * durable.
      */
-    public Written write(long inode, long index, byte[] data, int length, boolean sync) throws IOException {
+    ChunkRef write(long inode, Allocation alloc, long index, byte[] data, int length, boolean sync) throws IOException {
         long crc = DatanodeClient.crc32c(data, 0, length);
-        Allocation alloc = master.allocate(inode, List.of(), null);
         String chunkId = alloc.chunkId();
         List<Replica> targets = alloc.targets();
         List<String> stored = new ArrayList<>();
@@ -108,7 +100,6 @@ public final class ChunkWriter {
             throw new CairnException(ErrorCode.EIO, "chunk " + index + " could be written to only "
                     + stored.size() + " of the " + alloc.minReplicas() + " replicas required: " + String.join("; ", causes));
         }
-        return new Written(new Requests.CommitChunk(index, chunkId, length, length, crc, List.copyOf(stored)),
-                List.copyOf(storedAt));
+        return new ChunkRef(index, chunkId, length, length, crc, List.copyOf(storedAt));
     }
 }

@@ -14,6 +14,7 @@ public final class Cluster implements AutoCloseable {
     private final MasterClient master;
     private final DatanodeClient datanodes;
     private final ExecutorService pool;
+    private final ChunkService chunks;
 
     public Cluster(String masterUrl, Duration timeout) {
         this.http = new Http(timeout);
@@ -25,6 +26,8 @@ public final class Cluster implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.chunks = new ClusterChunkService(master, new ChunkWriter(master, datanodes, pool), chunkReader(),
+                datanodes, pool);
     }
 
     public MasterClient master() {
@@ -39,8 +42,14 @@ public final class Cluster implements AutoCloseable {
         return pool;
     }
 
-    public ChunkWriter chunkWriter() {
-        return new ChunkWriter(master, datanodes, pool);
+    /** The cluster as file code sees it, chunk by chunk (see {@link FileChunks} and {@link LayoutPages}). */
+    public ChunkService chunkService() {
+        return chunks;
+    }
+
+    /** The owner of new chunks of {@code inode}, for a writer that drives them itself. */
+    public FileChunks fileChunks(long inode, long chunkSize) {
+        return new FileChunks(chunks, inode, chunkSize, attr -> { });
     }
 
     /** A chunk reader that reports replicas failing their checksum to the master, in the background. */
@@ -55,11 +64,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     public FileUploader uploader(int inFlight) {
-        return new FileUploader(master, chunkWriter(), pool, inFlight);
+        return new FileUploader(chunks, pool, inFlight);
     }
 
     public FileDownloader downloader(int readAhead) {
-        return new FileDownloader(master, chunkReader(), pool, readAhead);
+        return new FileDownloader(chunks, pool, readAhead);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,37 +20,40 @@ import java.util.function.LongConsumer;
  * at (readAhead + 1) chunks.
  */
 public final class FileDownloader {
-    private static final int LAYOUT_PAGE = 1024;
-    private final MasterClient master;
-    private final ChunkReader reader;
+    private final ChunkService cluster;
     private final ExecutorService pool;
     private final int readAhead;
 
-    public FileDownloader(MasterClient master, ChunkReader reader, ExecutorService pool, int readAhead) {
-        this.master = master;
-        this.reader = reader;
+    FileDownloader(ChunkService cluster, ExecutorService pool, int readAhead) {
+        this.cluster = cluster;
         this.pool = pool;
         this.readAhead = Math.max(1, readAhead);
     }
 
     public long download(long inode, OutputStream out, LongConsumer progress) throws IOException {
-        FileLayout first = master.layout(inode, 0, LAYOUT_PAGE);
+        LayoutPages pages = new LayoutPages(cluster::layout, inode);
+        FileLayout first = pages.page(0);
         long size = first.size();
         long chunkSize = first.chunkSize();
-        Iterator<ChunkRef> chunks = new LayoutIterator(inode, first);
+        LayoutPages.Walk chunks = pages.walk(first);
+        boolean listed = false; // every chunk of the list has been taken
         Deque<Fetch> window = new ArrayDeque<>();
         byte[] zeros = new byte[64 * 1024];
         long pos = 0;
         try {
             while (pos < size) {
-                while (window.size() < readAhead && chunks.hasNext()) {
+                while (window.size() < readAhead && !listed) {
                     ChunkRef c = chunks.next();
+                    if (c == null) {
+                        listed = true;
+                        break;
+                    }
                     if (c.index() * chunkSize >= size) {
                         continue;
                     }
                     window.add(new Fetch(c, CompletableFuture.supplyAsync(() -> {
                         try {
-                            return reader.read(c);
+                            return cluster.fetch(c);
                         } catch (IOException e) {
                             throw new CompletionException(e);
                         }
@@ -97,41 +99,5 @@ public final class FileDownloader {
     }
 
     private record Fetch(ChunkRef chunk, CompletableFuture<byte[]> data) {
-    }
-
-    /** Walks a file's chunk list page by page. */
-    private final class LayoutIterator implements Iterator<ChunkRef> {
-        private final long inode;
-        private FileLayout page;
-        private int i;
-
-        LayoutIterator(long inode, FileLayout first) {
-            this.inode = inode;
-            this.page = first;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (i >= page.chunks().size()) {
-                if (page.next() == null) {
-                    return false;
-                }
-                try {
-                    page = master.layout(inode, page.next(), LAYOUT_PAGE);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                i = 0;
-            }
-            return true;
-        }
-
-        @Override
-        public ChunkRef next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            return page.chunks().get(i++);
-        }
     }
 }

@@ -1,15 +1,13 @@
 package io.cairn.common.client;
 
 import io.cairn.common.wire.Attr;
-import io.cairn.common.wire.Requests;
+import io.cairn.common.wire.ChunkRef;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -19,35 +17,32 @@ import java.util.function.LongConsumer;
 
 /**
  * Streams a local input into a file's chunks: reads one chunk at a time into a small pool of
- * buffers, writes up to {@code inFlight} chunks at once, and commits the chunk list to the master
- * in batches. Memory stays at (inFlight + 1) chunk buffers whatever the file's size.
+ * buffers and uploads up to {@code inFlight} chunks at once through the file's {@link FileChunks},
+ * which commits them in batches. Every chunk is synced on its replicas before it counts, so a
+ * finished upload survives a power cut. Memory stays at (inFlight + 1) chunk buffers whatever the
+ * file's size.
  */
 public final class FileUploader {
-    private static final int COMMIT_BATCH = 64;
-
-    private final MasterClient master;
-    private final ChunkWriter writer;
+    private final ChunkService cluster;
     private final ExecutorService pool;
     private final int inFlight;
 
-    public FileUploader(MasterClient master, ChunkWriter writer, ExecutorService pool, int inFlight) {
-        this.master = master;
-        this.writer = writer;
+    FileUploader(ChunkService cluster, ExecutorService pool, int inFlight) {
+        this.cluster = cluster;
         this.pool = pool;
         this.inFlight = Math.max(1, inFlight);
     }
 
     /** Writes all of {@code in} as the content of {@code inode} (which must be empty) and returns its attributes. */
     public Attr upload(long inode, int chunkSize, InputStream in, LongConsumer progress) throws IOException {
+        FileChunks chunks = new FileChunks(cluster, inode, chunkSize, attr -> { });
         BlockingQueue<byte[]> buffers = new ArrayBlockingQueue<>(inFlight + 1);
         for (int i = 0; i <= inFlight; i++) {
             buffers.add(new byte[chunkSize]);
         }
-        Deque<Future<Requests.CommitChunk>> pending = new ArrayDeque<>();
-        List<Requests.CommitChunk> done = new ArrayList<>();
+        Deque<Future<ChunkRef>> pending = new ArrayDeque<>();
         long offset = 0;
         long index = 0;
-        Attr attr = null;
         try {
             while (true) {
                 byte[] buf = buffers.take();
@@ -60,28 +55,22 @@ public final class FileUploader {
                 final int length = n;
                 pending.add(pool.submit(() -> {
                     try {
-                        return writer.write(inode, chunkIndex, buf, length);
+                        return chunks.upload(chunkIndex, buf, length, true);
                     } finally {
                         buffers.add(buf);
                     }
                 }));
                 offset += n;
                 while (pending.size() >= inFlight || (!pending.isEmpty() && pending.peek().isDone())) {
-                    Requests.CommitChunk c = pending.poll().get();
-                    done.add(c);
-                    progress.accept(c.length());
-                    if (done.size() >= COMMIT_BATCH) {
-                        attr = commit(inode, done);
-                    }
+                    progress.accept(pending.poll().get().length());
+                    chunks.commitIfBatchFull();
                 }
                 if (n < chunkSize) {
                     break;
                 }
             }
             while (!pending.isEmpty()) {
-                Requests.CommitChunk c = pending.poll().get();
-                done.add(c);
-                progress.accept(c.length());
+                progress.accept(pending.poll().get().length());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,14 +86,7 @@ public final class FileUploader {
                 f.cancel(true);
             }
         }
-        Attr last = master.commit(new Requests.Commit(inode, offset, List.copyOf(done), null));
-        return last != null ? last : attr;
-    }
-
-    private Attr commit(long inode, List<Requests.CommitChunk> done) throws IOException {
-        // A negative size lets the file grow to cover the batch; the final commit sets it exactly.
-        Attr a = master.commit(new Requests.Commit(inode, -1, List.copyOf(done), null));
-        done.clear();
-        return a;
+        long size = offset;
+        return chunks.commit(() -> size);
     }
 }

@@ -1,10 +1,11 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.client.FileChunks;
+import io.cairn.common.client.LayoutPages;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
-import io.cairn.common.wire.Requests;
 import io.cairn.mount.cache.ChunkCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,40 +21,40 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One open regular file of the mount (shared by every handle on the same inode): its size as this
- * mount sees it, the chunk buffers being written, the uploads in flight, the uploaded chunks not
- * yet committed, and the part of its chunk list fetched so far.
+ * mount sees it, the chunk buffers being written, the uploads in flight, and the part of its chunk
+ * list fetched so far. Its {@link FileChunks} owns what is uploaded: allocation, the chunks not yet
+ * committed (committed in batches along the way and at flush) and those not yet synced.
  *
  * <p>Writes fill chunk-sized buffers; a full one uploads in the background while writing goes on.
  * {@link #flush} uploads what is left, waits for every upload and commits the new chunks and size in
  * one master call, so it returns only when every byte is on its replicas and in the metadata;
  * {@link #fsync} then also makes those chunks durable on the replicas' disks.
- * Reads see this mount's unflushed writes. Lock order: {@code commitLock}, then this, then the
- * budget's; no network call except a base or layout fetch runs under this lock.
+ * Reads see this mount's unflushed writes. A failed upload keeps its buffer: the next write is told
+ * (once), the next flush tries it again, and once it is uploaded the failure is forgotten.
+ * Lock order: the owner's commit lock, then this, then the owner's and the budget's; no network call
+ * except a base or layout fetch runs under this lock.
  */
 public final class OpenFile implements DirtyBudget.Evictable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
-    static final int LAYOUT_PAGE = 1024;
-    /** Uploaded chunks are committed at the latest this many at a time, even before a flush. */
-    static final int COMMIT_BATCH = 64;
 
     private final long inode;
     private final int chunkSize;
     private final DataPath path;
-    private final Object commitLock = new Object();
+    private final FileChunks chunks;
+    private final LayoutPages pages;
 
     // Guarded by this.
     private long size;
     private boolean modified;
     private final TreeMap<Long, ChunkBuffer> dirty = new TreeMap<>();
     private final Map<Long, ChunkBuffer> uploading = new HashMap<>();
-    private final TreeMap<Long, Requests.CommitChunk> uncommitted = new TreeMap<>();
     /** Chunks uploaded by this mount since the layout was fetched; they take precedence over it. */
     private final Map<Long, ChunkRef> written = new HashMap<>();
-    /** Uploaded chunks of the file not yet synced to disk on their replicas (fsync does it). */
-    private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
     private Layout layout = new Layout();
-    /** A background upload failure not yet reported to a writer. */
-    private IOException failure;
+    /** Chunks whose last upload failed (their buffers are dirty again), and why. */
+    private final TreeMap<Long, IOException> failed = new TreeMap<>();
+    /** The first failure no writer has been told of yet; null once told, or once every failed chunk is uploaded. */
+    private IOException unreported;
     private boolean closed;
 
     /** Handles open on this file; guarded by {@link OpenFiles}. */
@@ -64,6 +65,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
         this.size = size;
         this.path = path;
         this.chunkSize = path.limits().chunkSize();
+        this.chunks = new FileChunks(path.cluster(), inode, chunkSize, path.onCommit());
+        this.pages = new LayoutPages(path.cluster()::layout, inode);
     }
 
     public long inode() {
@@ -76,7 +79,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
 
     /** Whether this mount holds writes of the file that the master does not have yet. */
     public synchronized boolean hasLocalChanges() {
-        return modified || !dirty.isEmpty() || !uploading.isEmpty() || !uncommitted.isEmpty();
+        return modified || !dirty.isEmpty() || !uploading.isEmpty() || chunks.hasUncommitted();
     }
 
     /** Takes the master's view again (close-to-open) unless this mount has changes of its own pending. */
@@ -99,7 +102,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         try {
             long pos;
             synchronized (this) {
-                throwIfFailed();
+                reportFailure();
                 pos = append ? size : offset;
             }
             if (pos < 0 || pos > Long.MAX_VALUE - length) {
@@ -149,13 +152,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
         }
-        boolean batch;
-        synchronized (this) {
-            batch = uncommitted.size() >= COMMIT_BATCH;
-        }
-        if (batch) {
-            commit(false);
-        }
+        chunks.commitIfBatchFull();
     }
 
     private ChunkBuffer newBuffer(long index) throws IOException {
@@ -196,10 +193,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
     }
 
     private void upload(ChunkBuffer b, byte[] bytes, int length) {
-        ChunkStore.Uploaded up = null;
+        ChunkRef up = null;
         IOException error = null;
         try {
-            up = path.store().upload(inode, b.index, bytes, length);
+            up = chunks.upload(b.index, bytes, length, false); // fsync syncs it
         } catch (IOException e) {
             error = e;
         } catch (RuntimeException e) {
@@ -209,19 +206,16 @@ public final class OpenFile implements DirtyBudget.Evictable {
         synchronized (this) {
             uploading.remove(b.index);
             if (error == null) {
-                uncommitted.put(b.index, up.commit());
-                written.put(b.index, up.ref());
-                unsynced.put(b.index, up.ref());
-                path.cache().put(up.ref().id(), bytes, length); // reading it back costs nothing
+                written.put(b.index, up);
+                uploaded(b.index);
+                path.cache().put(up.id(), bytes, length); // reading it back costs nothing
                 path.budget().release();
             } else {
                 LOG.warn("uploading chunk {} of inode {} failed: {}", b.index, inode, error.toString());
-                if (failure == null) {
-                    failure = error;
-                }
                 if (closed) {
                     path.budget().release();
                 } else {
+                    failed(b.index, error);
                     dirty.put(b.index, b); // kept: flush tries it again
                     path.budget().touch(this, b.index);
                 }
@@ -243,9 +237,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 startUpload(b);
             } catch (IOException e) {
                 path.budget().forget(this, index); // not evictable for now: flush retries it
-                if (failure == null) {
-                    failure = e;
-                }
+                failed(index, e);
                 LOG.warn("could not start uploading chunk {} of inode {}: {}", index, inode, e.toString());
             }
         }
@@ -264,42 +256,24 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 while (!uploading.isEmpty()) {
                     waitForChange();
                 }
-                if (failure == null) {
-                    break;
+                if (failed.isEmpty()) {
+                    break; // every chunk is up, including any that failed before and worked now
                 }
-                IOException f = failure;
-                failure = null;
-                if (attempt >= 1 || dirty.isEmpty()) {
-                    throw f;
+                if (attempt >= 1) {
+                    unreported = null; // the flush tells it
+                    throw failed.firstEntry().getValue();
                 }
                 // the failed chunks are back in the dirty set: try them once more
             }
+            if (!modified && !chunks.hasUncommitted()) {
+                return;
+            }
         }
-        commit(true);
-    }
-
-    /** Commits the uploaded chunks; {@code exact}: also set the size (and commit even if only the size changed). */
-    private void commit(boolean exact) throws IOException {
-        synchronized (commitLock) { // commits of one file reach the master in the order they were taken
-            List<Requests.CommitChunk> chunks;
-            long newSize;
-            synchronized (this) {
-                if (uncommitted.isEmpty() && !(exact && modified)) {
-                    return;
-                }
-                chunks = List.copyOf(uncommitted.values());
-                newSize = exact ? size : -1;
+        Attr attr = chunks.commit(this::size); // the size is taken after the chunks, so it covers them
+        synchronized (this) {
+            if (size == attr.size() && dirty.isEmpty() && uploading.isEmpty() && !chunks.hasUncommitted()) {
+                modified = false;
             }
-            Attr attr = path.store().commit(new Requests.Commit(inode, newSize, chunks, null));
-            synchronized (this) {
-                for (Requests.CommitChunk c : chunks) {
-                    uncommitted.remove(c.index(), c);
-                }
-                if (exact && size == newSize && dirty.isEmpty() && uploading.isEmpty() && uncommitted.isEmpty()) {
-                    modified = false;
-                }
-            }
-            path.onCommit().accept(attr);
         }
     }
 
@@ -309,19 +283,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
      */
     public void fsync() throws IOException {
         flush();
-        List<ChunkRef> chunks;
-        synchronized (this) {
-            chunks = List.copyOf(unsynced.values());
-        }
-        if (chunks.isEmpty()) {
-            return;
-        }
-        path.store().sync(chunks);
-        synchronized (this) {
-            for (ChunkRef c : chunks) {
-                unsynced.remove(c.index(), c);
-            }
-        }
+        chunks.sync();
     }
 
     /** Sets the file's size (shrinking or growing it) after committing every pending write. */
@@ -330,17 +292,13 @@ public final class OpenFile implements DirtyBudget.Evictable {
             throw new CairnException(ErrorCode.EINVAL, "negative size");
         }
         flush();
-        synchronized (commitLock) {
-            Attr attr = path.store().setSize(inode, newSize);
+        return chunks.resize(newSize, () -> {
             synchronized (this) {
                 size = newSize;
                 layout = new Layout(); // the master shortened or dropped chunks: fetch the list again
                 written.clear();
-                unsynced.tailMap((newSize + chunkSize - 1) / chunkSize, true).clear(); // dropped with the file's end
             }
-            path.onCommit().accept(attr);
-            return attr;
-        }
+        });
     }
 
     // ---- reading
@@ -430,7 +388,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             return r;
         }
         if (!layout.covers(index)) {
-            layout.add(index, path.store().layout(inode, index, LAYOUT_PAGE));
+            layout.add(index, pages.page(index));
         }
         return layout.get(index);
     }
@@ -453,14 +411,34 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
             dirty.clear();
+            failed.clear();
+            unreported = null;
             notifyAll();
         }
     }
 
-    private void throwIfFailed() throws IOException {
-        if (failure != null) {
-            throw new CairnException(failure instanceof CairnException ce ? ce.code() : ErrorCode.EIO,
-                    "an earlier write of this file failed: " + failure.getMessage(), failure);
+    /** A chunk failed to upload: writers are told once, and flush tries it again. Call holding the lock. */
+    private void failed(long index, IOException e) {
+        failed.put(index, e);
+        if (unreported == null) {
+            unreported = e;
+        }
+    }
+
+    /** A chunk is uploaded: whatever failure it had is over, and none is left to tell once all are. */
+    private void uploaded(long index) {
+        if (failed.remove(index) != null && failed.isEmpty()) {
+            unreported = null;
+        }
+    }
+
+    /** Tells a writer (once) that an earlier upload of this file failed. Call holding the lock. */
+    private void reportFailure() throws IOException {
+        IOException f = unreported;
+        if (f != null) {
+            unreported = null;
+            throw new CairnException(f instanceof CairnException ce ? ce.code() : ErrorCode.EIO,
+                    "an earlier write of this file failed: " + f.getMessage(), f);
         }
     }
 

@@ -33,7 +33,13 @@ public final class OpenFiles {
         return files.get(inode);
     }
 
-    /** A handle is gone; the last one closes the file (a final flush of anything still pending). */
+    /**
+     * A handle is gone; the last one closes the file (a final flush of anything still pending). Its
+     * {@link io.cairn.common.client.FileChunks} goes with it, and with that the list of chunks uploaded
+     * since the last fsync: an fsync after the next open syncs only what that open uploads. Keeping an
+     * owner here while it has unsynced chunks, and handing it to the next {@link OpenFile} of the
+     * inode, is all a per-inode fsync needs.
+     */
     public void release(OpenFile f) {
         synchronized (this) {
             if (--f.refs > 0) {

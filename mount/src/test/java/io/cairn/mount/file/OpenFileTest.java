@@ -1,5 +1,6 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.client.FileChunks;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(30)
 class OpenFileTest {
     private static final int CS = 64;
-    private final FakeChunkStore store = new FakeChunkStore(CS);
+    private final FakeChunkService store = new FakeChunkService(CS);
     private final ExecutorService uploads = Executors.newFixedThreadPool(2);
     private final ExecutorService readAhead = Executors.newFixedThreadPool(2);
     private final ExecutorService writers = Executors.newCachedThreadPool();
@@ -313,7 +314,7 @@ class OpenFileTest {
     @Test
     void manyChunksAreCommittedInBatchesBeforeTheFlush() throws Exception {
         OpenFile f = open(1, 8);
-        byte[] data = random((OpenFile.COMMIT_BATCH + 10) * CS, 20);
+        byte[] data = random((FileChunks.COMMIT_BATCH + 10) * CS, 20);
         write(f, 0, data);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (store.commits.get() == 0) { // the batch commit comes with a later write

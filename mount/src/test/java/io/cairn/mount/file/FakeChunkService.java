@@ -1,7 +1,9 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.client.ChunkService;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A cluster in memory with the master's commit rules, counting every call, with failures on demand. */
-final class FakeChunkStore implements ChunkStore {
+final class FakeChunkService implements ChunkService {
     final int chunkSize;
     final Map<String, byte[]> blobs = new HashMap<>();
     final Map<Long, TreeMap<Long, ChunkRef>> chunks = new HashMap<>();
@@ -40,7 +42,7 @@ final class FakeChunkStore implements ChunkStore {
     volatile CountDownLatch uploadGate;
     private int nextId;
 
-    FakeChunkStore(int chunkSize) {
+    FakeChunkService(int chunkSize) {
         this.chunkSize = chunkSize;
     }
 
@@ -73,7 +75,13 @@ final class FakeChunkStore implements ChunkStore {
     }
 
     @Override
-    public Uploaded upload(long inode, long index, byte[] data, int length) throws IOException {
+    public synchronized Allocation allocate(long inode) {
+        return new Allocation(newId(), List.of(new Replica("n1", "http://n1")), 1, 1);
+    }
+
+    @Override
+    public ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
+            throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {
@@ -91,10 +99,8 @@ final class FakeChunkStore implements ChunkStore {
             }
             uploads.incrementAndGet();
             synchronized (this) {
-                String id = newId();
-                blobs.put(id, Arrays.copyOf(data, length));
-                ChunkRef r = ref(index, id, length, length);
-                return new Uploaded(new Requests.CommitChunk(index, id, length, length, 0, List.of("n1")), r);
+                blobs.put(where.chunkId(), Arrays.copyOf(data, length));
+                return ref(index, where.chunkId(), length, length);
             }
         } finally {
             inFlight.decrementAndGet();

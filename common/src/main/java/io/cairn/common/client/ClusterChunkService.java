@@ -1,9 +1,6 @@
-package io.cairn.mount.file;
+package io.cairn.common.client;
 
-import io.cairn.common.client.ChunkReader;
-import io.cairn.common.client.ChunkWriter;
-import io.cairn.common.client.DatanodeClient;
-import io.cairn.common.client.MasterClient;
+import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
@@ -22,19 +19,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
- * {@link ChunkStore} over the real cluster: the master for metadata, datanodes for bytes. Chunks
- * are uploaded without a sync on the datanodes (close() needs them on every replica, checked;
- * fsync() needs them on disk, and asks for that separately, one call per datanode).
+ * {@link ChunkService} over the real cluster: the master for metadata, datanodes for bytes, sent
+ * and synced straight from this process. A sync asks each datanode once for all its chunks.
  */
-public final class ClusterChunkStore implements ChunkStore {
+final class ClusterChunkService implements ChunkService {
     private final MasterClient master;
     private final ChunkWriter writer;
     private final ChunkReader reader;
     private final DatanodeClient datanodes;
     private final Executor pool;
 
-    public ClusterChunkStore(MasterClient master, ChunkWriter writer, ChunkReader reader, DatanodeClient datanodes,
-                             Executor pool) {
+    ClusterChunkService(MasterClient master, ChunkWriter writer, ChunkReader reader, DatanodeClient datanodes,
+                        Executor pool) {
         this.master = master;
         this.writer = writer;
         this.reader = reader;
@@ -43,10 +39,14 @@ public final class ClusterChunkStore implements ChunkStore {
     }
 
     @Override
-    public Uploaded upload(long inode, long index, byte[] data, int length) throws IOException {
-        ChunkWriter.Written w = writer.write(inode, index, data, length, false);
-        Requests.CommitChunk c = w.commit();
-        return new Uploaded(c, new ChunkRef(index, c.id(), c.size(), c.length(), c.crc32c(), w.replicas()));
+    public Allocation allocate(long inode) throws IOException {
+        return master.allocate(inode, List.of(), null);
+    }
+
+    @Override
+    public ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
+            throws IOException {
+        return writer.write(inode, where, index, data, length, durable);
     }
 
     @Override
@@ -85,8 +85,8 @@ public final class ClusterChunkStore implements ChunkStore {
     }
 
     @Override
-    public byte[] fetch(ChunkRef chunk) throws IOException {
-        return reader.read(chunk);
+    public Attr commit(Requests.Commit commit) throws IOException {
+        return master.commit(commit);
     }
 
     @Override
@@ -95,8 +95,8 @@ public final class ClusterChunkStore implements ChunkStore {
     }
 
     @Override
-    public Attr commit(Requests.Commit commit) throws IOException {
-        return master.commit(commit);
+    public byte[] fetch(ChunkRef chunk) throws IOException {
+        return reader.read(chunk);
     }
 
     @Override

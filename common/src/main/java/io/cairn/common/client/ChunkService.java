@@ -1,0 +1,45 @@
+package io.cairn.common.client;
+
+import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
+import io.cairn.common.wire.Requests;
+
+import java.io.IOException;
+import java.util.Collection;
+
+/**
+ * What the file code of a client ({@code put}, {@code get}, the mount) needs from the cluster, one
+ * call per step of a chunk's life: allocate, store on the replicas, sync, commit, list, fetch, and
+ * resize. {@link Cluster#chunkService()} is the real one (master + datanodes); unit tests use one in
+ * memory. {@link FileChunks} drives the write side, {@link LayoutPages} the listing.
+ */
+public interface ChunkService {
+    /** A fresh chunk id for a new chunk of {@code inode}, and the R datanodes to store it on. */
+    Allocation allocate(long inode) throws IOException;
+
+    /**
+     * Stores {@code data[0..length)} as the allocated chunk {@code index} of the file (not yet
+     * committed) on the allocation's targets, replacing a target that fails by another live node.
+     * Returns where it landed. With {@code durable} the replicas sync before they answer; without,
+     * the bytes are checked and in their page cache until {@link #sync}.
+     */
+    ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
+            throws IOException;
+
+    /** Makes stored chunks durable (on stable storage) on every replica that holds them. */
+    void sync(Collection<ChunkRef> chunks) throws IOException;
+
+    /** Records stored chunks in the file's chunk list and sets its size ({@code size < 0}: grow to cover them). */
+    Attr commit(Requests.Commit commit) throws IOException;
+
+    /** A page of the file's chunk list from index {@code from}, at most {@code limit} chunks. */
+    FileLayout layout(long inode, long from, int limit) throws IOException;
+
+    /** Fetches a whole chunk, verified, from the first replica that has it right. */
+    byte[] fetch(ChunkRef chunk) throws IOException;
+
+    /** Truncates or extends the file to {@code size} (in metadata only). */
+    Attr setSize(long inode, long size) throws IOException;
+}

@@ -1,0 +1,226 @@
+package io.cairn.common.client;
+
+import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Requests;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The owner of one file's new chunks, from allocation to commit: it allocates each chunk, has it
+ * stored on its replicas ({@link #upload}), keeps what is uploaded and not yet committed, commits it
+ * in batches along the way ({@link #commitIfBatchFull}) and at the end ({@link #commit}), and keeps
+ * what is uploaded without a sync until {@link #sync}. {@code put} and the mount both write through
+ * it, so every rule about a chunk's life is here once.
+ *
+ * <p>What it knows at any moment: the chunk ids it allocated and has neither committed nor given up
+ * ({@link #allocated}: a lease on them would be renewed from here), the uploaded chunks not yet in the
+ * master's chunk list ({@link #uncommitted}), and the uploaded chunks not yet on stable storage
+ * ({@link #unsynced}). A newer upload of an index replaces an older one not yet committed or synced.
+ *
+ * <p>Thread-safe: uploads of different indexes may run at once. Commits and size changes of the file
+ * reach the master one at a time, in the order they were taken ({@code commitLock}, held across that
+ * one master call; uploads never wait for it). Lock order: {@code commitLock}, then a caller's lock
+ * (the size of {@link #commit}, the step of {@link #resize}), then this.
+ */
+public final class FileChunks {
+    /** Uploaded chunks are committed at the latest this many at a time, even before the end. */
+    public static final int COMMIT_BATCH = 64;
+
+    private final ChunkService cluster;
+    private final long inode;
+    private final long chunkSize;
+    private final Consumer<Attr> onCommit;
+    private final Object commitLock = new Object();
+
+    // Guarded by this.
+    /** Allocated, neither committed nor abandoned (the upload failed, or a newer one replaced it). */
+    private final Set<String> allocated = new LinkedHashSet<>();
+    /** Uploaded, not yet committed, by index. */
+    private final TreeMap<Long, ChunkRef> uncommitted = new TreeMap<>();
+    /** Uploaded without a sync and not yet synced, by index (committed or not). */
+    private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
+
+    /**
+     * The chunks of {@code inode}, whose chunks are {@code chunkSize} bytes; {@code onCommit} hears
+     * the file's attributes after every commit or size change, in their order.
+     */
+    public FileChunks(ChunkService cluster, long inode, long chunkSize, Consumer<Attr> onCommit) {
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunk size " + chunkSize);
+        }
+        this.cluster = cluster;
+        this.inode = inode;
+        this.chunkSize = chunkSize;
+        this.onCommit = onCommit;
+    }
+
+    public long inode() {
+        return inode;
+    }
+
+    /**
+     * Allocates a chunk for index {@code index} and stores {@code data[0..length)} on its replicas
+     * (replacing a replica that fails); from then on it counts as uncommitted. With {@code durable}
+     * the replicas sync before they answer; without, it also counts as unsynced until {@link #sync}.
+     * A failed upload leaves nothing behind: the caller may simply try again.
+     */
+    public ChunkRef upload(long index, byte[] data, int length, boolean durable) throws IOException {
+        if (index < 0 || length < 0 || length > chunkSize || length > data.length) {
+            throw new IllegalArgumentException("chunk " + index + " of " + length + " bytes");
+        }
+        Allocation where = cluster.allocate(inode);
+        synchronized (this) {
+            allocated.add(where.chunkId());
+        }
+        ChunkRef ref;
+        try {
+            ref = cluster.store(inode, where, index, data, length, durable);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                allocated.remove(where.chunkId()); // never to be committed: its lease may lapse
+            }
+            throw e;
+        }
+        synchronized (this) {
+            ChunkRef replaced = uncommitted.put(index, ref);
+            if (replaced != null) {
+                allocated.remove(replaced.id());
+            }
+            if (durable) {
+                unsynced.remove(index);
+            } else {
+                unsynced.put(index, ref);
+            }
+        }
+        return ref;
+    }
+
+    public synchronized boolean hasUncommitted() {
+        return !uncommitted.isEmpty();
+    }
+
+    /** Uploaded chunks not yet committed, by index. */
+    public synchronized List<ChunkRef> uncommitted() {
+        return List.copyOf(uncommitted.values());
+    }
+
+    /** Uploaded chunks not yet synced on their replicas, by index. */
+    public synchronized List<ChunkRef> unsynced() {
+        return List.copyOf(unsynced.values());
+    }
+
+    /**
+     * Chunk ids allocated for this file and not yet committed (in flight or uploaded), in the order
+     * they were allocated: the ids a writer's lease on allocated chunks has to keep alive.
+     */
+    public synchronized List<String> allocated() {
+        return List.copyOf(allocated);
+    }
+
+    /**
+     * Commits the uploaded chunks if at least {@link #COMMIT_BATCH} are waiting, letting the file grow
+     * to cover them (its exact size comes with {@link #commit}). Returns null when there was no batch.
+     */
+    public Attr commitIfBatchFull() throws IOException {
+        synchronized (commitLock) {
+            List<ChunkRef> batch;
+            synchronized (this) {
+                if (uncommitted.size() < COMMIT_BATCH) {
+                    return null;
+                }
+                batch = List.copyOf(uncommitted.values());
+            }
+            return send(batch, -1);
+        }
+    }
+
+    /**
+     * Commits every uploaded chunk and sets the file's size to what {@code size} says ({@code < 0}:
+     * grow to cover the chunks) in one master call, even when only the size changed. {@code size} is
+     * asked after the chunks are taken, so it covers every one of them when the caller's size only
+     * grows between commits.
+     */
+    public Attr commit(LongSupplier size) throws IOException {
+        synchronized (commitLock) {
+            List<ChunkRef> chunks;
+            synchronized (this) {
+                chunks = List.copyOf(uncommitted.values());
+            }
+            return send(chunks, size.getAsLong());
+        }
+    }
+
+    private Attr send(List<ChunkRef> chunks, long size) throws IOException {
+        List<Requests.CommitChunk> entries = new ArrayList<>(chunks.size());
+        for (ChunkRef c : chunks) {
+            entries.add(entry(c));
+        }
+        Attr attr = cluster.commit(new Requests.Commit(inode, size, entries, null));
+        synchronized (this) {
+            for (ChunkRef c : chunks) {
+                uncommitted.remove(c.index(), c);
+                allocated.remove(c.id());
+            }
+        }
+        onCommit.accept(attr);
+        return attr;
+    }
+
+    /**
+     * Sets the file's size on the master (shrinking drops its chunks past the end, and this owner
+     * forgets syncing them), then runs {@code then} before any later commit of the file can start:
+     * the caller's own view of the size changes in the same order as the master's.
+     */
+    public Attr resize(long size, Runnable then) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size");
+        }
+        synchronized (commitLock) {
+            Attr attr = cluster.setSize(inode, size);
+            synchronized (this) {
+                unsynced.tailMap(size / chunkSize + (size % chunkSize == 0 ? 0 : 1), true).clear(); // dropped with the file's end
+            }
+            then.run();
+            onCommit.accept(attr);
+            return attr;
+        }
+    }
+
+    /** Makes every unsynced chunk durable on all its replicas (one call per datanode). */
+    public void sync() throws IOException {
+        List<ChunkRef> chunks = unsynced();
+        if (chunks.isEmpty()) {
+            return;
+        }
+        cluster.sync(chunks);
+        synchronized (this) {
+            for (ChunkRef c : chunks) {
+                unsynced.remove(c.index(), c);
+            }
+        }
+    }
+
+    /** The entry that records an uploaded chunk in the file's chunk list. */
+    static Requests.CommitChunk entry(ChunkRef c) {
+        List<String> nodes = new ArrayList<>(c.replicas().size());
+        for (Replica r : c.replicas()) {
+            nodes.add(r.id());
+        }
+        return new Requests.CommitChunk(c.index(), c.id(), c.size(), c.length(), c.crc32c(), List.copyOf(nodes));
+    }
+
+    @Override
+    public String toString() {
+        return "FileChunks[inode " + inode + "]";
+    }
+}

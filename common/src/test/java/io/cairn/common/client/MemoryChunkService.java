@@ -1,0 +1,134 @@
+package io.cairn.common.client;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Requests;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+
+/** One file system's chunks in memory, with the master's commit rules; records every call; fails on demand. */
+final class MemoryChunkService implements ChunkService {
+    private static final Replica NODE = new Replica("n1", "http://n1");
+
+    final long chunkSize;
+    final Map<String, byte[]> blobs = new HashMap<>();
+    final Map<Long, TreeMap<Long, ChunkRef>> lists = new HashMap<>();
+    final Map<Long, Long> sizes = new HashMap<>();
+    final List<Requests.Commit> commits = new ArrayList<>();
+    final List<ChunkRef> synced = new ArrayList<>();
+    final List<Boolean> durableStores = new ArrayList<>();
+    /** Stores fail with this while it is set. */
+    volatile IOException storeFailure;
+    /** Commits fail with this while it is set. */
+    volatile IOException commitFailure;
+    /** Stores wait for this to open while it is set. */
+    volatile CountDownLatch storeGate;
+    private int nextId;
+
+    MemoryChunkService(long chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    @Override
+    public synchronized Allocation allocate(long inode) {
+        return new Allocation(String.format("%032x", ++nextId), List.of(NODE), 1, 1);
+    }
+
+    @Override
+    public ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
+            throws IOException {
+        CountDownLatch gate = storeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+        IOException f = storeFailure;
+        if (f != null) {
+            throw f;
+        }
+        synchronized (this) {
+            durableStores.add(durable);
+            blobs.put(where.chunkId(), Arrays.copyOf(data, length));
+            return new ChunkRef(index, where.chunkId(), length, length, 0, where.targets());
+        }
+    }
+
+    @Override
+    public synchronized void sync(Collection<ChunkRef> chunks) {
+        synced.addAll(chunks);
+    }
+
+    @Override
+    public synchronized Attr commit(Requests.Commit c) throws IOException {
+        IOException f = commitFailure;
+        if (f != null) {
+            throw f;
+        }
+        commits.add(c);
+        TreeMap<Long, ChunkRef> list = lists.computeIfAbsent(c.inode(), k -> new TreeMap<>());
+        long end = sizes.getOrDefault(c.inode(), 0L);
+        for (Requests.CommitChunk ch : c.chunks()) {
+            list.put(ch.index(), new ChunkRef(ch.index(), ch.id(), ch.size(), ch.length(), ch.crc32c(), List.of(NODE)));
+            end = Math.max(end, ch.index() * chunkSize + ch.length());
+        }
+        return resize(c.inode(), c.size() < 0 ? end : c.size());
+    }
+
+    @Override
+    public synchronized FileLayout layout(long inode, long from, int limit) {
+        List<ChunkRef> rest = new ArrayList<>(lists.getOrDefault(inode, new TreeMap<>()).tailMap(from, true).values());
+        Long next = rest.size() > limit ? rest.get(limit).index() : null;
+        return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
+                List.copyOf(rest.subList(0, Math.min(limit, rest.size()))), next);
+    }
+
+    @Override
+    public synchronized byte[] fetch(ChunkRef chunk) throws IOException {
+        byte[] b = blobs.get(chunk.id());
+        if (b == null) {
+            throw new CairnException(ErrorCode.EIO, "no chunk " + chunk.id());
+        }
+        return b.clone();
+    }
+
+    @Override
+    public synchronized Attr setSize(long inode, long size) {
+        return resize(inode, size);
+    }
+
+    /** Puts a committed chunk of {@code length} bytes (its blob {@code stored} bytes) at {@code index} directly. */
+    synchronized void putChunk(long inode, long index, byte[] stored, long length) {
+        String id = String.format("%032x", ++nextId);
+        blobs.put(id, stored.clone());
+        lists.computeIfAbsent(inode, k -> new TreeMap<>())
+                .put(index, new ChunkRef(index, id, stored.length, length, 0, List.of(NODE)));
+    }
+
+    synchronized void setSizeDirectly(long inode, long size) {
+        sizes.put(inode, size);
+    }
+
+    private Attr resize(long inode, long size) {
+        TreeMap<Long, ChunkRef> list = lists.computeIfAbsent(inode, k -> new TreeMap<>());
+        list.tailMap(size / chunkSize + (size % chunkSize == 0 ? 0 : 1), true).clear();
+        sizes.put(inode, size);
+        return new Attr(inode, FileType.FILE, 0644, 0, 0, size, 1, 1, 2, 3, 0, null);
+    }
+}
