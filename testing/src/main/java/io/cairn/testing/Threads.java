@@ -35,8 +35,7 @@ public final class Threads {
 
     /** {@link #waitingIn(Thread, Class, String)} for a class named (binary name, {@code Outer$Inner}). */
     public static boolean waitingIn(Thread t, String className, String method) {
-        Thread.State s = t.getState();
-        if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING && s != Thread.State.BLOCKED) {
+        if (!isWaiting(t)) {
             return false;
         }
         for (StackTraceElement e : t.getStackTrace()) {
@@ -45,6 +44,27 @@ public final class Threads {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code t} is waiting and some frame on its stack, however deep, is {@code type.method}:
+     * "the loop is pausing somewhere under failed()".
+     */
+    public static boolean waitingUnder(Thread t, Class<?> type, String method) {
+        if (!isWaiting(t)) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(type.getName()) && e.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWaiting(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
     }
 
     /** {@link #waitingIn} for the one live thread named {@code name}; false while there is none or several. */

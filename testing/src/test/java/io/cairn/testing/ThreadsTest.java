@@ -34,6 +34,10 @@ class ThreadsTest {
                     () -> Threads.waitingIn("threads-test-waiter", Gate.class, "passThrough"));
             assertThat(Threads.named("threads-test-waiter")).containsExactly(t);
             assertThat(Threads.waitingIn(t, Gate.class, "somewhereElse")).isFalse();
+            assertThat(Threads.waitingUnder(t, Gate.class, "passThrough")).isTrue();
+            assertThat(Threads.waitingIn(t, CountDownLatch.class, "await")).as("the innermost frame of that class").isTrue();
+            assertThat(Threads.waitingUnder(t, ThreadsTest.class, "findsAThreadByNameAndSeesWhereItWaits"))
+                    .as("not on that thread's stack").isFalse();
             assertThat(Threads.describe(t)).contains("passThrough");
         } finally {
             gate.open.countDown();

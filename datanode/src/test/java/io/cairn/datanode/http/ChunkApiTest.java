@@ -332,7 +332,13 @@ class ChunkApiTest {
             }
         });
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(100); // the request is now inside the handler
+        Eventually.await("the request is inside the handler: its chunk is being written in tmp/", () -> {
+            try (Stream<Path> parts = Files.list(server.dataDir().resolve("tmp"))) {
+                return parts.anyMatch(p -> p.getFileName().toString().endsWith(".part"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
         server.close();
         assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(201);
         assertThat(server.dataDir().resolve("chunks/01/" + ID)).hasBinaryContent(b);
