@@ -1,7 +1,7 @@
-package io.cairn.it.fuse;
+package io.cairn.it.mount;
 
 import io.cairn.it.Proc;
-import org.junit.jupiter.api.Assumptions;
+import io.cairn.it.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +28,11 @@ class DemoIT {
 
     @Test
     void theDemoMountsACluster_ctrlCStopsEverything_andTheDataIsThereNextTime() throws Exception {
-        Assumptions.assumeTrue(Mounted.fuseAvailable(), "/dev/fuse is missing");
+        Mounted.assumeFuse();
         Path mnt = tmp.resolve("mnt");
         try (Proc first = demo("demo1")) {
             first.awaitStderr("(mounted on)", Duration.ofSeconds(90));
-            Mounted.Sh cp = Mounted.sh(mnt, "cp /etc/services . && cat services | head -c 100 && ls -l");
+            Shell.Result cp = Shell.run(mnt, "cp /etc/services . && head -c 100 services && ls -l");
             assertThat(cp.exit()).as(cp.err()).isZero();
             Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
             assertThat(nodes.stdout().split("\"live\"", -1)).hasSize(4);
