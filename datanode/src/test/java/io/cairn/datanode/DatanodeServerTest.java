@@ -13,10 +13,11 @@ import io.cairn.server.Guard;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Reply;
 import io.cairn.datanode.store.DataDir;
-import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
-import io.cairn.datanode.testing.ManualClock;
 import io.cairn.datanode.testing.RawHttp;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
+import io.cairn.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,10 +125,11 @@ class DatanodeServerTest {
     @Test
     void keepsRetryingUntilTheMasterComesUp() throws IOException, InterruptedException {
         int port = master.port();
-        String url = master.url();
         master.close();
-        try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn"), url))) {
-            Thread.sleep(700); // a few attempts fail meanwhile
+        // the datanode reaches the master's port through a proxy that counts its attempts
+        try (TcpProxy link = TcpProxy.to(port);
+             DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn"), link.url()))) {
+            Eventually.await("a few attempts failed meanwhile", () -> link.accepted() >= 3);
             master = new FakeMaster("cluster-1", port);
             Eventually.await("registered once the master is up", () -> !master.registers.isEmpty());
             Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());

@@ -8,6 +8,10 @@ import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Replica;
+import io.cairn.datanode.membership.Membership;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
+import io.cairn.testing.Threads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The cluster core on a real in-process cluster: placement, replication, integrity and failover. */
 @Timeout(120)
 class ClusterCoreIT {
+    /** The thread of a datanode's membership loop. */
+    static final String MEMBERSHIP_LOOP = "cairn-datanode-membership";
     @TempDir
     Path tmp;
 
@@ -159,13 +165,11 @@ class ClusterCoreIT {
 
     @Test
     void withNoLiveDatanodeAWriteFailsClearly() throws Exception {
-        try (MiniCluster mc = MiniCluster.builder().datanodes(1).chunkSize(64 << 10).deadAfter(Duration.ofMillis(800)).start()) {
+        try (MiniCluster mc = MiniCluster.builder().datanodes(1).chunkSize(64 << 10).deadAfter(Duration.ofMillis(800))
+                .masterClock(new ManualClock()).start()) {
             Cluster c = mc.client();
-            mc.stopDatanode(0);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (mc.nodes().get(0).state().equals("live") && System.currentTimeMillis() < deadline) {
-                Thread.sleep(50);
-            }
+            mc.block(0); // cut off: it cannot heartbeat
+            mc.advancePastDeadAfter();
             assertThat(mc.nodes().get(0).state()).isEqualTo("dead");
             assertThatThrownBy(() -> put(c, "/f", random(1000, 7))).isInstanceOf(CairnException.class)
                     .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.ENONODES))
@@ -175,17 +179,15 @@ class ClusterCoreIT {
 
     @Test
     void aSilentDatanodeIsShownDeadAndSkippedByPlacement() throws Exception {
-        try (MiniCluster mc = MiniCluster.builder().datanodes(3).chunkSize(64 << 10).deadAfter(Duration.ofMillis(800)).start()) {
+        try (MiniCluster mc = MiniCluster.builder().datanodes(3).chunkSize(64 << 10).deadAfter(Duration.ofMillis(800))
+                .masterClock(new ManualClock()).start()) {
             Cluster c = mc.client();
             String deadId = mc.datanode(2).nodeId();
-            mc.stopDatanode(2);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (System.currentTimeMillis() < deadline
-                    && c.master().nodes().stream().noneMatch(n -> n.id().equals(deadId) && n.state().equals("dead"))) {
-                Thread.sleep(50);
-            }
+            mc.block(2); // silent from now on
+            mc.advancePastDeadAfter();
             assertThat(c.master().nodes()).filteredOn(n -> n.id().equals(deadId)).singleElement()
                     .satisfies(n -> assertThat(n.state()).isEqualTo("dead"));
+            mc.waitForLive(2, Duration.ofSeconds(10)); // the other two heartbeat again after the jump of the clock
             put(c, "/f", random(512 << 10, 8));
             assertThat(chunks(c, "/f")).allSatisfy(ch ->
                     assertThat(ch.replicas()).extracting(Replica::id).doesNotContain(deadId).hasSize(2));
@@ -217,8 +219,11 @@ class ClusterCoreIT {
     void aDatanodeStartedBeforeTheMasterJoinsWhenTheMasterComesUp() throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(1).chunkSize(64 << 10).start()) {
             mc.stopMaster();
+            mc.stopDatanode(0);
+            int attempts = mc.datanodeMasterLink(0).accepted();
             mc.restartDatanode(0); // retries registration while no master answers
-            Thread.sleep(1500);
+            Eventually.await("a few registrations failed", Duration.ofSeconds(10),
+                    () -> mc.datanodeMasterLink(0).accepted() >= attempts + 3);
             mc.restartMaster();
             mc.waitForLive(1, Duration.ofSeconds(20));
             put(mc.client(), "/f", random(1000, 10));
@@ -233,9 +238,15 @@ class ClusterCoreIT {
             Path dnDir = a.datanodeDir(0);
             a.stopDatanode(0);
             // the datanode of cluster A is pointed at the master of cluster B
+            Set<Thread> loops = new HashSet<>(Threads.named(MEMBERSHIP_LOOP));
             try (var stray = io.cairn.datanode.DatanodeServer.start(new io.cairn.datanode.DatanodeConfig("127.0.0.1", 0,
                     dnDir, b.masterUrl(), null, Duration.ofMillis(200), 0, 0, java.time.Clock.systemUTC()))) {
-                Thread.sleep(2000);
+                // B has answered its registration: the datanode waits to ask again after the refusal
+                Eventually.await("the stray datanode was refused", Duration.ofSeconds(20), () -> {
+                    List<Thread> mine = new java.util.ArrayList<>(Threads.named(MEMBERSHIP_LOOP));
+                    mine.removeAll(loops);
+                    return mine.size() == 1 && Threads.waitingUnder(mine.get(0), Membership.class, "failed");
+                });
                 assertThat(b.nodes()).as("B never counts A's datanode").isEmpty();
                 assertThat(Files.readString(dnDir.resolve("cluster-id")).trim()).isEqualTo(a.master().clusterId());
             }

@@ -2,12 +2,12 @@ package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.json.Json;
-import io.cairn.it.fuse.MountHelper;
+import io.cairn.it.mount.Mounted;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,25 +27,26 @@ class DatanodeKillIT {
     Path tmp;
 
     private static void killAtAThird(ProcessCluster c, Proc victim, long[] killedAtMs, long t0) throws Exception {
-        while (c.bytesOnDisk() < 2 * SIZE / 3) { // R=2: two thirds of the file's size on disk is a third of the copy
-            Thread.sleep(20);
-        }
+        // R=2: two thirds of the file's size on disk is a third of the copy
+        Eventually.await("a third of the copy is on disk", Duration.ofMinutes(5), Duration.ofMillis(20),
+                c::bytesOnDisk, n -> n >= 2 * SIZE / 3);
         victim.kill9();
         killedAtMs[0] = (System.nanoTime() - t0) / 1_000_000;
     }
 
-    private static long awaitRepaired(ProcessCluster c) throws Exception {
+    private static long awaitRepaired(ProcessCluster c) {
         long t0 = System.nanoTime();
-        while (true) {
-            Proc.Result r = c.cli(Duration.ofSeconds(60), "fsck", "--json");
-            JsonNode f = Json.mapper().readTree(r.stdout());
-            if (r.exit() == 0 && f.path("underReplicated").asLong() == 0 && f.path("missing").asLong() == 0
-                    && !f.path("safeMode").asBoolean()) {
-                return (System.nanoTime() - t0) / 1_000_000;
-            }
-            assertThat(System.nanoTime() - t0).as("repair within 3 minutes").isLessThan(180_000_000_000L);
-            Thread.sleep(500);
-        }
+        Eventually.await("repair within 3 minutes: fsck shows no under-replicated or missing chunk",
+                Duration.ofMinutes(3), Duration.ofMillis(500), () -> c.cli(Duration.ofSeconds(60), "fsck", "--json"), r -> {
+                    try {
+                        JsonNode f = Json.mapper().readTree(r.stdout());
+                        return r.exit() == 0 && f.path("underReplicated").asLong() == 0 && f.path("missing").asLong() == 0
+                                && !f.path("safeMode").asBoolean();
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     @Test
@@ -72,11 +73,11 @@ class DatanodeKillIT {
 
     @Test
     void aCopyIntoTheMountSurvivesADatanodeKilledAThirdOfTheWayThrough() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse is missing");
+        Mounted.assumeFuse();
         Path src = Data.randomFile(tmp.resolve("src.bin"), SIZE, 6);
         try (ProcessCluster c = new ProcessCluster(tmp.resolve("cluster"), null, 3, "--dead-after", "2s")) {
             Path mnt = tmp.resolve("mnt");
-            try (var m = MountHelper.mount(tmp.resolve("logs"), mnt, c.masterUrl(), Map.of())) {
+            try (Mounted m = Mounted.at(mnt, c.masterUrl()).start()) {
                 long t0 = System.nanoTime();
                 try (Proc cp = Proc.startCommand(tmp.resolve("logs"), "cp", Map.of(),
                         List.of("cp", src.toString(), mnt.resolve("big.bin").toString()))) {
@@ -88,7 +89,7 @@ class DatanodeKillIT {
                             killedAt[0], (System.nanoTime() - t0) / 1_000_000);
                 }
             }
-            try (var fresh = MountHelper.mount(tmp.resolve("logs"), tmp.resolve("fresh"), c.masterUrl(), Map.of())) {
+            try (Mounted fresh = Mounted.at(tmp.resolve("fresh"), c.masterUrl()).start()) {
                 assertThat(Data.sha256(tmp.resolve("fresh").resolve("big.bin"))).isEqualTo(Data.sha256(src));
             }
             System.out.printf("fsck clean %d ms after the copy%n", awaitRepaired(c));

@@ -4,6 +4,7 @@ import io.cairn.common.client.Cluster;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Requests;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,11 +25,9 @@ class GarbageIT {
         return n;
     }
 
-    private static void awaitChunkFiles(MiniCluster mc, int expected) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (chunkFiles(mc) != expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+    private static void awaitChunkFiles(MiniCluster mc, int expected) {
+        Eventually.await(expected + " chunk files are left on the datanodes' disks", Duration.ofSeconds(30),
+                Duration.ofMillis(100), () -> chunkFiles(mc), n -> n == expected);
         assertThat(chunkFiles(mc)).isEqualTo(expected);
     }
 

@@ -6,6 +6,9 @@ import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
+import io.cairn.testing.TcpProxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,14 +24,31 @@ import java.util.stream.Stream;
 /**
  * A whole cluster in this JVM: one master and N datanodes on port 0 with real sockets and their own
  * temp directories. Members can be stopped and restarted (on the same port and data directory).
+ *
+ * <p>Every link goes through a {@link TcpProxy}, so that a test can cut a member off the way a
+ * network does: clients reach the master through {@link #masterLink()} ({@link #masterUrl()} is its
+ * URL); datanode {@code i} advertises the URL of its own proxy, {@link #datanodeLink(int)}, so that
+ * clients and other datanodes' copies reach it only through that; and it reaches the master through
+ * a proxy of its own, {@link #datanodeMasterLink(int)}. {@link #block(int)} cuts both of datanode
+ * {@code i}'s links (it keeps running, unreachable and unable to reach anyone through the cluster's
+ * links; its own copies from other datanodes need orders from the master, which it cannot get).
+ * A block outlasts restarts of the member.
+ *
+ * <p>The master can run on a {@link ManualClock} ({@link Builder#masterClock}): then time moves
+ * for liveness ({@code --dead-after}), safe mode, the garbage and orphan grace periods, repair order
+ * deadlines and file times only when the test moves it. A datanode is then dead, deterministically,
+ * after {@code block(i)} and {@link #advancePastDeadAfter()}.
  */
 public final class MiniCluster implements AutoCloseable {
     private final Path root;
     private final Builder b;
     private MasterServer master;
     private int masterPort;
+    private final TcpProxy masterLink;
     private final List<DatanodeServer> datanodes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
+    private final List<TcpProxy> datanodeLinks = new ArrayList<>();
+    private final List<TcpProxy> datanodeMasterLinks = new ArrayList<>();
     private Cluster client;
 
     public static final class Builder {
@@ -44,6 +64,7 @@ public final class MiniCluster implements AutoCloseable {
         io.cairn.datanode.scrub.ScrubConfig scrub = io.cairn.datanode.scrub.ScrubConfig.off();
         Duration reportEvery = Duration.ofMinutes(10);
         int repairRate = 16;
+        ManualClock masterClock;
 
         public Builder datanodes(int n) {
             datanodes = n;
@@ -95,6 +116,12 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /** The master decides by this clock (datanodes keep the system clock). */
+        public Builder masterClock(ManualClock c) {
+            masterClock = c;
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
             return new MiniCluster(this).startAll();
         }
@@ -111,6 +138,7 @@ public final class MiniCluster implements AutoCloseable {
     private MiniCluster(Builder b) throws IOException {
         this.b = b;
         this.root = Files.createTempDirectory("cairn-mini-");
+        this.masterLink = TcpProxy.untargeted();
     }
 
     private MiniCluster startAll() throws IOException {
@@ -119,33 +147,41 @@ public final class MiniCluster implements AutoCloseable {
             for (int i = 0; i < b.datanodes; i++) {
                 ports.add(0);
                 datanodes.add(null);
+                datanodeLinks.add(TcpProxy.untargeted());
+                datanodeMasterLinks.add(TcpProxy.to(masterPort));
                 startDatanode(i);
             }
             waitForLive(b.datanodes, Duration.ofSeconds(20));
             return this;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             close();
             throw e;
         }
     }
 
     private void startMaster(int port) throws IOException {
+        Clock clock = b.masterClock != null ? b.masterClock : Clock.systemUTC();
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
-                b.chunkSize, b.deadAfter, b.gcGrace, b.gcGrace, b.safeModeTimeout, b.repairRate, Clock.systemUTC());
+                b.chunkSize, b.deadAfter, b.gcGrace, b.gcGrace, b.safeModeTimeout, b.repairRate, clock);
         master = MasterServer.start(c);
         masterPort = master.port();
+        masterLink.target("127.0.0.1", masterPort);
     }
 
+    @SuppressWarnings("deprecation") // the scrubber's first delay is set here, which the config cannot say
     private void startDatanode(int i) throws IOException {
         DatanodeConfig c = new DatanodeConfig("127.0.0.1", ports.get(i), root.resolve("dn" + i),
-                "http://127.0.0.1:" + masterPort, null, b.heartbeat, b.capacity, 0, Clock.systemUTC());
+                datanodeMasterLinks.get(i).url(), datanodeLinks.get(i).url(), b.heartbeat, b.capacity, 0,
+                Clock.systemUTC());
         DatanodeServer d = DatanodeServer.start(c, b.scrub, b.reportEvery);
         datanodes.set(i, d);
         ports.set(i, d.port());
+        datanodeLinks.get(i).target("127.0.0.1", d.port());
     }
 
+    /** The master's URL as clients reach it: through {@link #masterLink()}. */
     public String masterUrl() {
-        return "http://127.0.0.1:" + masterPort;
+        return masterLink.url();
     }
 
     public MasterServer master() {
@@ -172,6 +208,91 @@ public final class MiniCluster implements AutoCloseable {
         return client;
     }
 
+    // ---- cutting links
+
+    /** The proxy between clients and the master (for {@link TcpProxy#dropNextReply()} and the like). */
+    public TcpProxy masterLink() {
+        return masterLink;
+    }
+
+    /** The proxy in front of datanode {@code i}: the address it advertises. */
+    public TcpProxy datanodeLink(int i) {
+        return datanodeLinks.get(i);
+    }
+
+    /** The proxy datanode {@code i} reaches the master through. */
+    public TcpProxy datanodeMasterLink(int i) {
+        return datanodeMasterLinks.get(i);
+    }
+
+    /**
+     * Cuts datanode {@code i} off: nobody reaches it and it reaches no master. When this returns,
+     * every heartbeat it had sent has been answered, so the master's last word from it is final.
+     */
+    public void block(int i) {
+        datanodeMasterLinks.get(i).block();
+        datanodeLinks.get(i).block();
+    }
+
+    /** Datanode {@code i} is reachable again (and its next heartbeat reaches the master). */
+    public void unblock(int i) {
+        datanodeLinks.get(i).unblock();
+        datanodeMasterLinks.get(i).unblock();
+    }
+
+    /** Clients cannot reach the master (datanodes still can). */
+    public void blockMaster() {
+        masterLink.block();
+    }
+
+    public void unblockMaster() {
+        masterLink.unblock();
+    }
+
+    // ---- the master's clock
+
+    /** The master's manual clock; only when one was given to the builder. */
+    public ManualClock masterClock() {
+        if (b.masterClock == null) {
+            throw new IllegalStateException("this cluster's master runs on the system clock: use Builder.masterClock");
+        }
+        return b.masterClock;
+    }
+
+    /** The master's {@code --dead-after}. */
+    public Duration deadAfter() {
+        return b.deadAfter;
+    }
+
+    /**
+     * Moves the master's manual clock just past {@code --dead-after}: every datanode that has not
+     * been heard from since is dead now; the others are live again at their next heartbeat.
+     */
+    public void advancePastDeadAfter() {
+        masterClock().advance(b.deadAfter.plusMillis(1));
+    }
+
+    /** The master's view of datanode {@code i}: "live" or "dead". */
+    public String state(int i) {
+        String id = datanodeId(i);
+        return nodes().stream().filter(n -> n.id().equals(id)).map(NodeInfo::state).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the master does not know datanode " + i));
+    }
+
+    private String datanodeId(int i) {
+        DatanodeServer d = datanodes.get(i);
+        if (d != null) {
+            return d.nodeId();
+        }
+        try {
+            return Files.readString(datanodeDir(i).resolve("node-id")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- stopping and starting
+
     /** Stops datanode {@code i} (its data stays). */
     public void stopDatanode(int i) {
         DatanodeServer d = datanodes.get(i);
@@ -193,25 +314,16 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
-    /** Starts the master again on the same port with the same data directory. */
+    /** Starts the master again on the same port with the same data directory (and the same clock). */
     public void restartMaster() throws IOException {
         stopMaster();
         startMaster(masterPort);
     }
 
-    /** Waits until the master counts {@code n} live datanodes. */
-    public void waitForLive(int n, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long live = nodes().stream().filter(x -> "live".equals(x.state())).count();
-            if (live >= n) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("only " + live + " of " + n + " datanodes live after " + timeout);
-            }
-            sleep(50);
-        }
+    /** Waits until the master counts at least {@code n} live datanodes. */
+    public void waitForLive(int n, Duration timeout) {
+        Eventually.await("the master counts " + n + " live datanodes", timeout, Duration.ofMillis(50), this::nodes,
+                all -> all.stream().filter(x -> "live".equals(x.state())).count() >= n);
     }
 
     public List<NodeInfo> nodes() {
@@ -237,15 +349,6 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
         if (client != null) {
@@ -255,6 +358,9 @@ public final class MiniCluster implements AutoCloseable {
             stopDatanode(i);
         }
         stopMaster();
+        masterLink.close();
+        datanodeLinks.forEach(TcpProxy::close);
+        datanodeMasterLinks.forEach(TcpProxy::close);
         deleteTree(root);
     }
 

@@ -1,5 +1,7 @@
 package io.cairn.it;
 
+import io.cairn.testing.Eventually;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,18 +80,17 @@ public final class Proc implements AutoCloseable {
     /** Waits for a line of stderr matching {@code regex} and returns its first group. */
     public String awaitStderr(String regex, Duration timeout) throws Exception {
         Pattern p = Pattern.compile(regex);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = p.matcher(stderr());
-            if (m.find()) {
-                return m.groupCount() > 0 ? m.group(1) : m.group();
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + ": " + stderr());
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(name + ": no line matching " + regex + " within " + timeout + "; stderr: " + stderr());
+        String err = Eventually.await(name + " prints a line matching " + regex + " on stderr", timeout,
+                Duration.ofMillis(50), () -> {
+                    String e = stderr();
+                    if (!p.matcher(e).find() && !process.isAlive()) {
+                        throw new AssertionError(name + " exited with " + process.exitValue() + ": " + e);
+                    }
+                    return e;
+                }, e -> p.matcher(e).find());
+        Matcher m = p.matcher(err);
+        m.find();
+        return m.groupCount() > 0 ? m.group(1) : m.group();
     }
 
     public long pid() {

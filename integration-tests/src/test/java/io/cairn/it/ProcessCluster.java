@@ -2,6 +2,7 @@ package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.json.Json;
+import io.cairn.testing.Eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,20 +111,14 @@ public final class ProcessCluster implements AutoCloseable {
         return Json.mapper().readTree(r.stdout());
     }
 
-    public void awaitLive(int n, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int live = 0;
-        while (System.nanoTime() < deadline) {
-            live = 0;
-            for (JsonNode node : nodes()) {
+    public void awaitLive(int n, Duration timeout) {
+        Eventually.await(n + " datanodes are live", timeout, Duration.ofMillis(200), this::nodes, all -> {
+            int live = 0;
+            for (JsonNode node : all) {
                 live += "live".equals(node.path("state").asText()) ? 1 : 0;
             }
-            if (live >= n) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("only " + live + " of " + n + " datanodes live");
+            return live >= n;
+        });
     }
 
     @Override

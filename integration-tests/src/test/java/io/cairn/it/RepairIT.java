@@ -9,6 +9,8 @@ import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,15 +58,10 @@ class RepairIT {
         return c.master().layout(c.master().attr(path).inode(), 0, 4096).chunks();
     }
 
-    private static long await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    /** Waits for {@code done} and returns how long that took, in milliseconds. */
+    private static long await(String what, Duration timeout, BooleanSupplier done) {
         long t0 = System.nanoTime();
-        long deadline = t0 + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Eventually.await(what, timeout, Duration.ofMillis(50), done::getAsBoolean, d -> d);
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -78,12 +75,13 @@ class RepairIT {
 
     @Test
     void chunksOfADeadDatanodeAreCopiedElsewhereAndTrimmedWhenItReturns() throws Exception {
-        try (MiniCluster mc = cluster().start()) {
+        try (MiniCluster mc = cluster().masterClock(new ManualClock()).start()) {
             Cluster c = mc.client();
             byte[] data = put(c, "/f", 40 * C, 1);
             String dead = mc.datanode(0).nodeId();
             long t0 = System.nanoTime();
-            mc.stopDatanode(0);
+            mc.block(0); // cut off: nobody reaches it, and it cannot heartbeat
+            mc.advancePastDeadAfter(); // so the master counts it dead now
             long detect = await("death", Duration.ofSeconds(10), () -> fsck(c).underReplicated() > 0 || fsck(c).missing() > 0);
             long repaired = await("repair", Duration.ofSeconds(60), () -> {
                 Replies.FsckReport r = fsck(c);
@@ -96,7 +94,7 @@ class RepairIT {
             System.out.printf("repair: dead node detected after %d ms, re-replicated in %d ms more (%.1f s in all)%n",
                     detect, repaired, secs);
             assertThat(get(c, "/f")).isEqualTo(data);
-            mc.restartDatanode(0);
+            mc.unblock(0); // it returns, with its replicas
             await("surplus trimmed", Duration.ofSeconds(60), () -> {
                 try {
                     return chunks(c, "/f").stream().allMatch(ch -> ch.replicas().size() == 2);
@@ -234,7 +232,8 @@ class RepairIT {
 
     @Test
     void afterARestartTheMasterWaitsForDatanodesBeforeRepairing() throws Exception {
-        try (MiniCluster mc = cluster().safeModeTimeout(Duration.ofSeconds(4)).start()) {
+        ManualClock clock = new ManualClock();
+        try (MiniCluster mc = cluster().safeModeTimeout(Duration.ofSeconds(4)).masterClock(clock).start()) {
             Cluster c = mc.client();
             put(c, "/f", 6 * C, 6);
             mc.stopDatanode(1);
@@ -242,6 +241,7 @@ class RepairIT {
             Replies.FsckReport waiting = fsck(c);
             assertThat(waiting.safeMode()).isTrue();
             assertThat(waiting.status()).contains("waiting");
+            clock.advance(Duration.ofSeconds(4)); // datanode 1 never reports: the safe-mode timeout passes
             await("safe mode over", Duration.ofSeconds(20), () -> !fsck(c).safeMode());
             await("repaired", Duration.ofSeconds(60), () -> fsck(c).underReplicated() == 0);
         }

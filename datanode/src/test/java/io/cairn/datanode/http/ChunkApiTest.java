@@ -9,9 +9,9 @@ import io.cairn.common.json.Json;
 import io.cairn.common.wire.Replies;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
-import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
 import io.cairn.datanode.testing.RawHttp;
+import io.cairn.testing.Eventually;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -332,7 +332,13 @@ class ChunkApiTest {
             }
         });
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(100); // the request is now inside the handler
+        Eventually.await("the request is inside the handler: its chunk is being written in tmp/", () -> {
+            try (Stream<Path> parts = Files.list(server.dataDir().resolve("tmp"))) {
+                return parts.anyMatch(p -> p.getFileName().toString().endsWith(".part"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
         server.close();
         assertThat(status.get(10, TimeUnit.SECONDS)).isEqualTo(201);
         assertThat(server.dataDir().resolve("chunks/01/" + ID)).hasBinaryContent(b);

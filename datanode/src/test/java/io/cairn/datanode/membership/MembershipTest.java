@@ -7,9 +7,10 @@ import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
-import io.cairn.datanode.testing.Eventually;
 import io.cairn.datanode.testing.FakeMaster;
-import io.cairn.datanode.testing.ManualClock;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
+import io.cairn.testing.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,14 @@ class MembershipTest {
     DatanodeClient client;
     final List<DatanodeServer> servers = new ArrayList<>();
 
+    /** The name of the thread a datanode's membership loop runs on. */
+    static final String LOOP = "cairn-datanode-membership";
+    /** Membership loops alive before the test started (none, unless an earlier test leaked one). */
+    Set<Thread> earlierLoops;
+
     @BeforeEach
     void setUp() {
+        earlierLoops = new HashSet<>(Threads.named(LOOP));
         master = new FakeMaster("cluster-1");
         http = new Http(Duration.ofSeconds(10));
         client = new DatanodeClient(http);
@@ -60,6 +67,13 @@ class MembershipTest {
                 null, HEARTBEAT, 0, 0, Clock.systemUTC()));
         servers.add(s);
         return s;
+    }
+
+    /** The membership loops this test started that are still running. */
+    List<Thread> loops() {
+        List<Thread> mine = new ArrayList<>(Threads.named(LOOP));
+        mine.removeAll(earlierLoops);
+        return mine;
     }
 
     static String id(int i) {
@@ -94,7 +108,9 @@ class MembershipTest {
         assertThat(r.available()).isPositive();
         Eventually.await("cluster id written", () -> Files.exists(s.dataDir().resolve("cluster-id")));
         assertThat(Files.readString(s.dataDir().resolve("cluster-id")).trim()).isEqualTo("cluster-1");
-        assertThat(client.status(s.url()).clusterId()).isEqualTo("cluster-1");
+        // the file is durable before the datanode takes the id as its own: wait for that, too
+        Eventually.await("cluster id in the status", java.time.Duration.ofSeconds(10),
+                () -> client.status(s.url()).clusterId(), "cluster-1"::equals);
     }
 
     @Test
@@ -176,14 +192,15 @@ class MembershipTest {
     }
 
     @Test
-    void refusesAMasterOfAnotherClusterAndKeepsItsChunks() throws IOException, InterruptedException {
+    void refusesAMasterOfAnotherClusterAndKeepsItsChunks() throws IOException {
         Path data = tmp.resolve("dn");
         plantChunks(data, 3);
         Files.writeString(data.resolve("cluster-id"), "cluster-0\n");
         DatanodeServer s = start("dn");
         Eventually.await("registered", () -> !master.registers.isEmpty());
         assertThat(master.registers.get(0).clusterId()).isEqualTo("cluster-0");
-        Thread.sleep(10 * HEARTBEAT.toMillis());
+        // refusing is final: the loop ends, so nothing more can be sent
+        Eventually.await("the membership loop has ended", () -> loops().isEmpty());
         assertThat(master.registers).hasSize(1);
         assertThat(master.reports).isEmpty();
         assertThat(master.heartbeats).isEmpty();
@@ -196,6 +213,9 @@ class MembershipTest {
         master.refuseRegistrations(ErrorCode.ECLUSTER, "datanode belongs to cluster x, this master is cluster-1");
         DatanodeServer s = start("dn");
         Eventually.await("registration tried", () -> !master.registers.isEmpty());
+        Eventually.await("the loop waits after the refusal", () -> loops().size() == 1
+                && Threads.waitingUnder(loops().get(0), Membership.class, "failed"));
+        // the retry is paced by real time (every 10 s): only real time can show it is not sooner
         Thread.sleep(10 * HEARTBEAT.toMillis());
         assertThat(master.registers).hasSize(1); // retried slowly, every 10 s
         assertThat(master.reports).isEmpty();
@@ -218,25 +238,30 @@ class MembershipTest {
     }
 
     @Test
-    void aCopyWhoseBytesDoNotMatchTheOrderIsNotKept() throws IOException, InterruptedException {
+    void aCopyWhoseBytesDoNotMatchTheOrderIsNotKept() throws IOException {
         DatanodeServer source = start("a");
         DatanodeServer target = start("b");
         byte[] b = put(source, id(43), "the real bytes");
         Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
                 .distinct().count() == 2);
+        byte[] good = put(source, id(44), "a copy that matches");
         master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(43), b.length, 12345, List.of(source.url())));
-        Thread.sleep(10 * HEARTBEAT.toMillis());
+        // copies run one at a time, in order: once the next one is done, the bad one has been tried
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(44), good.length,
+                DatanodeClient.crc32c(good, 0, good.length), List.of(source.url())));
+        Eventually.await("the copy ordered after it is reported", () -> master.reports.stream()
+                .anyMatch(r -> r.nodeId().equals(target.nodeId()) && r.chunkIds().contains(id(44))));
         assertThat(target.dataDir().resolve("chunks/00/" + id(43))).doesNotExist();
         assertThat(master.reportedIds()).doesNotContain(id(43));
     }
 
     @Test
-    void stopsHeartbeatingWhenClosed() throws IOException, InterruptedException {
+    void stopsHeartbeatingWhenClosed() throws IOException {
         DatanodeServer s = start("dn");
         Eventually.await("heartbeating", () -> !master.heartbeats.isEmpty());
         s.close();
         int beats = master.heartbeats.size();
-        Thread.sleep(5 * HEARTBEAT.toMillis());
+        Eventually.await("the membership loop has ended", () -> loops().isEmpty());
         assertThat(master.heartbeats).hasSize(beats);
     }
 

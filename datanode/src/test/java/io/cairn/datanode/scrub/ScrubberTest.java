@@ -3,8 +3,9 @@ package io.cairn.datanode.scrub;
 import io.cairn.common.checksum.Crc32c;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.datanode.store.DataDir;
-import io.cairn.datanode.testing.Eventually;
-import io.cairn.datanode.testing.ManualClock;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.ManualClock;
+import io.cairn.testing.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,8 +48,21 @@ class ScrubberTest {
     };
     final List<Scrubber> scrubbers = new ArrayList<>();
 
+    /** The name of the scrubber's thread. */
+    static final String THREAD = "cairn-datanode-scrubber";
+    /** Scrubber threads alive before the test started (none, unless an earlier test leaked one). */
+    Set<Thread> earlier;
+
+    /** The scrubber threads this test started that are still running. */
+    List<Thread> threads() {
+        List<Thread> mine = new ArrayList<>(Threads.named(THREAD));
+        mine.removeAll(earlier);
+        return mine;
+    }
+
     @BeforeEach
     void open() throws IOException {
+        earlier = new HashSet<>(Threads.named(THREAD));
         dir = DataDir.open(tmp.resolve("data"));
         store = ChunkStore.open(dir, 0, 0);
     }
@@ -211,7 +226,7 @@ class ScrubberTest {
         assertThat(reportedIds()).hasSizeGreaterThanOrEqualTo(2).containsOnly(bad); // a bad chunk is reported each pass
         s.close();
         long passes = s.passes();
-        Thread.sleep(200);
+        Eventually.await("the scrubber's thread has ended", () -> threads().isEmpty());
         assertThat(s.passes()).isEqualTo(passes);
         assertThat(file(bad)).exists();
     }
@@ -221,7 +236,8 @@ class ScrubberTest {
         put(id(1), 1000, 1);
         Scrubber s = scrubber(recording, FAST, HOUR, Duration.ofMinutes(1), clock);
         s.start();
-        Thread.sleep(200);
+        Eventually.await("the scrubber waits for its first pass", () -> threads().size() == 1
+                && Threads.waitingIn(threads().get(0), Scrubber.class, "run"));
         assertThat(s.passes()).isZero();
         clock.advance(Duration.ofMinutes(1));
         Eventually.await("the first pass", Duration.ofSeconds(5), () -> s.passes() == 1);
@@ -232,7 +248,7 @@ class ScrubberTest {
         put(id(1), 1000, 1);
         Scrubber s = scrubber(recording, 0, Duration.ofMillis(10), Duration.ZERO, Clock.systemUTC());
         s.start();
-        Thread.sleep(200);
+        assertThat(threads()).as("no scrubber thread").isEmpty();
         assertThat(s.passes()).isZero();
     }
 

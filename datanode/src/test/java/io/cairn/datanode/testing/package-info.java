@@ -1,2 +1,2 @@
-/** Test fixtures: a fake master on a real socket, hand-written HTTP, waiting for other threads. */
+/** Test fixtures of the datanode: a fake master on a real socket, hand-written HTTP. */
 package io.cairn.datanode.testing;

@@ -1,6 +1,7 @@
 package io.cairn.it.mount;
 
 import io.cairn.it.MiniCluster;
+import io.cairn.it.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,11 +20,11 @@ class BoundedMemoryMountIT {
 
     @Test
     void copyingA768MiBFileInAndOutStaysUnder300MiBOfResidentMemory() throws Exception {
-        ChildMount.assumeFuse();
+        Mounted.assumeFuse();
         Path work = Files.createTempDirectory("cairn-mount-mem-");
         try (MiniCluster cluster = MiniCluster.builder().datanodes(3).chunkSize(4 << 20).start();
-             ChildMount m = ChildMount.start(work.resolve("mnt"), cluster.masterUrl(), Duration.ofSeconds(1),
-                     Duration.ofSeconds(30), "-Xmx128m")) {
+             Mounted m = Mounted.at(work.resolve("mnt"), cluster.masterUrl())
+                     .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start()) {
             long t0 = System.nanoTime();
             m.ok("dd if=/dev/zero of=big bs=1M count=" + SIZE_MIB + " conv=fsync status=none");
             long written = System.nanoTime();

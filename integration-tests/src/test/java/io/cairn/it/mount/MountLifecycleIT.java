@@ -1,6 +1,8 @@
 package io.cairn.it.mount;
 
 import io.cairn.it.MiniCluster;
+import io.cairn.it.Shell;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class MountLifecycleIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ChildMount.assumeFuse();
+        Mounted.assumeFuse();
         cluster = MiniCluster.builder().datanodes(2).chunkSize(1 << 20).safeModeTimeout(Duration.ofSeconds(2)).start();
         work = Files.createTempDirectory("cairn-mount-life-");
     }
@@ -38,19 +40,19 @@ class MountLifecycleIT {
 
     @Test
     void sigtermUnmountsAndExitsZero() throws Exception {
-        try (ChildMount m = ChildMount.start(work.resolve("term"), cluster.masterUrl(), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), "-Xmx128m")) {
+        try (Mounted m = Mounted.at(work.resolve("term"), cluster.masterUrl())
+                .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start()) {
             m.ok("echo bye > f");
             assertThat(m.stop()).isZero();
-            assertThat(ChildMount.isMounted(m.dir)).isFalse();
+            assertThat(Mounted.isMounted(m.dir)).isFalse();
             assertThat(m.stderr()).contains("mounted on").contains("unmounted");
         }
     }
 
     @Test
     void fusermountFromOutsideEndsTheMountWithExitZero() throws Exception {
-        try (ChildMount m = ChildMount.start(work.resolve("outside"), cluster.masterUrl(), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), "-Xmx128m")) {
+        try (Mounted m = Mounted.at(work.resolve("outside"), cluster.masterUrl())
+                .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start()) {
             assertThat(Shell.run(work, "fusermount -u " + m.dir).exit()).isZero();
             assertThat(m.stop()).isZero();
         }
@@ -58,14 +60,11 @@ class MountLifecycleIT {
 
     @Test
     void aKilledMountLeavesNoDeadDirectoryBehind() throws Exception {
-        try (ChildMount m = ChildMount.start(work.resolve("killed"), cluster.masterUrl(), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), "-Xmx128m")) {
+        try (Mounted m = Mounted.at(work.resolve("killed"), cluster.masterUrl())
+                .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start()) {
             Shell.run(work, "kill -9 " + m.pid());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (ChildMount.isMounted(m.dir) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(ChildMount.isMounted(m.dir)).as("auto_unmount cleared it").isFalse();
+            m.awaitUnmounted(Duration.ofSeconds(20));
+            assertThat(Mounted.isMounted(m.dir)).as("auto_unmount cleared it").isFalse();
             assertThat(Files.isDirectory(m.dir)).isTrue();
         }
     }
@@ -74,14 +73,14 @@ class MountLifecycleIT {
     void aNonEmptyMountPointIsRefusedWithOneLine() throws Exception {
         Path busy = Files.createDirectories(work.resolve("busy"));
         Files.writeString(busy.resolve("file"), "x");
-        Shell.Result r = ChildMount.fail(busy, cluster.masterUrl());
+        Shell.Result r = failToMount(busy, cluster.masterUrl());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n").contains("not empty");
     }
 
     @Test
     void aMissingMountPointIsRefusedWithOneLine() throws Exception {
-        Shell.Result r = ChildMount.fail(work.resolve("nowhere"), cluster.masterUrl());
+        Shell.Result r = failToMount(work.resolve("nowhere"), cluster.masterUrl());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n").contains("does not exist");
     }
@@ -89,16 +88,16 @@ class MountLifecycleIT {
     @Test
     void anUnreachableMasterIsRefusedWithOneLine() throws Exception {
         Path dir = Files.createDirectories(work.resolve("nomaster"));
-        Shell.Result r = ChildMount.fail(dir, "http://127.0.0.1:1");
+        Shell.Result r = failToMount(dir, "http://127.0.0.1:1");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n").contains("cannot reach the master");
-        assertThat(ChildMount.isMounted(dir)).isFalse();
+        assertThat(Mounted.isMounted(dir)).isFalse();
     }
 
     @Test
     void whileTheMasterIsDownCallsFailWithEioAndTheMountWorksAgainOnceItIsBack() throws Exception {
-        try (ChildMount m = ChildMount.start(work.resolve("outage"), cluster.masterUrl(), Duration.ZERO,
-                Duration.ofSeconds(2), "-Xmx128m")) {
+        try (Mounted m = Mounted.at(work.resolve("outage"), cluster.masterUrl())
+                .attrTimeout(Duration.ZERO).timeout(Duration.ofSeconds(2)).javaOpts("-Xmx128m").start()) {
             m.ok("echo before > f");
             cluster.stopMaster();
             try {
@@ -113,12 +112,9 @@ class MountLifecycleIT {
                 cluster.restartMaster();
             }
             cluster.waitForLive(2, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Shell.Result w;
-            do { // the master may refuse writes until the datanodes have reported (safe mode)
-                Thread.sleep(200);
-                w = m.sh("echo after > g");
-            } while (w.exit() != 0 && System.nanoTime() < deadline);
+            // the master may refuse writes until the datanodes have reported (safe mode)
+            Shell.Result w = Eventually.await("a write works again", Duration.ofSeconds(60), Duration.ofMillis(200),
+                    () -> m.sh("echo after > g"), r -> r.exit() == 0);
             assertThat(w.exit()).as(w.err()).isZero();
             assertThat(m.ok("cat f g").out()).isEqualTo("before\nafter\n");
             assertThat(m.stop()).isZero();
@@ -127,8 +123,8 @@ class MountLifecycleIT {
 
     @Test
     void withNoDatanodeToWriteToFsyncFailsAndTheSameWriteWorksOnceTheyAreBack() throws Exception {
-        try (ChildMount m = ChildMount.start(work.resolve("nodata"), cluster.masterUrl(), Duration.ofSeconds(1),
-                Duration.ofSeconds(3), "-Xmx128m")) {
+        try (Mounted m = Mounted.at(work.resolve("nodata"), cluster.masterUrl())
+                .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(3)).javaOpts("-Xmx128m").start()) {
             m.ok("echo before > f");
             for (int i = 0; i < cluster.size(); i++) {
                 cluster.stopDatanode(i);
@@ -144,19 +140,17 @@ class MountLifecycleIT {
                 }
             }
             cluster.waitForLive(cluster.size(), Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Shell.Result w;
-            do {
-                w = m.sh("dd if=/dev/zero of=g bs=64k count=4 conv=fsync status=none");
-            } while (w.exit() != 0 && System.nanoTime() < deadline && sleep(200));
+            Shell.Result w = Eventually.await("the same write works", Duration.ofSeconds(60), Duration.ofMillis(200),
+                    () -> m.sh("dd if=/dev/zero of=g bs=64k count=4 conv=fsync status=none"), r -> r.exit() == 0);
             assertThat(w.exit()).as(w.err()).isZero();
             assertThat(m.ok("stat -c %s g && cat f").out()).isEqualTo("262144\nbefore\n");
             assertThat(m.stop()).isZero();
         }
     }
 
-    private static boolean sleep(long ms) throws InterruptedException {
-        Thread.sleep(ms);
-        return true;
+    /** A mount that is expected to fail: it gives up after 3 s without a master. */
+    private static Shell.Result failToMount(Path dir, String masterUrl) throws Exception {
+        return Mounted.at(dir, masterUrl).attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(3))
+                .javaOpts("-Xmx64m").fail();
     }
 }

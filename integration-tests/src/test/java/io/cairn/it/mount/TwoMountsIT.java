@@ -1,6 +1,8 @@
 package io.cairn.it.mount;
 
 import io.cairn.it.MiniCluster;
+import io.cairn.it.Shell;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,19 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class TwoMountsIT {
     static MiniCluster cluster;
-    static ChildMount first;
-    static ChildMount second;
+    static Mounted first;
+    static Mounted second;
     static Path work;
 
     @BeforeAll
     static void mountTwice() throws Exception {
-        ChildMount.assumeFuse();
+        Mounted.assumeFuse();
         cluster = MiniCluster.builder().datanodes(3).chunkSize(1 << 20).start();
         work = Files.createTempDirectory("cairn-two-mounts-");
-        first = ChildMount.start(work.resolve("first"), cluster.masterUrl(), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), "-Xmx128m");
-        second = ChildMount.start(work.resolve("second"), cluster.masterUrl(), Duration.ZERO, // no caching at all
-                Duration.ofSeconds(30), "-Xmx128m");
+        first = Mounted.at(work.resolve("first"), cluster.masterUrl())
+                .attrTimeout(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start();
+        second = Mounted.at(work.resolve("second"), cluster.masterUrl()).attrTimeout(Duration.ZERO) // no caching at all
+                .timeout(Duration.ofSeconds(30)).javaOpts("-Xmx128m").start();
     }
 
     @AfterAll
@@ -58,7 +60,9 @@ class TwoMountsIT {
         first.ok("echo 'from the first mount' > shared.txt");
         assertThat(second.ok("cat shared.txt").out()).isEqualTo("from the first mount\n");
         second.ok("echo 'changed on the second' > shared.txt");
-        Thread.sleep(1_200); // the first mount's attribute timeout
+        // once the first mount's attribute timeout (1 s) has passed, it sees the new content
+        Eventually.await("the first mount shows the change", Duration.ofSeconds(5), Duration.ofMillis(100),
+                () -> first.sh("cat shared.txt").out(), "changed on the second\n"::equals);
         assertThat(first.ok("cat shared.txt").out()).isEqualTo("changed on the second\n");
     }
 
@@ -76,11 +80,10 @@ class TwoMountsIT {
                 + "while not os.path.exists('" + go + "'): time.sleep(0.02)\n"
                 + "os.close(f)\n").directory(first.dir.toFile()).inheritIO().start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(ready)) {
-                assertThat(writer.isAlive() && System.nanoTime() < deadline).as("the writer is writing").isTrue();
-                Thread.sleep(20);
-            }
+            Eventually.await("the writer has written", Duration.ofSeconds(30), Duration.ofMillis(20), () -> {
+                assertThat(writer.isAlive()).as("the writer is writing").isTrue();
+                return Files.exists(ready);
+            }, written -> written);
             assertThat(first.ok("cat pending.txt").out()).isEqualTo("new content, still open"); // same mount: at once
             assertThat(second.ok("cat pending.txt").out()).isEqualTo("old\n"); // another mount: not before close
             Files.writeString(go, "");

@@ -1,5 +1,7 @@
 /**
- * Tests of {@code cairn mount} through the kernel: this module's MountMain in a child JVM, mounted
- * on a temp directory over a {@link io.cairn.it.MiniCluster}, driven by the commands people run.
+ * Tests of {@code cairn mount} through the kernel: {@link io.cairn.it.mount.Mounted} runs the real
+ * command ({@code bin/cairn mount}) as a child process on a temp directory, over a
+ * {@link io.cairn.it.MiniCluster} or a {@link io.cairn.it.ProcessCluster}, driven by the commands
+ * people run; {@code DemoIT} checks {@code cairn demo}.
  */
 package io.cairn.it.mount;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.json.Json;
 import io.cairn.it.Data;
 import io.cairn.it.Proc;
+import io.cairn.it.mount.Mounted;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,21 +107,20 @@ class MultiHostIT {
     @AfterEach
     void teardown() throws Exception {
         try {
-            if (mnt != null && isMounted(mnt)) {
-                run("fusermount", "-u", "-z", mnt.toString());
-            }
-            for (Proc p : procs) {
-                p.close();
+            try {
+                if (mnt != null) {
+                    Mounted.forceUnmount(mnt); // and it is gone from /proc/self/mountinfo
+                }
+            } finally {
+                for (Proc p : procs) {
+                    p.close();
+                }
             }
         } finally {
             removeNamespaces();
         }
         Out left = run("ip", "netns", "list");
         assertThat(left.out()).doesNotContain(PREFIX);
-    }
-
-    private static boolean isMounted(Path p) throws Exception {
-        return Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + p + " ");
     }
 
     /** The shell command of a unit's ExecStart= line (deploy/systemd/NAME.service). */
@@ -163,12 +164,10 @@ class MultiHostIT {
                     "CAIRN_DATA", tmp.resolve(d).toString()))
                     .awaitStderr("cairn datanode: \\S+ at (http://\\S+),", Duration.ofSeconds(60));
         }
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonNode nodes;
-        do {
+        JsonNode nodes = Eventually.await("three datanodes are live", Duration.ofSeconds(60), Duration.ofMillis(300), () -> {
             Proc.Result r = client("nodes", "--json");
-            nodes = r.exit() == 0 ? Json.mapper().readTree(r.stdout()) : Json.mapper().createArrayNode();
-        } while (countLive(nodes) < 3 && System.currentTimeMillis() < deadline && sleep());
+            return r.exit() == 0 ? Json.mapper().readTree(r.stdout()) : Json.mapper().createArrayNode();
+        }, n -> countLive(n) >= 3);
         assertThat(countLive(nodes)).isEqualTo(3);
         for (JsonNode n : nodes) {
             assertThat(n.path("address").asText()).startsWith("http://" + NET + "1");
@@ -211,10 +210,5 @@ class MultiHostIT {
             n += "live".equals(x.path("state").asText()) ? 1 : 0;
         }
         return n;
-    }
-
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(300);
-        return true;
     }
 }

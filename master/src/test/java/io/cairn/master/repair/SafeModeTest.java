@@ -1,44 +1,22 @@
 package io.cairn.master.repair;
 
 import io.cairn.master.membership.NodeRegistry;
+import io.cairn.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SafeModeTest {
-    /** A clock tests move by hand. */
-    static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    static ManualClock clock() {
+        return new ManualClock(Instant.parse("2026-11-24T10:00:00Z"));
     }
 
     @Test
     void aNewClusterHasNoSafeMode() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = clock();
         SafeMode s = new SafeMode(new NodeRegistry(clock, Duration.ofSeconds(15), 1 << 20), clock, Duration.ofSeconds(30));
         assertThat(s.active()).isFalse();
         assertThat(s.status()).isEqualTo("ready");
@@ -46,7 +24,7 @@ class SafeModeTest {
 
     @Test
     void safeModeLastsUntilEveryKnownDatanodeHasReported() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = clock();
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), 1 << 20);
         nodes.remember("a", "http://a:1");
         nodes.remember("b", "http://b:1");
@@ -65,7 +43,7 @@ class SafeModeTest {
 
     @Test
     void safeModeEndsAfterItsTimeoutEvenIfADatanodeNeverComes() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = clock();
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), 1 << 20);
         nodes.remember("gone", "http://gone:1");
         SafeMode s = new SafeMode(nodes, clock, Duration.ofSeconds(30));
@@ -77,7 +55,7 @@ class SafeModeTest {
 
     @Test
     void aDatanodeIsDeadOnceSilentForDeadAfter() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = clock();
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), 1 << 20);
         nodes.register("a", "http://a:1", 100, 0, 0, null);
         clock.advance(Duration.ofSeconds(14));

@@ -3,10 +3,12 @@ package io.cairn.mount.cache;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.ChunkRef;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -65,7 +67,8 @@ class ChunkCacheTest {
         }, pool);
         Future<?> a = pool.submit(() -> c.get(ref(1)));
         Future<?> b = pool.submit(() -> c.get(ref(1)));
-        Thread.sleep(100);
+        Eventually.await("both readers are in: one fetching, one waiting for that fetch", Duration.ofSeconds(5),
+                () -> c.misses() == 1 && c.hits() == 1);
         release.countDown();
         a.get(5, TimeUnit.SECONDS);
         b.get(5, TimeUnit.SECONDS);

@@ -5,6 +5,8 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.mount.cache.ChunkCache;
+import io.cairn.testing.Eventually;
+import io.cairn.testing.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +20,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OpenFileTest {
     private static final int CS = 64;
     private final FakeChunkService store = new FakeChunkService(CS);
-    private final ExecutorService uploads = Executors.newFixedThreadPool(2);
+    private final ThreadPoolExecutor uploads = (ThreadPoolExecutor) Executors.newFixedThreadPool(2);
     private final ExecutorService readAhead = Executors.newFixedThreadPool(2);
     private final ExecutorService writers = Executors.newCachedThreadPool();
     private final List<Attr> committed = new CopyOnWriteArrayList<>();
@@ -235,12 +239,9 @@ class OpenFileTest {
         store.uploadFailure.set(new CairnException(ErrorCode.EIO, "datanode gone"));
         OpenFile f = open(1, 8);
         write(f, 0, random(CS, 14)); // a full chunk: uploads (and fails) in the background
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.inFlight.get() > 0 || !f.hasLocalChanges()) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-        Thread.sleep(50);
+        // the upload task has run to its end, so the open file has taken note of the failure
+        Eventually.await("the background upload has finished", Duration.ofSeconds(5),
+                () -> uploads.getCompletedTaskCount() >= 1 && f.hasLocalChanges());
         assertThatThrownBy(() -> write(f, CS, new byte[1])).isInstanceOf(CairnException.class)
                 .hasMessageContaining("earlier write");
     }
@@ -250,11 +251,14 @@ class OpenFileTest {
         store.uploadGate = new CountDownLatch(1);
         OpenFile f = open(1, 3);
         byte[] data = random(10 * CS, 15);
+        AtomicReference<Thread> writerThread = new AtomicReference<>();
         Future<?> writer = writers.submit(() -> {
+            writerThread.set(Thread.currentThread());
             write(f, 0, data);
             return null;
         });
-        Thread.sleep(300);
+        Eventually.await("the writer waits for a buffer", Duration.ofSeconds(5), () -> writerThread.get() != null
+                && Threads.waitingIn(writerThread.get(), DirtyBudget.class, "acquire"));
         assertThat(writer.isDone()).isFalse(); // three chunks are held; the fourth waits
         assertThat(budget.available()).isZero();
 
@@ -316,12 +320,10 @@ class OpenFileTest {
         OpenFile f = open(1, 8);
         byte[] data = random((FileChunks.COMMIT_BATCH + 10) * CS, 20);
         write(f, 0, data);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.commits.get() == 0) { // the batch commit comes with a later write
-            write(f, data.length, new byte[1]);
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Eventually.await("a batch is committed", Duration.ofSeconds(5), () -> {
+            write(f, data.length, new byte[1]); // the batch commit comes with a later write
+            return store.commits.get();
+        }, n -> n > 0);
         assertThat(store.commitLog.get(0).size()).isEqualTo(-1); // grow only: the final size comes at flush
         f.flush();
         assertThat(Arrays.copyOf(store.content(1), data.length)).isEqualTo(data);
@@ -361,11 +363,7 @@ class OpenFileTest {
         OpenFile f = open(1, 8);
         byte[] out = new byte[CS];
         f.read(0, CS, ByteSink.of(out), 2);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.fetches.get() < 3) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Eventually.await("the next two chunks are fetched ahead", Duration.ofSeconds(5), () -> store.fetches.get() >= 3);
         int before = store.fetches.get();
         f.read(CS, CS, ByteSink.of(out), 0);
         f.read(2 * CS, CS, ByteSink.of(out), 0);

@@ -1,7 +1,8 @@
-package io.cairn.it.fuse;
+package io.cairn.it.mount;
 
 import io.cairn.it.Proc;
-import org.junit.jupiter.api.Assumptions;
+import io.cairn.it.Shell;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +27,23 @@ class DemoIT {
                 "--mount", tmp.resolve("mnt").toString());
     }
 
+    /**
+     * Listens on 127.0.0.1:{@code port} once nothing else holds it. libfuse's fusermount helper
+     * (auto_unmount) inherits the demo's listening sockets and exits a moment after the mount is
+     * gone: this waits for that, with a deadline, rather than for a fixed time.
+     */
+    private static ServerSocket take(int port) {
+        return Eventually.await("port " + port + " is free", Duration.ofSeconds(10), Duration.ofMillis(50),
+                () -> new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1")), s -> true);
+    }
+
     @Test
     void theDemoMountsACluster_ctrlCStopsEverything_andTheDataIsThereNextTime() throws Exception {
-        Assumptions.assumeTrue(Mounted.fuseAvailable(), "/dev/fuse is missing");
+        Mounted.assumeFuse();
         Path mnt = tmp.resolve("mnt");
         try (Proc first = demo("demo1")) {
             first.awaitStderr("(mounted on)", Duration.ofSeconds(90));
-            Mounted.Sh cp = Mounted.sh(mnt, "cp /etc/services . && cat services | head -c 100 && ls -l");
+            Shell.Result cp = Shell.run(mnt, "cp /etc/services . && head -c 100 services && ls -l");
             assertThat(cp.exit()).as(cp.err()).isZero();
             Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
             assertThat(nodes.stdout().split("\"live\"", -1)).hasSize(4);
@@ -42,7 +53,7 @@ class DemoIT {
         }
         assertThat(Mounted.isMounted(mnt)).isFalse();
         for (int port : new int[] {5000, 6000, 7000, 8000}) {
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            try (ServerSocket s = take(port)) {
                 assertThat(s.isBound()).as("port %d is free again", port).isTrue();
             }
         }
@@ -57,7 +68,7 @@ class DemoIT {
 
     @Test
     void aTakenPortGivesOneClearLineAndStartsNothing() throws Exception {
-        try (ServerSocket taken = new ServerSocket(7000, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = take(7000)) {
             Proc.Result r = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(120), "demo", "--dir",
                     tmp.resolve("data").toString(), "--mount", tmp.resolve("mnt").toString());
             assertThat(r.exit()).isEqualTo(1);

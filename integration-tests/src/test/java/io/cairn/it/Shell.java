@@ -1,4 +1,4 @@
-package io.cairn.it.mount;
+package io.cairn.it;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -7,23 +7,32 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a shell command in a directory with a timeout; a command still running then is killed and the test fails. */
-final class Shell {
-    record Result(int exit, String out, String err) {
+/**
+ * Runs a shell command in a directory, as a person would type it, and captures its exit status,
+ * stdout and stderr. Every run has a timeout: a command still running then is killed (with what it
+ * started) and the test fails. {@code bash -o pipefail}, so a failing command in a pipeline fails
+ * the whole command; {@code LC_ALL=C} and {@code TZ=UTC}, so messages and dates read the same on
+ * every machine.
+ */
+public final class Shell {
+    /** The default timeout of a command. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    /** What a command did. */
+    public record Result(int exit, String out, String err) {
     }
 
     private Shell() {
     }
 
-    static Result run(Path dir, String command) throws Exception {
-        return run(dir, command, Duration.ofSeconds(120));
+    public static Result run(Path dir, String command) throws Exception {
+        return run(dir, command, TIMEOUT);
     }
 
-    static Result run(Path dir, String command, Duration timeout) throws Exception {
+    public static Result run(Path dir, String command, Duration timeout) throws Exception {
         Path out = Files.createTempFile("cairn-sh-", ".out");
         Path err = Files.createTempFile("cairn-sh-", ".err");
         try {
-            // pipefail: a failing command in a pipeline fails the whole command
             ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).directory(dir.toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

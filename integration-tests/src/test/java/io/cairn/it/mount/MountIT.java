@@ -1,9 +1,10 @@
-package io.cairn.it.fuse;
+package io.cairn.it.mount;
 
 import io.cairn.it.Data;
 import io.cairn.it.MiniCluster;
+import io.cairn.it.Shell;
+import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,13 +13,14 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The commands a person runs, through a real FUSE mount of a real cluster. */
 @Timeout(600)
 class MountIT {
+    /** Longer than the mount's attribute timeout (1 s), with room for a loaded machine. */
+    static final Duration ATTR_CACHE = Duration.ofSeconds(5);
     static MiniCluster cluster;
     static Mounted mnt;
     static Path work;
@@ -26,12 +28,11 @@ class MountIT {
 
     @BeforeAll
     static void mount() throws Exception {
-        Assumptions.assumeTrue(Mounted.fuseAvailable(), "/dev/fuse is missing");
+        Mounted.assumeFuse();
         cluster = MiniCluster.builder().datanodes(3).chunkSize(1 << 20).start();
         work = Files.createTempDirectory("cairn-mount-it-");
         m = work.resolve("mnt");
-        mnt = Mounted.mount(work.resolve("logs"), m, cluster.masterUrl(), Map.of("CAIRN_JAVA_OPTS", "-Xmx160m"),
-                "--attr-timeout", "1s");
+        mnt = Mounted.at(m, cluster.masterUrl()).javaOpts("-Xmx160m").attrTimeout(Duration.ofSeconds(1)).start();
     }
 
     @AfterAll
@@ -54,8 +55,8 @@ class MountIT {
         }
     }
 
-    private static Mounted.Sh ok(String command) throws Exception {
-        Mounted.Sh r = Mounted.sh(m, command);
+    private static Shell.Result ok(String command) throws Exception {
+        Shell.Result r = mnt.sh(command);
         assertThat(r.exit()).as(command + "\nstderr: " + r.err()).isZero();
         return r;
     }
@@ -73,7 +74,7 @@ class MountIT {
     void directoriesAreMadeMovedAndRemoved() throws Exception {
         ok("mkdir -p a/b/c && echo x > a/b/c/f");
         ok("mv a z && test -f z/b/c/f && test ! -e a");
-        Mounted.Sh rmdir = Mounted.sh(m, "rmdir z");
+        Shell.Result rmdir = mnt.sh("rmdir z");
         assertThat(rmdir.exit()).isNotZero();
         assertThat(rmdir.err()).contains("Directory not empty");
         ok("rm -r z && test ! -e z");
@@ -85,7 +86,9 @@ class MountIT {
         assertThat(ok("readlink sym").out().trim()).isEqualTo("target");
         assertThat(ok("cat sym").out()).isEqualTo("data\n");
         assertThat(ok("stat -c '%h %i' hard").out().trim().split(" ")[0]).isEqualTo("2");
-        assertThat(ok("stat -c %i hard").out()).isEqualTo(ok("sleep 1.2; stat -c %i target").out());
+        String inode = ok("stat -c %i hard").out();
+        assertThat(inode).isEqualTo(Eventually.await("target shows the inode of its hard link", ATTR_CACHE, Duration.ofMillis(100),
+                () -> ok("stat -c %i target").out(), inode::equals));
         ok("chmod 0640 target");
         assertThat(ok("stat -c %a target").out().trim()).isEqualTo("640");
         // touch -d: nanoseconds and a date far past 2038
@@ -160,11 +163,12 @@ class MountIT {
     @Test
     void aSecondMountSeesWhatTheFirstWroteAfterClose() throws Exception {
         ok("echo 'from the first mount' > shared.txt");
-        try (Mounted second = Mounted.mount(work.resolve("logs"), work.resolve("mnt2"), cluster.masterUrl(), Map.of(),
-                "--attr-timeout", "0")) {
-            assertThat(Mounted.sh(second.dir, "cat shared.txt").out()).isEqualTo("from the first mount\n");
-            Mounted.sh(second.dir, "echo 'changed on the second' > shared.txt");
-            Thread.sleep(1_200); // the first mount's attribute timeout
+        try (Mounted second = Mounted.at(work.resolve("mnt2"), cluster.masterUrl()).attrTimeout(Duration.ZERO).start()) {
+            assertThat(second.sh("cat shared.txt").out()).isEqualTo("from the first mount\n");
+            second.sh("echo 'changed on the second' > shared.txt");
+            // once the first mount's attribute timeout (1 s) has passed, it sees the new content
+            Eventually.await("the first mount shows the change", ATTR_CACHE, Duration.ofMillis(100),
+                    () -> mnt.sh("cat shared.txt").out(), "changed on the second\n"::equals);
             assertThat(ok("cat shared.txt").out()).isEqualTo("changed on the second\n");
             assertThat(second.stop()).isZero();
         }
@@ -201,7 +205,7 @@ class MountIT {
     @Test
     void extendedAttributesAreRefusedOnPurpose() throws Exception {
         ok("touch xa");
-        Mounted.Sh r = Mounted.sh(m, "python3 -c \"import os; os.setxattr('xa', 'user.k', b'v')\"");
+        Shell.Result r = mnt.sh("python3 -c \"import os; os.setxattr('xa', 'user.k', b'v')\"");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("Operation not supported");
     }
@@ -210,9 +214,8 @@ class MountIT {
     void mountingOnANonEmptyDirectoryFailsWithOneLine() throws Exception {
         Path busy = Files.createDirectories(work.resolve("busy"));
         Files.writeString(busy.resolve("file"), "x");
-        io.cairn.it.Proc.Result r = io.cairn.it.Proc.run(work.resolve("logs"), Map.of(), Duration.ofSeconds(60),
-                "mount", busy.toString(), "--master", cluster.masterUrl());
+        Shell.Result r = Mounted.at(busy, cluster.masterUrl()).fail();
         assertThat(r.exit()).isNotZero();
-        assertThat(r.stderr().trim()).contains("not empty").doesNotContain("\n");
+        assertThat(r.err().trim()).contains("not empty").doesNotContain("\n");
     }
 }
