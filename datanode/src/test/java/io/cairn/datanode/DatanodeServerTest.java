@@ -14,7 +14,7 @@ import io.cairn.server.HttpServer;
 import io.cairn.server.Reply;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.datanode.testing.FakeMaster;
-import io.cairn.datanode.testing.RawHttp;
+import io.cairn.testing.RawHttp;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.ManualClock;
 import io.cairn.testing.TcpProxy;

@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.testing.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -143,7 +144,7 @@ class HttpServerTest {
         return send(new Request.Builder().url(url(path)).post(RequestBody.create(body, JSON)).build());
     }
 
-    private static JsonNode json(Raw.Reply r) throws IOException {
+    private static JsonNode json(RawHttp.Reply r) throws IOException {
         return Json.mapper().readTree(r.body());
     }
 
@@ -237,7 +238,7 @@ class HttpServerTest {
     @Test
     void aJsonBodyOverTheLimitIsEfbigByItsContentLength() throws IOException {
         start();
-        Raw.Reply r = Raw.send(server.port(), "POST /echo HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+        RawHttp.Reply r = RawHttp.send(server.port(), "POST /echo HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
                 + (Routes.MAX_JSON_BODY + 1), new byte[0]);
         assertThat(r.status()).isEqualTo(413);
         assertThat(json(r).path("code").asText()).isEqualTo("EFBIG");
@@ -261,7 +262,7 @@ class HttpServerTest {
         assertThat(fits.body().path("text").asText()).isEqualTo(Integer.toString(STREAM_LIMIT));
         Answer over = send(new Request.Builder().url(url("/stream")).put(chunked(STREAM_LIMIT + 1)).build());
         assertThat(over).extracting(Answer::status, Answer::code).containsExactly(413, "EFBIG");
-        Raw.Reply declared = Raw.send(server.port(), "PUT /stream HTTP/1.1\r\nContent-Length: " + (STREAM_LIMIT + 1),
+        RawHttp.Reply declared = RawHttp.send(server.port(), "PUT /stream HTTP/1.1\r\nContent-Length: " + (STREAM_LIMIT + 1),
                 new byte[0]);
         assertThat(declared.status()).isEqualTo(413);
         assertThat(json(declared).path("code").asText()).isEqualTo("EFBIG");
@@ -270,7 +271,7 @@ class HttpServerTest {
     @Test
     void aRouteWithoutABodyRefusesOne() throws IOException {
         start();
-        Raw.Reply r = Raw.send(server.port(), "GET /slow HTTP/1.1\r\nContent-Length: 5", "hello".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Reply r = RawHttp.send(server.port(), "GET /slow HTTP/1.1\r\nContent-Length: 5", "hello".getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(413);
         assertThat(json(r).path("code").asText()).isEqualTo("EFBIG");
         assertThat(json(r).path("message").asText()).contains("takes no request body");
@@ -294,7 +295,7 @@ class HttpServerTest {
     void aUriJettyRefusesGetsTheSameJsonErrorBody() throws IOException {
         start();
         for (String target : List.of("/a/%2e%2e/%2e%2e/etc/passwd", "/echo%00", "/%FF%FE")) {
-            Raw.Reply r = Raw.send(server.port(), "GET " + target + " HTTP/1.1", new byte[0]);
+            RawHttp.Reply r = RawHttp.send(server.port(), "GET " + target + " HTTP/1.1", new byte[0]);
             assertThat(r.status()).as(target).isEqualTo(400);
             assertThat(r.headers()).as(target).containsIgnoringCase("application/json");
             assertThat(json(r).path("code").asText()).as(target).isEqualTo("EINVAL");
@@ -366,7 +367,7 @@ class HttpServerTest {
         int port = server.port();
         server.close();
         assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo(200);
-        assertThatThrownBy(() -> Raw.send(port, "GET /slow HTTP/1.1", new byte[0])).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> RawHttp.send(port, "GET /slow HTTP/1.1", new byte[0])).isInstanceOf(ConnectException.class);
         server.close(); // a second close does nothing
     }
 

@@ -10,7 +10,7 @@ import io.cairn.common.wire.Replies;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.datanode.testing.FakeMaster;
-import io.cairn.datanode.testing.RawHttp;
+import io.cairn.testing.RawHttp;
 import io.cairn.testing.Eventually;
 import okhttp3.MediaType;
 import okhttp3.Request;

@@ -1,4 +1,4 @@
-package io.cairn.datanode.testing;
+package io.cairn.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,31 +9,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * HTTP/1.1 written by hand, for requests a client library would refuse or tidy up (dot segments,
- * encoded slashes, a Content-Length that the body never reaches).
+ * HTTP/1.1 written by hand over a real socket, for requests a client library would refuse or tidy
+ * up: dot segments, encoded slashes, NUL bytes, a Content-Length the body never reaches, a body on
+ * a GET. The reply is read until the server closes the connection (every request says
+ * {@code Connection: close}), with a 10 s read deadline.
  */
 public final class RawHttp {
     private RawHttp() {
     }
 
+    /** A reply: its status, its header block as sent, and its body decoded as UTF-8 (de-chunked). */
     public record Reply(int status, String headers, String body) {
     }
 
-    /** Sends {@code METHOD target} with {@code body}; {@code contentLength} is what the header claims. */
-    public static Reply send(int port, String method, String target, long contentLength, byte[] body) throws IOException {
+    /**
+     * Sends {@code head} (the request line and any headers, CRLF-separated, without Host,
+     * Connection or the blank line) followed by {@code body}, as they are.
+     */
+    public static Reply send(int port, String head, byte[] body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            String head = method + " " + target + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1:" + port + "\r\n"
-                    + "Connection: close\r\n"
-                    + (contentLength >= 0 ? "Content-Length: " + contentLength + "\r\n" : "")
-                    + "\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write((head + "\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
             return read(s.getInputStream());
         }
+    }
+
+    /** Sends {@code METHOD target} with {@code body}; {@code contentLength} (-1: none) is what the header claims. */
+    public static Reply send(int port, String method, String target, long contentLength, byte[] body) throws IOException {
+        String head = method + " " + target + " HTTP/1.1"
+                + (contentLength >= 0 ? "\r\nContent-Length: " + contentLength : "");
+        return send(port, head, body);
     }
 
     public static Reply send(int port, String method, String target, byte[] body) throws IOException {
@@ -58,11 +67,11 @@ public final class RawHttp {
         }
         String headers = text.substring(0, end);
         String body = text.substring(end + 4);
-        int status = Integer.parseInt(headers.substring(9, 12));
         if (headers.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
             body = dechunk(body);
         }
-        return new Reply(status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        return new Reply(Integer.parseInt(headers.substring(9, 12)), headers,
+                new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     private static String dechunk(String s) {
