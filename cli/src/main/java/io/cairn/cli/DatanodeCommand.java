@@ -32,7 +32,8 @@ final class DatanodeCommand implements Callable<Integer> {
                     "--heartbeat", Units.writeDuration(d.heartbeat()),
                     "--reserve", Units.writeSize(d.reserve()),
                     "--scrub-rate", Units.writeSize(d.scrubRate()),
-                    "--scrub-interval", Units.writeDuration(d.scrubInterval()));
+                    "--scrub-interval", Units.writeDuration(d.scrubInterval()),
+                    "--report-interval", Units.writeDuration(d.reportInterval()));
         }
     }
 
@@ -59,6 +60,10 @@ final class DatanodeCommand implements Callable<Integer> {
     @Option(names = "--scrub-interval", paramLabel = "DURATION",
             description = "time between scrub passes over every chunk (default: ${DEFAULT-VALUE})")
     Duration scrubInterval;
+    @Option(names = "--report-interval", paramLabel = "DURATION",
+            description = "time between full chunk reports to the master, which then knows exactly what this node holds"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration reportInterval;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -71,7 +76,7 @@ final class DatanodeCommand implements Callable<Integer> {
         Path dir = data != null ? data : Path.of("cairn-datanode-" + port);
         DatanodeConfig config = new DatanodeConfig(bind, port, dir, master, advertise, heartbeat,
                 capacity == null ? 0 : Units.parseSize(capacity), Units.parseSize(reserve), Clock.systemUTC())
-                .withScrub(Units.parseSize(scrubRate), scrubInterval);
+                .withScrub(Units.parseSize(scrubRate), scrubInterval).withReportInterval(reportInterval);
         var stop = Foreground.stopSignal();
         DatanodeServer server = DatanodeServer.start(config);
         System.err.println("cairn datanode: " + server.nodeId() + " at " + server.url() + ", data in "

@@ -36,7 +36,8 @@ final class MasterCommand implements Callable<Integer> {
                     Map.entry("--gc-grace", Units.writeDuration(d.gcGrace())),
                     Map.entry("--orphan-grace", Units.writeDuration(d.orphanGrace())),
                     Map.entry("--safe-mode-timeout", Units.writeDuration(d.safeModeTimeout())),
-                    Map.entry("--repair-rate", Integer.toString(d.repairRate())));
+                    Map.entry("--repair-rate", Integer.toString(d.repairRate())),
+                    Map.entry("--chunk-lease", Units.writeDuration(d.chunkLease())));
         }
     }
 
@@ -61,7 +62,7 @@ final class MasterCommand implements Callable<Integer> {
             description = "how long a dropped chunk is kept before datanodes delete it (default: ${DEFAULT-VALUE})")
     Duration gcGrace;
     @Option(names = "--orphan-grace", paramLabel = "DURATION",
-            description = "how long a stored chunk that no file uses is kept before deletion (default: ${DEFAULT-VALUE})")
+            description = "how long a stored chunk that no file uses and no writer holds is kept before deletion (default: ${DEFAULT-VALUE})")
     Duration orphanGrace;
     @Option(names = "--safe-mode-timeout", paramLabel = "DURATION",
             description = "after a start, repair and deletion wait this long at most for known datanodes to report (default: ${DEFAULT-VALUE})")
@@ -69,6 +70,10 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--repair-rate", paramLabel = "N",
             description = "chunk copies handed to one datanode per heartbeat during repair (default: ${DEFAULT-VALUE})")
     int repairRate;
+    @Option(names = "--chunk-lease", paramLabel = "DURATION",
+            description = "how long a writer holds a chunk it has not committed without renewing its lease; an uncommitted"
+                    + " chunk is collected as an orphan only once its lease has lapsed (default: ${DEFAULT-VALUE})")
+    Duration chunkLease;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -76,7 +81,7 @@ final class MasterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
-                deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, Clock.systemUTC());
+                deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC());
         var stop = Foreground.stopSignal();
         MasterServer server = MasterServer.start(config);
         System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", data in "

@@ -49,8 +49,9 @@ class DefaultsTest {
         assertThat(c.orphanGrace).isEqualTo(d.orphanGrace());
         assertThat(c.safeModeTimeout).isEqualTo(d.safeModeTimeout());
         assertThat(c.repairRate).isEqualTo(d.repairRate());
+        assertThat(c.chunkLease).isEqualTo(d.chunkLease());
         assertThat(help("master")).contains("(default: 4MiB)", "(default: 15s)", "(default: 2m)", "(default: 1h)",
-                "(default: " + d.port() + ")");
+                "(default: " + d.port() + ")", "--chunk-lease=DURATION", "(default: 10m)");
     }
 
     @Test
@@ -64,7 +65,9 @@ class DefaultsTest {
         assertThat(Units.parseSize(c.scrubRate)).isEqualTo(d.scrubRate());
         assertThat(c.scrubInterval).isEqualTo(d.scrubInterval());
         assertThat(c.master).isEqualTo(ClientOptions.defaultMaster());
-        assertThat(help("datanode")).contains("(default: 3s)", "default: 32MiB)", "(default: 1h)");
+        assertThat(c.reportInterval).isEqualTo(d.reportInterval());
+        assertThat(help("datanode")).contains("(default: 3s)", "default: 32MiB)", "(default: 1h)",
+                "--report-interval=DURATION", "(default: 10m)");
     }
 
     @Test

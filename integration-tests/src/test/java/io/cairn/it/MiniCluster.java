@@ -59,6 +59,8 @@ public final class MiniCluster implements AutoCloseable {
         Duration deadAfter = Duration.ofSeconds(15);
         Duration heartbeat = Duration.ofMillis(300);
         Duration gcGrace = Duration.ofMinutes(2);
+        Duration orphanGrace;
+        Duration chunkLease;
         long capacity = 0;
         Duration safeModeTimeout = Duration.ofSeconds(10);
         io.cairn.datanode.scrub.ScrubConfig scrub = io.cairn.datanode.scrub.ScrubConfig.off();
@@ -88,6 +90,18 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder gcGrace(Duration d) {
             gcGrace = d;
+            return this;
+        }
+
+        /** The master's {@code --orphan-grace}; the garbage grace period unless set. */
+        public Builder orphanGrace(Duration d) {
+            orphanGrace = d;
+            return this;
+        }
+
+        /** The master's {@code --chunk-lease}: how long a writer holds an allocated chunk between renewals. */
+        public Builder chunkLease(Duration d) {
+            chunkLease = d;
             return this;
         }
 
@@ -162,7 +176,8 @@ public final class MiniCluster implements AutoCloseable {
     private void startMaster(int port) throws IOException {
         Clock clock = b.masterClock != null ? b.masterClock : Clock.systemUTC();
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
-                b.chunkSize, b.deadAfter, b.gcGrace, b.gcGrace, b.safeModeTimeout, b.repairRate, clock);
+                b.chunkSize, b.deadAfter, b.gcGrace, b.orphanGrace != null ? b.orphanGrace : b.gcGrace, b.safeModeTimeout, b.repairRate,
+                b.chunkLease != null ? b.chunkLease : MasterConfig.DEFAULT_CHUNK_LEASE, clock);
         master = MasterServer.start(c);
         masterPort = master.port();
         masterLink.target("127.0.0.1", masterPort);
@@ -318,6 +333,19 @@ public final class MiniCluster implements AutoCloseable {
     public void restartMaster() throws IOException {
         stopMaster();
         startMaster(masterPort);
+    }
+
+    /** Starts the master after {@link #stopMaster()}, on the same port and data directory. */
+    public void startMaster() throws IOException {
+        if (master != null) {
+            throw new IllegalStateException("the master is running");
+        }
+        startMaster(masterPort);
+    }
+
+    /** The master's data directory (its {@code meta.db}). */
+    public Path masterDir() {
+        return root.resolve("master");
     }
 
     /** Waits until the master counts at least {@code n} live datanodes. */

@@ -107,6 +107,33 @@ class RepairIT {
     }
 
     @Test
+    void aChunkFileRemovedByHandIsFoundMissingAtTheNextFullReportAndRepairedOnDisk() throws Exception {
+        try (MiniCluster mc = cluster().reportEvery(Duration.ofSeconds(1)).start()) {
+            Cluster c = mc.client();
+            byte[] data = put(c, "/f", 6 * C, 12);
+            ChunkRef victim = chunks(c, "/f").get(2);
+            String node = victim.replicas().get(0).id();
+            long t0 = System.nanoTime();
+            Files.delete(chunkFile(mc, node, victim.id())); // rm DATA/chunks/ab/<id> on one datanode; nobody reads it
+            assertThat(copiesOnDisk(mc, victim.id())).isEqualTo(1);
+            await("the lost copy is made again on disk", Duration.ofSeconds(60), () -> copiesOnDisk(mc, victim.id()) == 2);
+            System.out.printf("repair: a chunk file removed by hand was copied again %d ms later (full report every 1 s)%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+            await("the master's rows match the disks", Duration.ofSeconds(30), () -> {
+                try {
+                    ChunkRef now = chunks(c, "/f").get(2);
+                    return now.replicas().size() == 2 && now.replicas().stream()
+                            .allMatch(r -> Files.exists(chunkFile(mc, r.id(), victim.id())));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(fsck(c).underReplicated()).isZero();
+            assertThat(get(c, "/f")).isEqualTo(data);
+        }
+    }
+
+    @Test
     void corruptReplicasInEveryWayAreReadAroundAndRepaired() throws Exception {
         try (MiniCluster mc = cluster().start()) {
             Cluster c = mc.client();
@@ -290,6 +317,15 @@ class RepairIT {
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
         }
+    }
+
+    /** How many datanodes hold chunk {@code chunkId} on their disks. */
+    static int copiesOnDisk(MiniCluster mc, String chunkId) {
+        int n = 0;
+        for (int i = 0; i < mc.size(); i++) {
+            n += Files.exists(mc.datanodeDir(i).resolve("chunks").resolve(chunkId.substring(0, 2)).resolve(chunkId)) ? 1 : 0;
+        }
+        return n;
     }
 
     private static Path chunkFile(MiniCluster mc, String nodeId, String chunkId) {

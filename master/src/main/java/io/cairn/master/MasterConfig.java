@@ -10,15 +10,19 @@ import java.time.Duration;
  *
  * @param gcGrace         how long a dropped chunk is kept before datanodes are told to delete it, so that a
  *                        reader still holding the old chunk list can finish
- * @param orphanGrace     how long a reported chunk that no file uses is kept before it is deleted (a writer
- *                        may still commit it; 1 hour by default, far longer than any upload takes)
+ * @param orphanGrace     how long a reported chunk that no file uses and no writer's lease holds is kept
+ *                        before it is deleted (1 hour by default)
  * @param safeModeTimeout after a start, how long to wait for known datanodes to report before repairing
  * @param repairRate      chunk copies handed to one datanode per heartbeat
+ * @param chunkLease      how long a writer holds a chunk it allocated without renewing the lease (10 minutes by
+ *                        default, far longer than any upload takes; writers renew at a third of it and commit
+ *                        well within it); a chunk whose lease lapsed may be deleted and its commit is refused
  */
 public record MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
                            Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
-                           int repairRate, Clock clock) {
+                           int repairRate, Duration chunkLease, Clock clock) {
     public static final int DEFAULT_PORT = 5000;
+    public static final Duration DEFAULT_CHUNK_LEASE = Duration.ofMinutes(10);
 
     public MasterConfig {
         if (replication < 1 || replication > 16) {
@@ -33,41 +37,62 @@ public record MasterConfig(String bind, int port, Path dataDir, int replication,
         if (chunkSize < 64 * 1024 || chunkSize > (64L << 20)) {
             throw new IllegalArgumentException("--chunk-size must be between 64KiB and 64MiB");
         }
+        if (chunkLease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--chunk-lease must be at least 1s, not " + chunkLease);
+        }
+    }
+
+    /** A configuration with the default chunk lease ({@link #DEFAULT_CHUNK_LEASE}). */
+    public MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
+                        Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
+                        int repairRate, Clock clock) {
+        this(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
+                repairRate, DEFAULT_CHUNK_LEASE, clock);
     }
 
     public static MasterConfig defaults(Path dataDir) {
         return new MasterConfig("127.0.0.1", DEFAULT_PORT, dataDir, 2, 1, 4L << 20, Duration.ofSeconds(15),
-                Duration.ofMinutes(2), Duration.ofHours(1), Duration.ofSeconds(30), 8, Clock.systemUTC());
+                Duration.ofMinutes(2), Duration.ofHours(1), Duration.ofSeconds(30), 8, DEFAULT_CHUNK_LEASE,
+                Clock.systemUTC());
     }
 
     public MasterConfig withPort(int p) {
-        return new MasterConfig(bind, p, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, clock);
+        return new MasterConfig(bind, p, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock);
     }
 
     public MasterConfig withReplication(int r, int min) {
-        return new MasterConfig(bind, port, dataDir, r, min, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, clock);
+        return new MasterConfig(bind, port, dataDir, r, min, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
+                repairRate, chunkLease, clock);
     }
 
     public MasterConfig withDeadAfter(Duration d) {
-        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, d, gcGrace, orphanGrace, safeModeTimeout, repairRate, clock);
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, d, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock);
     }
 
     public MasterConfig withChunkSize(long c) {
-        return new MasterConfig(bind, port, dataDir, replication, minReplicas, c, deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, clock);
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, c, deadAfter, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock);
     }
 
     public MasterConfig withGcGrace(Duration g) {
-        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, g, orphanGrace, safeModeTimeout,
-                repairRate, clock);
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, g, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock);
     }
 
     public MasterConfig withOrphanGrace(Duration o) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, o,
-                safeModeTimeout, repairRate, clock);
+                safeModeTimeout, repairRate, chunkLease, clock);
     }
 
     public MasterConfig withSafeModeTimeout(Duration t) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, t,
-                repairRate, clock);
+                repairRate, chunkLease, clock);
+    }
+
+    public MasterConfig withChunkLease(Duration l) {
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, l, clock);
     }
 }

@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.master.cluster.ClusterAdmin;
 import io.cairn.master.http.MasterApi;
+import io.cairn.master.lease.Leases;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.JdbcMetadataStore;
@@ -14,6 +15,7 @@ import io.cairn.master.namespace.Namespace;
 import io.cairn.master.repair.Fsck;
 import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
+import io.cairn.master.replay.Replays;
 import io.cairn.server.Group;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Route;
@@ -26,6 +28,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The master process: wires the metadata store, namespace, placement, membership, repair and
@@ -37,6 +42,8 @@ public final class MasterServer implements AutoCloseable {
             ? "0.1.0-SNAPSHOT" : MasterServer.class.getPackage().getImplementationVersion();
     /** How long close() lets requests under way finish. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** How often lapsed leases and old answers to requests are forgotten. */
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
 
     private final MasterConfig config;
     private final MetadataStore store;
@@ -47,6 +54,13 @@ public final class MasterServer implements AutoCloseable {
     private final Membership membership;
     private final Repair repair;
     private final ClusterAdmin admin;
+    private final Leases leases;
+    private final Replays replays;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-master-sweeper");
+        t.setDaemon(true);
+        return t;
+    });
     private HttpServer http;
 
     private MasterServer(MasterConfig config, MetadataStore store, String clusterId) {
@@ -54,14 +68,16 @@ public final class MasterServer implements AutoCloseable {
         this.store = store;
         this.clusterId = clusterId;
         this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
+        this.leases = new Leases(store, config.clock(), config.chunkLease());
+        this.replays = new Replays(store, config.clock());
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
-                config.minReplicas());
-        this.namespace = new Namespace(store, config.clock(), chunkLists);
+                config.minReplicas(), leases, replays);
+        this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
         SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
                 config.repairRate(), Duration.ofMillis(500), safeMode);
         this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
-                safeMode::active, repair::ordersFor);
+                safeMode::active, repair::ordersFor, leases, config.replication());
         Fsck fsck = new Fsck(store, registry, config.replication(), safeMode);
         this.admin = new ClusterAdmin(store, registry, namespace, fsck, new ClusterAdmin.Facts(clusterId, VERSION,
                 config.chunkSize(), config.replication(), config.minReplicas()), config.dataDir());
@@ -102,8 +118,22 @@ public final class MasterServer implements AutoCloseable {
             throw new CairnException(ErrorCode.EIO, e.getMessage(), e);
         }
         m.repair.start();
+        m.sweeper.scheduleWithFixedDelay(m::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("master of cluster {} listening on {} (data in {})", m.clusterId, m.url(), config.dataDir());
         return m;
+    }
+
+    /** Forgets leases whose writers are long gone and answers too old to be asked for again. */
+    private void sweep() {
+        try {
+            int l = leases.sweep();
+            int a = replays.sweep();
+            if (l + a > 0) {
+                LOG.debug("forgot {} lapsed lease(s) and {} old answer(s)", l, a);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sweeping lapsed leases and old answers failed: {}", e.toString());
+        }
     }
 
     /** The cluster id kept in the store, made on the first start. */
@@ -149,9 +179,10 @@ public final class MasterServer implements AutoCloseable {
         return admin.nodes();
     }
 
-    /** Stops repair, then serving (requests under way get {@link #STOP_TIMEOUT} to finish), then closes the store. */
+    /** Stops the sweeper and repair, then serving (requests under way get {@link #STOP_TIMEOUT} to finish), then closes the store. */
     @Override
     public void close() {
+        sweeper.shutdownNow();
         repair.close();
         if (http != null) {
             http.close();

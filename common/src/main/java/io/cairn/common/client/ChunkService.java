@@ -4,10 +4,12 @@ import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * What the file code of a client ({@code put}, {@code get}, the mount) needs from the cluster, one
@@ -42,4 +44,21 @@ public interface ChunkService {
 
     /** Truncates or extends the file to {@code size} (in metadata only). */
     Attr setSize(long inode, long size) throws IOException;
+
+    /**
+     * Renews the writer's leases on chunks it allocated and has not committed yet; says how long they
+     * last now and which are lost (a lost chunk may be deleted, and its commit is refused). A cluster
+     * whose allocations need no renewal (in memory, for tests) renews nothing and loses nothing.
+     */
+    default Replies.Renewed renew(Collection<String> chunkIds) throws IOException {
+        return new Replies.Renewed(0, List.of());
+    }
+
+    /**
+     * What keeps the leases of files written through this service alive in the background (renewals
+     * and timely commits, see {@link FileChunks}), or null when nothing does.
+     */
+    default LeaseKeeper leaseKeeper() {
+        return null;
+    }
 }

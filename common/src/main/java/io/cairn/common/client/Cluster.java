@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Everything a client process needs to talk to one cluster, built once: the HTTP client, the master
- * and datanode clients, and a pool of daemon threads for parallel chunk transfers.
+ * and datanode clients, a pool of daemon threads for parallel chunk transfers, and the
+ * {@link LeaseKeeper} that keeps the leases of the files it writes alive (its one scheduler thread,
+ * used by {@code put} and the mount alike). {@link #close} stops them all.
  */
 public final class Cluster implements AutoCloseable {
     private final Http http;
@@ -15,6 +17,7 @@ public final class Cluster implements AutoCloseable {
     private final DatanodeClient datanodes;
     private final ExecutorService pool;
     private final ChunkService chunks;
+    private final LeaseKeeper leases = new LeaseKeeper();
 
     public Cluster(String masterUrl, Duration timeout) {
         this.http = new Http(timeout);
@@ -27,7 +30,7 @@ public final class Cluster implements AutoCloseable {
             return t;
         });
         this.chunks = new ClusterChunkService(master, new ChunkWriter(master, datanodes, pool), chunkReader(),
-                datanodes, pool);
+                datanodes, pool, leases);
     }
 
     public MasterClient master() {
@@ -71,8 +74,14 @@ public final class Cluster implements AutoCloseable {
         return new FileDownloader(chunks, pool, readAhead);
     }
 
+    /** What keeps the leases of this client's writers alive. */
+    public LeaseKeeper leaseKeeper() {
+        return leases;
+    }
+
     @Override
     public void close() {
+        leases.close();
         pool.shutdownNow();
         http.client().dispatcher().executorService().shutdown();
         http.client().connectionPool().evictAll();

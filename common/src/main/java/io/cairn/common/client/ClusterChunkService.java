@@ -5,6 +5,7 @@ import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
@@ -28,9 +29,11 @@ final class ClusterChunkService implements ChunkService {
     private final ChunkReader reader;
     private final DatanodeClient datanodes;
     private final Executor pool;
+    private final LeaseKeeper leases;
 
     ClusterChunkService(MasterClient master, ChunkWriter writer, ChunkReader reader, DatanodeClient datanodes,
-                        Executor pool) {
+                        Executor pool, LeaseKeeper leases) {
+        this.leases = leases;
         this.master = master;
         this.writer = writer;
         this.reader = reader;
@@ -97,6 +100,16 @@ final class ClusterChunkService implements ChunkService {
     @Override
     public byte[] fetch(ChunkRef chunk) throws IOException {
         return reader.read(chunk);
+    }
+
+    @Override
+    public Replies.Renewed renew(Collection<String> chunkIds) throws IOException {
+        return master.renew(List.copyOf(chunkIds));
+    }
+
+    @Override
+    public LeaseKeeper leaseKeeper() {
+        return leases;
     }
 
     @Override

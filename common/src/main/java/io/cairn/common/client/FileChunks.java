@@ -1,10 +1,15 @@
 package io.cairn.common.client;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,9 +28,18 @@ import java.util.function.LongSupplier;
  * it, so every rule about a chunk's life is here once.
  *
  * <p>What it knows at any moment: the chunk ids it allocated and has neither committed nor given up
- * ({@link #allocated}: a lease on them would be renewed from here), the uploaded chunks not yet in the
- * master's chunk list ({@link #uncommitted}), and the uploaded chunks not yet on stable storage
- * ({@link #unsynced}). A newer upload of an index replaces an older one not yet committed or synced.
+ * ({@link #allocated}), the uploaded chunks not yet in the master's chunk list ({@link #uncommitted}),
+ * and the uploaded chunks not yet on stable storage ({@link #unsynced}). A newer upload of an index
+ * replaces an older one not yet committed or synced.
+ *
+ * <p>Leases: the master leases each allocated chunk id to its writer for a while
+ * ({@link Allocation#leaseMs}); a chunk whose lease lapsed may be deleted as an orphan, and its
+ * commit is refused (ESTALE). While this owner holds allocated chunks, its cluster's
+ * {@link LeaseKeeper} calls {@link #keepAlive} in the background, which, every third of the lease,
+ * commits what is uploaded (growing the file only, as {@link #commitIfBatchFull} does) and renews the
+ * leases of the rest, however idle the writer is. A lease the master says is lost makes the next
+ * write ({@link #commitIfBatchFull}), flush or fsync ({@link #commit}) of the file fail with ESTALE:
+ * the bytes of that chunk may be gone.
  *
  * <p>Thread-safe: uploads of different indexes may run at once. Commits and size changes of the file
  * reach the master one at a time, in the order they were taken ({@code commitLock}, held across that
@@ -35,8 +49,12 @@ import java.util.function.LongSupplier;
 public final class FileChunks {
     /** Uploaded chunks are committed at the latest this many at a time, even before the end. */
     public static final int COMMIT_BATCH = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(FileChunks.class);
+    /** Pause before a renewal or timely commit that failed is tried again (at most a third of the lease). */
+    private static final long RETRY_NS = 1_000_000_000L;
 
     private final ChunkService cluster;
+    private final LeaseKeeper keeper;
     private final long inode;
     private final long chunkSize;
     private final Consumer<Attr> onCommit;
@@ -49,6 +67,12 @@ public final class FileChunks {
     private final TreeMap<Long, ChunkRef> uncommitted = new TreeMap<>();
     /** Uploaded without a sync and not yet synced, by index (committed or not). */
     private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
+    /** Allocated chunks whose lease the master says is lost. */
+    private final Set<String> lost = new LinkedHashSet<>();
+    /** How long a lease lasts, from the newest allocation or renewal; 0: leases need no renewal. */
+    private long leaseMs;
+    /** When (System.nanoTime) the leases are next renewed and what is uploaded committed. */
+    private long keepAliveAtNs;
 
     /**
      * The chunks of {@code inode}, whose chunks are {@code chunkSize} bytes; {@code onCommit} hears
@@ -59,6 +83,7 @@ public final class FileChunks {
             throw new IllegalArgumentException("chunk size " + chunkSize);
         }
         this.cluster = cluster;
+        this.keeper = cluster.leaseKeeper();
         this.inode = inode;
         this.chunkSize = chunkSize;
         this.onCommit = onCommit;
@@ -79,8 +104,17 @@ public final class FileChunks {
             throw new IllegalArgumentException("chunk " + index + " of " + length + " bytes");
         }
         Allocation where = cluster.allocate(inode);
+        boolean watch;
         synchronized (this) {
+            if (allocated.isEmpty() && where.leaseMs() > 0) { // a fresh lease: the first renewal is due a third of it later
+                keepAliveAtNs = System.nanoTime() + where.leaseMs() * 1_000_000 / 3;
+            }
             allocated.add(where.chunkId());
+            leaseMs = Math.max(leaseMs, where.leaseMs());
+            watch = keeper != null && leaseMs > 0;
+        }
+        if (watch) {
+            keeper.watch(this);
         }
         ChunkRef ref;
         try {
@@ -132,6 +166,7 @@ public final class FileChunks {
      * to cover them (its exact size comes with {@link #commit}). Returns null when there was no batch.
      */
     public Attr commitIfBatchFull() throws IOException {
+        failIfLost();
         synchronized (commitLock) {
             List<ChunkRef> batch;
             synchronized (this) {
@@ -151,6 +186,7 @@ public final class FileChunks {
      * grows between commits.
      */
     public Attr commit(LongSupplier size) throws IOException {
+        failIfLost();
         synchronized (commitLock) {
             List<ChunkRef> chunks;
             synchronized (this) {
@@ -165,7 +201,15 @@ public final class FileChunks {
         for (ChunkRef c : chunks) {
             entries.add(entry(c));
         }
-        Attr attr = cluster.commit(new Requests.Commit(inode, size, entries, null));
+        Attr attr;
+        try {
+            attr = cluster.commit(new Requests.Commit(inode, size, entries, null));
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ESTALE) {
+                learnLost(chunks);
+            }
+            throw e;
+        }
         synchronized (this) {
             for (ChunkRef c : chunks) {
                 uncommitted.remove(c.index(), c);
@@ -207,6 +251,120 @@ public final class FileChunks {
             for (ChunkRef c : chunks) {
                 unsynced.remove(c.index(), c);
             }
+        }
+    }
+
+    // ---- leases
+
+    /** ESTALE when the master said a lease of this file's chunks is lost: their bytes may be gone. */
+    private void failIfLost() throws CairnException {
+        List<String> gone;
+        synchronized (this) {
+            if (lost.isEmpty()) {
+                return;
+            }
+            gone = List.copyOf(lost);
+        }
+        throw new CairnException(ErrorCode.ESTALE, "inode " + inode + ": the lease on chunk(s) " + gone
+                + " ended before they were committed, so the master may have deleted them; the writes they held are lost");
+    }
+
+    /** A commit was refused as stale: asks which of its chunks' leases are lost, and remembers them. */
+    private void learnLost(List<ChunkRef> chunks) {
+        List<String> ids = new ArrayList<>(chunks.size());
+        chunks.forEach(c -> ids.add(c.id()));
+        try {
+            markLost(cluster.renew(ids));
+        } catch (IOException e) {
+            LOG.debug("inode {}: could not learn which leases are lost: {}", inode, e.toString());
+        }
+    }
+
+    private synchronized void markLost(Replies.Renewed r) {
+        for (String id : r.lost()) {
+            if (allocated.contains(id)) {
+                lost.add(id);
+            }
+        }
+        if (r.leaseMs() > 0) {
+            leaseMs = r.leaseMs();
+        }
+    }
+
+    /** Chunk ids whose lease the master said is lost. */
+    public synchronized List<String> lost() {
+        return List.copyOf(lost);
+    }
+
+    /**
+     * The background step of a writer, called by the {@link LeaseKeeper} (often; it does something
+     * only every third of the lease): commits every uploaded chunk (growing the file to cover them,
+     * never shrinking it), then renews the leases of the allocated chunks left (uploads under way, or
+     * chunks a failed commit left). A failure is tried again soon; a lost lease is remembered for the
+     * next write, flush or fsync to report.
+     *
+     * @param nowNs the time of the step, on {@link System#nanoTime()}'s scale
+     */
+    void keepAlive(long nowNs) {
+        synchronized (this) {
+            if (leaseMs <= 0 || nowNs - keepAliveAtNs < 0) {
+                return;
+            }
+            if (allocated.isEmpty()) {
+                forgetMe();
+                return;
+            }
+            keepAliveAtNs = nowNs + Math.min(RETRY_NS, leaseMs * 1_000_000 / 3); // until this step succeeds
+        }
+        try {
+            commitUploaded();
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ENOENT) {
+                LOG.debug("inode {} is gone: its leases are let lapse", inode);
+                forgetMe();
+                return;
+            }
+            LOG.debug("inode {}: committing uploaded chunks in the background failed: {}", inode, e.toString());
+        } catch (IOException e) {
+            LOG.debug("inode {}: committing uploaded chunks in the background failed: {}", inode, e.toString());
+        }
+        List<String> ids = allocated();
+        if (ids.isEmpty()) {
+            forgetMe();
+            return;
+        }
+        try {
+            Replies.Renewed r = cluster.renew(ids);
+            markLost(r);
+            synchronized (this) {
+                keepAliveAtNs = nowNs + leaseMs * 1_000_000 / 3;
+            }
+            if (!r.lost().isEmpty()) {
+                LOG.warn("inode {}: the lease on chunk(s) {} was lost before they were committed", inode, r.lost());
+            }
+        } catch (IOException e) {
+            LOG.warn("inode {}: renewing the leases of {} chunk(s) failed, trying again: {}", inode, ids.size(),
+                    e.toString());
+        }
+    }
+
+    /** Commits every uploaded chunk, growing the file to cover them (nothing when a lease is lost). */
+    private void commitUploaded() throws IOException {
+        synchronized (commitLock) {
+            List<ChunkRef> batch;
+            synchronized (this) {
+                if (uncommitted.isEmpty() || !lost.isEmpty()) {
+                    return;
+                }
+                batch = List.copyOf(uncommitted.values());
+            }
+            send(batch, -1);
+        }
+    }
+
+    private void forgetMe() {
+        if (keeper != null) {
+            keeper.forget(this);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.common.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.cairn.common.error.CairnException;
 import io.cairn.common.json.Json;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
@@ -11,16 +12,30 @@ import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.ListPage;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.RequestId;
 import io.cairn.common.wire.Requests;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Typed calls to the master's /api/v1. Paths are absolute Cairn paths ("/docs/a.txt"). */
+/**
+ * Typed calls to the master's /api/v1. Paths are absolute Cairn paths ("/docs/a.txt").
+ *
+ * <p>Every call that changes something carries a request id ({@link RequestId}), made once per
+ * call. When the answer is lost to a transport failure (the connection broke after the master may
+ * have carried the call out), the call is sent again with the same id until it is answered or its
+ * deadline (the client's timeout) has passed: the master answers a request it already carried out
+ * with its first answer, so the change happens once and the caller sees how it went.
+ */
 public final class MasterClient {
+    /** First pause before a change is sent again; it doubles up to {@link #MAX_PAUSE_MS}. */
+    private static final long FIRST_PAUSE_MS = 50;
+    private static final long MAX_PAUSE_MS = 1000;
+
     private final Http http;
     private final HttpUrl base;
 
@@ -52,6 +67,32 @@ public final class MasterClient {
 
     private <T> T post(String segments, Object body, Class<T> type) throws IOException {
         return http.call(new Request.Builder().url(url(segments).build()).post(Http.json(body)).build(), type);
+    }
+
+    /** A change: sent under one fresh request id, and sent again after a transport failure until the deadline. */
+    private <T> T change(String segments, Object body, Class<T> type) throws IOException {
+        Request request = new Request.Builder().url(url(segments).build()).header(RequestId.HEADER, RequestId.fresh())
+                .post(Http.json(body)).build();
+        long deadline = System.nanoTime() + http.timeout().toNanos();
+        long pause = FIRST_PAUSE_MS;
+        while (true) {
+            try {
+                return http.call(request, type);
+            } catch (CairnException e) {
+                throw e; // the master answered
+            } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted() || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while sending " + segments + " again");
+            }
+            pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        }
     }
 
     public ClusterStatus status() throws IOException {
@@ -88,36 +129,36 @@ public final class MasterClient {
     }
 
     public Attr mkdir(String path, Integer mode, Integer uid, Integer gid, boolean parents) throws IOException {
-        return post("fs/mkdir", new Requests.Mkdir(path, mode, uid, gid, parents), Attr.class);
+        return change("fs/mkdir", new Requests.Mkdir(path, mode, uid, gid, parents), Attr.class);
     }
 
     public Attr create(String path, FileType type, Integer mode, Integer uid, Integer gid, Long rdev,
                        boolean exclusive) throws IOException {
-        return post("fs/create", new Requests.Create(path, type, mode, uid, gid, rdev, exclusive), Attr.class);
+        return change("fs/create", new Requests.Create(path, type, mode, uid, gid, rdev, exclusive), Attr.class);
     }
 
     public Attr symlink(String path, String target, Integer uid, Integer gid) throws IOException {
-        return post("fs/symlink", new Requests.Symlink(path, target, uid, gid), Attr.class);
+        return change("fs/symlink", new Requests.Symlink(path, target, uid, gid), Attr.class);
     }
 
     public Attr link(String existing, String path) throws IOException {
-        return post("fs/link", new Requests.Link(existing, path), Attr.class);
+        return change("fs/link", new Requests.Link(existing, path), Attr.class);
     }
 
     public void unlink(String path) throws IOException {
-        post("fs/unlink", new Requests.Remove(path), Replies.Ok.class);
+        change("fs/unlink", new Requests.Remove(path), Replies.Ok.class);
     }
 
     public void rmdir(String path) throws IOException {
-        post("fs/rmdir", new Requests.Remove(path), Replies.Ok.class);
+        change("fs/rmdir", new Requests.Remove(path), Replies.Ok.class);
     }
 
     public void rename(String from, String to, boolean noReplace) throws IOException {
-        post("fs/rename", new Requests.Rename(from, to, noReplace), Replies.Ok.class);
+        change("fs/rename", new Requests.Rename(from, to, noReplace), Replies.Ok.class);
     }
 
     public Attr setAttr(Requests.SetAttr request) throws IOException {
-        return post("fs/setattr", request, Attr.class);
+        return change("fs/setattr", request, Attr.class);
     }
 
     public FileLayout layout(long inode, long from, int limit) throws IOException {
@@ -127,11 +168,16 @@ public final class MasterClient {
     }
 
     public Allocation allocate(long inode, List<String> exclude, Integer count) throws IOException {
-        return post("fs/allocate", new Requests.Allocate(inode, exclude, count), Allocation.class);
+        return change("fs/allocate", new Requests.Allocate(inode, exclude, count), Allocation.class);
     }
 
     public Attr commit(Requests.Commit commit) throws IOException {
-        return post("fs/commit", commit, Attr.class);
+        return change("fs/commit", commit, Attr.class);
+    }
+
+    /** Renews this writer's leases on chunks it allocated and has not committed; says which are lost. */
+    public Replies.Renewed renew(List<String> chunkIds) throws IOException {
+        return post("fs/renew", new Requests.Renew(chunkIds), Replies.Renewed.class);
     }
 
     public List<NodeInfo> nodes() throws IOException {
@@ -173,7 +219,8 @@ public final class MasterClient {
         return post("nodes/heartbeat", h, Replies.HeartbeatReply.class);
     }
 
-    public void report(Requests.ChunkReport r) throws IOException {
-        post("nodes/report", r, Replies.Ok.class);
+    /** A part of a datanode's chunk report; a full report's first part is answered with its generation. */
+    public Replies.Reported report(Requests.ChunkReport r) throws IOException {
+        return post("nodes/report", r, Replies.Reported.class);
     }
 }

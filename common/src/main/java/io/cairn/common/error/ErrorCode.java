@@ -32,7 +32,12 @@ public enum ErrorCode {
     /** A datanode the master does not know (it must register again). */
     EUNKNOWNNODE(404),
     /** The caller speaks another Cairn wire version than the server (see {@code WireVersion}). */
-    EPROTO(400);
+    EPROTO(400),
+    /**
+     * What the caller holds is no longer valid: a commit names a chunk whose lease ended (so it may
+     * have been deleted), or a datanode's chunk report was overtaken by a newer one.
+     */
+    ESTALE(409);
 
     private final int httpStatus;
 

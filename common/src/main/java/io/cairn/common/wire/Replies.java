@@ -15,6 +15,21 @@ public final class Replies {
     }
 
     /**
+     * The answer to a part of a chunk report: for a full report, the generation its later parts
+     * carry (null for a report of chunks gained).
+     */
+    public record Reported(boolean ok, Long generation) {
+    }
+
+    /**
+     * The answer to a lease renewal: the leases now last {@code leaseMs} more; {@code lost} are the
+     * chunk ids no longer held (their leases ended and they may be deleted: their commit is refused).
+     * Ids already committed are neither renewed nor lost.
+     */
+    public record Renewed(long leaseMs, List<String> lost) {
+    }
+
+    /**
      * The master's answer to a heartbeat: work for the datanode. {@code deleteChunks}: chunk files to
      * remove; {@code replicate}: chunks to copy from another datanode (datanode to datanode, never
      * through the master) and then report.

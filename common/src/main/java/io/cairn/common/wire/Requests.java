@@ -52,6 +52,10 @@ public final class Requests {
     public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
     }
 
+    /** Renew the writer's leases on chunks it allocated and has not committed yet. */
+    public record Renew(List<String> chunkIds) {
+    }
+
     /** {@code available}: bytes the datanode can still take (null when it does not say). */
     public record Register(String nodeId, String clusterId, String address, long capacity, long used,
                            long chunks, Long available) {
@@ -60,10 +64,20 @@ public final class Requests {
         }
     }
 
+    /**
+     * {@code deleted}: the chunks the master told this node to delete that it has deleted since its
+     * last heartbeat the master answered (until the master hears so, a chunk report does not bring
+     * such a replica back).
+     */
     public record Heartbeat(String nodeId, String clusterId, String address, long capacity, long used,
-                            long chunks, Long available) {
+                            long chunks, Long available, List<String> deleted) {
+        public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks,
+                         Long available) {
+            this(nodeId, clusterId, address, capacity, used, chunks, available, null);
+        }
+
         public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks) {
-            this(nodeId, clusterId, address, capacity, used, chunks, null);
+            this(nodeId, clusterId, address, capacity, used, chunks, null, null);
         }
     }
 
@@ -79,7 +93,26 @@ public final class Requests {
     public record Decommission(String node) {
     }
 
-    /** Part of a datanode's report of the chunks it holds; {@code last} ends the report. */
-    public record ChunkReport(String nodeId, String clusterId, List<String> chunkIds, boolean last) {
+    /**
+     * Part of a datanode's report of the chunks it holds.
+     *
+     * <p>With {@code full}, a part of the full report, which is authoritative for this node: its
+     * first part carries no {@code generation} (and, so that nothing stored meanwhile is missed, no
+     * ids) and is answered with the generation the later parts carry; {@code last} ends it, and the
+     * master then forgets every replica on this node that the report did not list, unless it was
+     * added after the report began. A part of an older generation than the node's newest report is
+     * refused with ESTALE. Without {@code full}, chunks this node just gained (a copy it made): they
+     * are added, nothing is forgotten.
+     */
+    public record ChunkReport(String nodeId, String clusterId, List<String> chunkIds, boolean last, Boolean full,
+                              Long generation) {
+        /** Chunks this node just gained (not part of a full report). */
+        public ChunkReport(String nodeId, String clusterId, List<String> chunkIds, boolean last) {
+            this(nodeId, clusterId, chunkIds, last, null, null);
+        }
+
+        public boolean isFull() {
+            return Boolean.TRUE.equals(full);
+        }
     }
 }

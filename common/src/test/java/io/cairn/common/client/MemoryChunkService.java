@@ -8,6 +8,7 @@ import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
@@ -37,6 +38,12 @@ final class MemoryChunkService implements ChunkService {
     volatile IOException commitFailure;
     /** Stores wait for this to open while it is set. */
     volatile CountDownLatch storeGate;
+    /** How long the leases of new allocations last; 0: they need no renewal. */
+    volatile long leaseMs;
+    /** Chunk ids whose lease is lost: renewals name them, commits naming them are refused (ESTALE). */
+    final java.util.Set<String> lostLeases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Every renewal, the ids it named. */
+    final List<List<String>> renewals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int nextId;
 
     MemoryChunkService(long chunkSize) {
@@ -45,7 +52,7 @@ final class MemoryChunkService implements ChunkService {
 
     @Override
     public synchronized Allocation allocate(long inode) {
-        return new Allocation(String.format("%032x", ++nextId), List.of(NODE), 1, 1);
+        return new Allocation(String.format("%032x", ++nextId), List.of(NODE), 1, 1, leaseMs);
     }
 
     @Override
@@ -81,6 +88,11 @@ final class MemoryChunkService implements ChunkService {
         if (f != null) {
             throw f;
         }
+        for (Requests.CommitChunk ch : c.chunks()) {
+            if (lostLeases.contains(ch.id())) {
+                throw new CairnException(ErrorCode.ESTALE, "chunk " + ch.id() + " is no longer held by its writer");
+            }
+        }
         commits.add(c);
         TreeMap<Long, ChunkRef> list = lists.computeIfAbsent(c.inode(), k -> new TreeMap<>());
         long end = sizes.getOrDefault(c.inode(), 0L);
@@ -89,6 +101,18 @@ final class MemoryChunkService implements ChunkService {
             end = Math.max(end, ch.index() * chunkSize + ch.length());
         }
         return resize(c.inode(), c.size() < 0 ? end : c.size());
+    }
+
+    @Override
+    public Replies.Renewed renew(Collection<String> chunkIds) {
+        renewals.add(List.copyOf(chunkIds));
+        List<String> lost = new ArrayList<>();
+        for (String id : chunkIds) {
+            if (lostLeases.contains(id)) {
+                lost.add(id);
+            }
+        }
+        return new Replies.Renewed(leaseMs, lost);
     }
 
     @Override

@@ -27,13 +27,19 @@ import java.util.stream.Stream;
  * The datanode's membership loop, on its own daemon thread: register with the master (retrying
  * until it answers), check the cluster id (a datanode never serves a master of another cluster),
  * report every chunk it holds, then heartbeat and do the work the replies carry. The full chunk
- * report is sent again every {@code reportInterval} (measured with the clock given), so that the
- * master learns of chunks a client wrote but never committed and deletes them. A master that has
- * forgotten this node (it restarted) gets a fresh registration and report.
+ * report is sent again every {@code reportInterval} (measured with the clock given): it is what the
+ * master believes this node holds (a chunk file that went missing is forgotten there, and copied
+ * again), and it tells the master of chunks a client wrote but never committed. A full report asks
+ * the master for a new generation first and then lists the chunks under it, so nothing stored
+ * meanwhile is missed; a report the master finds overtaken is started over. Deletions the master
+ * ordered are confirmed in the next heartbeat. A master that has forgotten this node (it
+ * restarted) gets a fresh registration and report.
  */
 public final class Membership implements AutoCloseable {
     /** Chunk ids per report message. */
     static final int REPORT_BATCH = 10_000;
+    /** Most deletions confirmed in one heartbeat (the rest go with the next). */
+    static final int MAX_CONFIRM = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private static final Duration CLUSTER_RETRY = Duration.ofSeconds(10);
 
@@ -59,6 +65,8 @@ public final class Membership implements AutoCloseable {
     private volatile State state = State.REGISTERING;
     /** When the last full report ended, by the clock (only the loop's thread touches it). */
     private long lastReportMs;
+    /** Chunks deleted as the master ordered, not yet confirmed to it (only the loop's thread touches it). */
+    private final List<String> deleted = new ArrayList<>();
 
     /**
      * @param address the URL clients and other datanodes reach this datanode at
@@ -171,17 +179,26 @@ public final class Membership implements AutoCloseable {
         state = State.REPORTING;
     }
 
-    /** Sends every chunk id, {@link #REPORT_BATCH} at a time; the last message says so (an empty store sends one). */
+    /**
+     * Starts a full report (the master answers its generation), then sends every chunk id under it,
+     * {@link #REPORT_BATCH} at a time; the last message says so.
+     */
     private void report() throws IOException {
         String cluster = dir.clusterId();
-        try (Stream<String> ids = store.ids()) {
+        Replies.Reported begun = master.report(new Requests.ChunkReport(dir.nodeId(), cluster, List.of(), false, true,
+                null));
+        if (begun == null || begun.generation() == null) {
+            throw new CairnException(ErrorCode.EIO, "master " + master.url() + " began no chunk report generation");
+        }
+        try (Stream<String> ids = store.ids()) { // listed only now: whatever was stored before is in it
             Iterator<String> it = ids.iterator();
             do {
                 List<String> batch = new ArrayList<>(REPORT_BATCH);
                 while (batch.size() < REPORT_BATCH && it.hasNext()) {
                     batch.add(it.next());
                 }
-                master.report(new Requests.ChunkReport(dir.nodeId(), cluster, batch, !it.hasNext()));
+                master.report(new Requests.ChunkReport(dir.nodeId(), cluster, batch, !it.hasNext(), true,
+                        begun.generation()));
             } while (it.hasNext());
         }
         lastReportMs = clock.millis();
@@ -189,8 +206,10 @@ public final class Membership implements AutoCloseable {
     }
 
     private void heartbeat() throws IOException {
+        List<String> confirming = List.copyOf(deleted.subList(0, Math.min(deleted.size(), MAX_CONFIRM)));
         Replies.HeartbeatReply reply = master.heartbeat(new Requests.Heartbeat(dir.nodeId(), dir.clusterId(), address,
-                store.capacity(), store.used(), store.chunks(), store.available()));
+                store.capacity(), store.used(), store.chunks(), store.available(), confirming));
+        deleted.subList(0, confirming.size()).clear(); // the master has heard of these
         if (outage.ended()) {
             LOG.info("master {} answers again", master.url());
         }
@@ -226,6 +245,7 @@ public final class Membership implements AutoCloseable {
         }
         try {
             store.delete(id);
+            deleted.add(id); // gone (or never here): confirmed with the next heartbeat
         } catch (IOException e) {
             LOG.warn("could not delete chunk {}: {}", id, e.getMessage());
         }

@@ -151,6 +151,58 @@ class MembershipTest {
     }
 
     @Test
+    void aFullReportAsksForAGenerationFirstAndSendsEveryPartUnderIt() throws IOException {
+        plantChunks(tmp.resolve("dn"), 3);
+        DatanodeServer s = start("dn");
+        Eventually.await("the report ended", () -> master.reports.stream().anyMatch(Requests.ChunkReport::last));
+        assertThat(master.begun).singleElement().satisfies(r -> {
+            assertThat(r.isFull()).isTrue();
+            assertThat(r.generation()).isNull();
+            assertThat(r.chunkIds()).as("listed only once the generation is known").isEmpty();
+            assertThat(r.nodeId()).isEqualTo(s.nodeId());
+        });
+        assertThat(master.reports).singleElement().satisfies(r -> {
+            assertThat(r.isFull()).isTrue();
+            assertThat(r.generation()).isEqualTo(master.generation());
+            assertThat(r.chunkIds()).containsExactlyInAnyOrder(id(1), id(2), id(3));
+        });
+    }
+
+    @Test
+    void aReportPartTheMasterFindsOvertakenStartsTheReportOver() throws IOException {
+        plantChunks(tmp.resolve("dn"), 2);
+        master.refuseReportsAsStale(1);
+        start("dn");
+        Eventually.await("a report ended", () -> master.reports.stream().anyMatch(Requests.ChunkReport::last));
+        assertThat(master.begun).as("begun again after the refusal").hasSize(2);
+        assertThat(master.reports).singleElement().satisfies(r -> {
+            assertThat(r.generation()).isEqualTo(2);
+            assertThat(r.chunkIds()).containsExactlyInAnyOrder(id(1), id(2));
+        });
+    }
+
+    @Test
+    void deletionsTheMasterOrderedAreConfirmedInTheNextHeartbeatOnce() throws IOException {
+        DatanodeServer s = start("dn");
+        put(s, id(1), "one");
+        master.orderDelete(s.nodeId(), id(1));
+        Eventually.await("the deletion is confirmed", () -> master.heartbeats.stream()
+                .anyMatch(h -> h.deleted() != null && h.deleted().contains(id(1))));
+        assertThat(s.dataDir().resolve("chunks/00/" + id(1))).doesNotExist();
+        int confirmedIn = 0;
+        for (int i = 0; i < master.heartbeats.size(); i++) {
+            if (master.heartbeats.get(i).deleted() != null && master.heartbeats.get(i).deleted().contains(id(1))) {
+                confirmedIn = i;
+                break;
+            }
+        }
+        int after = confirmedIn;
+        Eventually.await("a heartbeat after the confirming one", () -> master.heartbeats.size() > after + 1);
+        assertThat(master.heartbeats.subList(after + 1, master.heartbeats.size()))
+                .as("confirmed once").allSatisfy(h -> assertThat(h.deleted()).isEmpty());
+    }
+
+    @Test
     void heartbeatsCarryUsageAfterTheReport() throws IOException {
         DatanodeServer s = start("dn");
         put(s, id(7), "seven");

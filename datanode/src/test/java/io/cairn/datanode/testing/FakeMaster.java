@@ -23,7 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeMaster implements AutoCloseable {
     public final String clusterId;
     public final List<Requests.Register> registers = new CopyOnWriteArrayList<>();
+    /** The parts of chunk reports that list chunks (a full report's first part, which only begins it, is in {@link #begun}). */
     public final List<Requests.ChunkReport> reports = new CopyOnWriteArrayList<>();
+    /** The first parts of full reports, each answered with a new generation. */
+    public final List<Requests.ChunkReport> begun = new CopyOnWriteArrayList<>();
     public final List<Requests.Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
     /** Every POST /api/v1/nodes/bad taken (answered 200). */
     public final List<Requests.BadReplicas> bad = new CopyOnWriteArrayList<>();
@@ -34,6 +37,8 @@ public final class FakeMaster implements AutoCloseable {
     private final Map<String, Queue<Replies.ReplicateOrder>> copies = new ConcurrentHashMap<>();
     private volatile ErrorBody refuseRegistration;
     private volatile boolean forgetNodes;
+    private volatile int staleReports;
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final Javalin app;
 
     public FakeMaster(String clusterId) {
@@ -137,9 +142,30 @@ public final class FakeMaster implements AutoCloseable {
         reply(ctx, 200, new Replies.Registered(clusterId, r.nodeId()));
     }
 
+    /** Refuse the next {@code n} report parts that carry a generation with ESTALE (not recorded), as if overtaken. */
+    public void refuseReportsAsStale(int n) {
+        staleReports = n;
+    }
+
+    /** The generation the newest full report was given. */
+    public long generation() {
+        return generation.get();
+    }
+
     private void report(Context ctx) throws Exception {
-        reports.add(body(ctx, Requests.ChunkReport.class));
-        reply(ctx, 200, Replies.Ok.OK);
+        Requests.ChunkReport r = body(ctx, Requests.ChunkReport.class);
+        if (r.isFull() && r.generation() == null) {
+            begun.add(r);
+            reply(ctx, 200, new Replies.Reported(true, generation.incrementAndGet()));
+            return;
+        }
+        if (r.isFull() && staleReports > 0) {
+            staleReports--;
+            reply(ctx, 409, new ErrorBody("ESTALE", "overtaken by a newer report"));
+            return;
+        }
+        reports.add(r);
+        reply(ctx, 200, new Replies.Reported(true, r.generation()));
     }
 
     private void heartbeat(Context ctx) throws Exception {

@@ -6,7 +6,10 @@ import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 
-/** A file's chunk list: read it (paged), allocate a new chunk and its targets, commit written chunks. */
+/**
+ * A file's chunk list: read it (paged), allocate a new chunk and its targets (with a lease),
+ * renew the leases of chunks not yet committed, commit written chunks.
+ */
 final class ChunkListRoutes implements RouteGroup {
     private final ChunkLists chunks;
 
@@ -18,7 +21,9 @@ final class ChunkListRoutes implements RouteGroup {
     public void install(Routes r) {
         r.get("/api/v1/fs/chunks", ctx -> Reply.json(ctx, chunks.layout(Query.number(ctx, "inode", null),
                 Query.number(ctx, "from", 0L), Query.limit(ctx, 1024))));
-        r.post("/api/v1/fs/allocate", Requests.Allocate.class, (ctx, b) -> Reply.json(ctx, chunks.allocate(b)));
-        r.post("/api/v1/fs/commit", Requests.Commit.class, (ctx, b) -> Reply.json(ctx, chunks.commit(b)));
+        r.post("/api/v1/fs/allocate", Requests.Allocate.class,
+                (ctx, b) -> Reply.json(ctx, chunks.allocate(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/renew", Requests.Renew.class, (ctx, b) -> Reply.json(ctx, chunks.renew(b)));
+        r.post("/api/v1/fs/commit", Requests.Commit.class, (ctx, b) -> Reply.json(ctx, chunks.commit(b, RequestIds.of(ctx))));
     }
 }

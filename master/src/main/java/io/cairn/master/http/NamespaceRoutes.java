@@ -7,7 +7,7 @@ import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 
-/** /api/v1/fs: attributes, listings, and every change to names and attributes. */
+/** /api/v1/fs: attributes, listings, and every change to names and attributes (each under its request id). */
 final class NamespaceRoutes implements RouteGroup {
     private final Namespace ns;
 
@@ -21,22 +21,22 @@ final class NamespaceRoutes implements RouteGroup {
                 ? ns.attr(Query.number(ctx, "inode", null)) : ns.attr(Query.param(ctx, "path"))));
         r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(Query.param(ctx, "path"), ctx.queryParam("after"),
                 Query.limit(ctx, 1000))));
-        r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(b)));
-        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, ns.create(b)));
-        r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(b)));
-        r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(b)));
+        r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, ns.create(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(b, RequestIds.of(ctx))));
         r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {
-            ns.unlink(b.path());
+            ns.unlink(b.path(), RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/rmdir", Requests.Remove.class, (ctx, b) -> {
-            ns.rmdir(b.path());
+            ns.rmdir(b.path(), RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/rename", Requests.Rename.class, (ctx, b) -> {
-            ns.rename(b);
+            ns.rename(b, RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
-        r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b)));
+        r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b, RequestIds.of(ctx))));
     }
 }

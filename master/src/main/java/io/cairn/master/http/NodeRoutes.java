@@ -1,6 +1,5 @@
 package io.cairn.master.http;
 
-import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.membership.Membership;
 import io.cairn.server.Reply;
@@ -20,9 +19,6 @@ final class NodeRoutes implements RouteGroup {
         r.post("/api/v1/nodes/register", Requests.Register.class, (ctx, b) -> Reply.json(ctx, membership.register(b)));
         r.post("/api/v1/nodes/heartbeat", Requests.Heartbeat.class,
                 (ctx, b) -> Reply.json(ctx, membership.heartbeat(b)));
-        r.post("/api/v1/nodes/report", Requests.ChunkReport.class, (ctx, b) -> {
-            membership.report(b);
-            Reply.json(ctx, Replies.Ok.OK);
-        });
+        r.post("/api/v1/nodes/report", Requests.ChunkReport.class, (ctx, b) -> Reply.json(ctx, membership.report(b)));
     }
 }

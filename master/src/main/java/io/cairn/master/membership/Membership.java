@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.master.lease.Leases;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
 import org.slf4j.Logger;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -22,14 +22,22 @@ import java.util.function.Function;
 /**
  * The datanodes' side of the master: registration (with the cluster-id check that keeps a datanode
  * from ever serving the wrong master), chunk reports and heartbeats, whose replies carry work.
- * A reported chunk that no file uses is an orphan, kept in the store (so a rolled-back or repeated
+ *
+ * <p>A node's full report is authoritative for that node: it begins a new generation of the node,
+ * every replica it lists is confirmed in that generation, and when it ends, the node's replicas not
+ * confirmed or added since it began are forgotten. A part of an older report than the node's newest
+ * is refused (ESTALE), so a stale report never undoes a newer change. A report does not bring back a
+ * copy whose deletion is queued or under way ({@link Deletions}).
+ *
+ * <p>A reported chunk that no file uses is an orphan, kept in the store (so a rolled-back or repeated
  * transaction loses nothing, and a restart or a second master sees it); the node is told to delete
- * it once the orphan grace period has passed and still no file uses it.
+ * it once the orphan grace period has passed, still no file uses it and no writer's lease holds it.
  */
 public final class Membership {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private static final int MAX_REPORT = 50_000;
-    private static final int DELETE_BATCH = 1000;
+    /** Most confirmed deletions one heartbeat may carry. */
+    private static final int MAX_CONFIRMED = 10_000;
 
     private final MetadataStore store;
     private final NodeRegistry registry;
@@ -39,10 +47,24 @@ public final class Membership {
     private final Duration orphanGrace;
     private final BooleanSupplier safeMode;
     private final Function<String, List<Replies.ReplicateOrder>> orders;
+    private final Deletions deletions;
 
+    /** Membership with leases of the default length, for a cluster of replication 2. */
     public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
                       Duration orphanGrace,
                       BooleanSupplier safeMode, Function<String, List<Replies.ReplicateOrder>> orders) {
+        this(store, registry, clusterId, clock, gcGrace, orphanGrace, safeMode, orders,
+                new Leases(store, clock, Duration.ofMinutes(10)), 2);
+    }
+
+    /**
+     * @param leases      the writers' leases, which keep their uncommitted chunks from being orphans
+     * @param replication R: a trimmed copy is deleted only while R other good copies exist
+     */
+    public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
+                      Duration orphanGrace, BooleanSupplier safeMode,
+                      Function<String, List<Replies.ReplicateOrder>> orders, Leases leases, int replication) {
+        this.deletions = new Deletions(registry, leases, replication);
         this.store = store;
         this.registry = registry;
         this.clusterId = clusterId;
@@ -84,8 +106,10 @@ public final class Membership {
         PathRules.nodeId(r.nodeId());
         checkCluster(r.nodeId(), r.clusterId());
         checkAddress(r.address());
+        checkSizes(r.capacity(), r.used(), r.chunks(), r.available());
         store.write(tx -> {
             tx.upsertNode(r.nodeId(), r.address());
+            tx.requeueGarbage(r.nodeId()); // a new run of the node: deletions it never confirmed are handed out again
             return null;
         });
         registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
@@ -93,7 +117,15 @@ public final class Membership {
         return new Replies.Registered(clusterId, r.nodeId());
     }
 
-    public void report(Requests.ChunkReport r) throws IOException {
+    /** A datanode's numbers are never negative. */
+    private static void checkSizes(long capacity, long used, long chunks, Long available) throws CairnException {
+        if (capacity < 0 || used < 0 || chunks < 0 || (available != null && available < 0)) {
+            throw new CairnException(ErrorCode.EINVAL, "a datanode's capacity, use and chunk count are never negative");
+        }
+    }
+
+    /** One part of a chunk report; see the class comment and {@link Requests.ChunkReport}. */
+    public Replies.Reported report(Requests.ChunkReport r) throws IOException {
         PathRules.nodeId(r.nodeId());
         checkCluster(r.nodeId(), r.clusterId());
         List<String> ids = r.chunkIds() == null ? List.of() : r.chunkIds();
@@ -106,43 +138,74 @@ public final class Membership {
         for (String id : ids) {
             PathRules.chunkId(id);
         }
+        String node = r.nodeId();
         long now = clock.millis();
-        store.write(tx -> {
-            for (String id : ids) {
-                if (tx.chunkExists(id)) {
-                    tx.addReplica(id, r.nodeId());
+        record Done(Long generation, int forgotten) {
+        }
+        Done done = store.write(tx -> {
+            Long gen = null;
+            if (r.isFull()) {
+                if (r.generation() == null) {
+                    gen = tx.beginReport(node);
                 } else {
-                    tx.addOrphan(id, r.nodeId(), now); // a pair seen before keeps its first sighting
+                    gen = tx.reportGeneration(node);
+                    if (gen.longValue() != r.generation()) {
+                        throw new CairnException(ErrorCode.ESTALE, "this chunk report of datanode " + node
+                                + " (generation " + r.generation() + ") was overtaken by a newer one (" + gen + ")");
+                    }
                 }
             }
-            return null;
+            for (String id : ids) {
+                if (!tx.chunkExists(id)) {
+                    tx.addOrphan(id, node, now); // a pair seen before keeps its first sighting
+                } else if (tx.garbage(id, node) == null) { // a copy being deleted is not brought back
+                    tx.addReplica(id, node);
+                }
+            }
+            int forgotten = r.isFull() && r.last() ? tx.dropReplicasBefore(node, gen) : 0;
+            return new Done(gen, forgotten);
         });
-        if (r.last()) {
-            registry.markReported(r.nodeId());
+        if (done.forgotten() > 0) {
+            LOG.warn("datanode {} no longer holds {} replica(s) the master counted: forgotten, to be copied again",
+                    node, done.forgotten());
         }
+        if (r.last()) {
+            registry.markReported(node);
+        }
+        return new Replies.Reported(true, done.generation());
     }
 
     public Replies.HeartbeatReply heartbeat(Requests.Heartbeat h) throws IOException {
         PathRules.nodeId(h.nodeId());
         checkCluster(h.nodeId(), h.clusterId());
         checkAddress(h.address());
+        checkSizes(h.capacity(), h.used(), h.chunks(), h.available());
         if (!registry.heartbeat(h.nodeId(), h.address(), h.capacity(), h.used(), h.chunks(), h.available())) {
             throw new CairnException(ErrorCode.EUNKNOWNNODE, "datanode " + h.nodeId() + " is not registered with this master");
         }
+        List<String> confirmed = h.deleted() == null ? List.of() : h.deleted();
+        if (confirmed.size() > MAX_CONFIRMED) {
+            throw new CairnException(ErrorCode.EINVAL, "at most " + MAX_CONFIRMED + " confirmed deletions per heartbeat");
+        }
+        for (String id : confirmed) {
+            PathRules.chunkId(id);
+        }
         if (safeMode.getAsBoolean()) {
+            if (!confirmed.isEmpty()) {
+                store.write(tx -> {
+                    deletions.confirm(tx, h.nodeId(), confirmed);
+                    return null;
+                });
+            }
             return new Replies.HeartbeatReply(List.of(), List.of()); // nothing is deleted or copied in safe mode
         }
         java.time.Instant before = clock.instant().minus(gcGrace);
         long beforeNs = before.getEpochSecond() * 1_000_000_000L + before.getNano();
-        long orphanBefore = clock.millis() - orphanGrace.toMillis();
+        long nowMs = clock.millis();
+        long orphanBefore = nowMs - orphanGrace.toMillis();
         List<String> delete = store.write(tx -> {
-            List<String> out = new ArrayList<>(tx.takeGarbage(h.nodeId(), beforeNs, DELETE_BATCH));
-            for (String chunk : tx.takeOrphans(h.nodeId(), orphanBefore, DELETE_BATCH)) {
-                if (!tx.chunkExists(chunk)) { // still unused after the grace period: a write that never committed
-                    out.add(chunk);
-                }
-            }
-            return out;
+            deletions.confirm(tx, h.nodeId(), confirmed);
+            return deletions.handOut(tx, h.nodeId(), beforeNs, orphanBefore, nowMs);
         });
         return new Replies.HeartbeatReply(delete, orders.apply(h.nodeId()));
     }

@@ -267,10 +267,12 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public void addReplica(String chunkId, String nodeId) throws IOException {
-        update("INSERT INTO replicas(chunk_id, node_id) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
-            ps.setString(1, chunkId);
-            ps.setString(2, nodeId);
-        });
+        update("INSERT INTO replicas(chunk_id, node_id, gen) VALUES (?, ?, COALESCE((SELECT gen FROM nodes WHERE id = ?), 0))"
+                + " ON CONFLICT(chunk_id, node_id) DO UPDATE SET gen = excluded.gen", ps -> {
+                    ps.setString(1, chunkId);
+                    ps.setString(2, nodeId);
+                    ps.setString(3, nodeId);
+                });
     }
 
     @Override
@@ -278,7 +280,7 @@ final class JdbcMetaTx implements MetaTx {
         update("DELETE FROM replicas WHERE chunk_id = ?", ps -> ps.setString(1, chunkId));
     }
 
-    // ---- garbage: dropped chunks waiting for their grace period to pass
+    // ---- garbage
 
     @Override
     public void addGarbage(String chunkId, String nodeId, long sinceNs) throws IOException {
@@ -290,19 +292,138 @@ final class JdbcMetaTx implements MetaTx {
     }
 
     @Override
-    public List<String> takeGarbage(String nodeId, long beforeNs, int limit) throws IOException {
-        List<String> ids = query("SELECT chunk_id FROM garbage WHERE node_id = ? AND since_ns < ? LIMIT ?", ps -> {
+    public List<String> queuedGarbage(String nodeId, long beforeNs, int limit) throws IOException {
+        return query("SELECT chunk_id FROM garbage WHERE node_id = ? AND since_ns < ? AND handed_ms IS NULL"
+                + " ORDER BY since_ns, chunk_id LIMIT ?", ps -> {
+                    ps.setString(1, nodeId);
+                    ps.setLong(2, beforeNs);
+                    ps.setInt(3, limit);
+                }, rs -> rs.getString(1));
+    }
+
+    @Override
+    public Garbage garbage(String chunkId, String nodeId) throws IOException {
+        List<Garbage> g = query("SELECT handed_ms FROM garbage WHERE chunk_id = ? AND node_id = ?", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+        }, rs -> {
+            long handed = rs.getLong(1);
+            return new Garbage(chunkId, nodeId, rs.wasNull() ? null : handed);
+        });
+        return g.isEmpty() ? null : g.get(0);
+    }
+
+    @Override
+    public void handOutGarbage(String chunkId, String nodeId, long handedMs) throws IOException {
+        update("UPDATE garbage SET handed_ms = ? WHERE chunk_id = ? AND node_id = ?", ps -> {
+            ps.setLong(1, handedMs);
+            ps.setString(2, chunkId);
+            ps.setString(3, nodeId);
+        });
+    }
+
+    @Override
+    public void deleteGarbage(String chunkId, String nodeId) throws IOException {
+        update("DELETE FROM garbage WHERE chunk_id = ? AND node_id = ?", ps -> {
+            ps.setString(1, chunkId);
+            ps.setString(2, nodeId);
+        });
+    }
+
+    @Override
+    public void requeueGarbage(String nodeId) throws IOException {
+        update("UPDATE garbage SET handed_ms = NULL WHERE node_id = ? AND handed_ms IS NOT NULL",
+                ps -> ps.setString(1, nodeId));
+    }
+
+    // ---- generations of full reports
+
+    @Override
+    public long beginReport(String nodeId) throws IOException {
+        update("UPDATE nodes SET gen = gen + 1 WHERE id = ?", ps -> ps.setString(1, nodeId));
+        return reportGeneration(nodeId);
+    }
+
+    @Override
+    public long reportGeneration(String nodeId) throws IOException {
+        List<Long> g = query("SELECT gen FROM nodes WHERE id = ?", ps -> ps.setString(1, nodeId), rs -> rs.getLong(1));
+        return g.isEmpty() ? 0 : g.get(0);
+    }
+
+    @Override
+    public int dropReplicasBefore(String nodeId, long gen) throws IOException {
+        return update("DELETE FROM replicas WHERE node_id = ? AND gen < ?", ps -> {
             ps.setString(1, nodeId);
-            ps.setLong(2, beforeNs);
-            ps.setInt(3, limit);
-        }, rs -> rs.getString(1));
-        for (String id : ids) {
-            update("DELETE FROM garbage WHERE chunk_id = ? AND node_id = ?", ps -> {
-                ps.setString(1, id);
-                ps.setString(2, nodeId);
-            });
-        }
-        return ids;
+            ps.setLong(2, gen);
+        });
+    }
+
+    // ---- leases
+
+    @Override
+    public void putLease(String chunkId, long inode, long expiresMs) throws IOException {
+        update("INSERT INTO leases(chunk_id, inode, expires_ms) VALUES (?, ?, ?)"
+                + " ON CONFLICT(chunk_id) DO UPDATE SET inode = excluded.inode, expires_ms = excluded.expires_ms", ps -> {
+                    ps.setString(1, chunkId);
+                    ps.setLong(2, inode);
+                    ps.setLong(3, expiresMs);
+                });
+    }
+
+    @Override
+    public Lease lease(String chunkId) throws IOException {
+        List<Lease> l = query("SELECT inode, expires_ms FROM leases WHERE chunk_id = ?", ps -> ps.setString(1, chunkId),
+                rs -> new Lease(chunkId, rs.getLong(1), rs.getLong(2)));
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    @Override
+    public void deleteLease(String chunkId) throws IOException {
+        update("DELETE FROM leases WHERE chunk_id = ?", ps -> ps.setString(1, chunkId));
+    }
+
+    @Override
+    public int deleteLeasesBefore(long beforeMs, int limit) throws IOException {
+        return update("DELETE FROM leases WHERE chunk_id IN (SELECT chunk_id FROM leases WHERE expires_ms < ? LIMIT ?)",
+                ps -> {
+                    ps.setLong(1, beforeMs);
+                    ps.setInt(2, limit);
+                });
+    }
+
+    // ---- answers to recent requests
+
+    @Override
+    public Answer answer(String requestId) throws IOException {
+        List<Answer> a = query("SELECT op, answer FROM answers WHERE request_id = ?", ps -> ps.setString(1, requestId),
+                rs -> new Answer(rs.getString(1), rs.getString(2)));
+        return a.isEmpty() ? null : a.get(0);
+    }
+
+    @Override
+    public void putAnswer(String requestId, String op, String answer, long madeMs) throws IOException {
+        update("INSERT INTO answers(request_id, op, answer, made_ms) VALUES (?, ?, ?, ?)", ps -> {
+            ps.setString(1, requestId);
+            ps.setString(2, op);
+            ps.setString(3, answer);
+            ps.setLong(4, madeMs);
+        });
+    }
+
+    @Override
+    public int deleteAnswersBefore(long beforeMs, int limit) throws IOException {
+        return update("DELETE FROM answers WHERE request_id IN (SELECT request_id FROM answers WHERE made_ms < ? LIMIT ?)",
+                ps -> {
+                    ps.setLong(1, beforeMs);
+                    ps.setInt(2, limit);
+                });
+    }
+
+    @Override
+    public Long answerTime(int n) throws IOException {
+        List<Long> t = query("SELECT made_ms FROM answers ORDER BY made_ms DESC LIMIT 1 OFFSET ?", ps -> ps.setInt(1, n),
+                rs -> rs.getLong(1));
+        return t.isEmpty() ? null : t.get(0);
     }
 
     // ---- orphans

@@ -66,6 +66,10 @@ public interface MetaTx {
 
     List<String> replicas(String chunkId) throws IOException;
 
+    /**
+     * Records that a node holds a chunk (or confirms it), stamped with the node's current report
+     * generation: a full report that began before this survives does not forget it.
+     */
     void addReplica(String chunkId, String nodeId) throws IOException;
 
     void deleteReplicas(String chunkId) throws IOException;
@@ -74,12 +78,75 @@ public interface MetaTx {
 
     long countReplicasOn(String nodeId) throws IOException;
 
-    // ---- garbage: dropped chunks waiting for their grace period to pass
+    // ---- garbage: copies to delete, waiting for their grace period to pass, then handed to their
+    // datanode, then gone once the datanode confirms
 
+    /** Queues a copy for deletion; a pair already queued or handed out stays as it is. */
     void addGarbage(String chunkId, String nodeId, long sinceNs) throws IOException;
 
-    /** Takes (returns and removes) up to {@code limit} garbage chunks of a node that were dropped before {@code beforeNs}. */
-    List<String> takeGarbage(String nodeId, long beforeNs, int limit) throws IOException;
+    /** Up to {@code limit} queued (not yet handed out) garbage chunks of a node dropped before {@code beforeNs}. */
+    List<String> queuedGarbage(String nodeId, long beforeNs, int limit) throws IOException;
+
+    /** A queued or handed-out deletion of a copy; {@code handedMs} null while it is queued. */
+    record Garbage(String chunkId, String nodeId, Long handedMs) {
+    }
+
+    /** The deletion of this copy, queued or handed out, or null when none is. */
+    Garbage garbage(String chunkId, String nodeId) throws IOException;
+
+    /** Marks a queued deletion as handed to its datanode at {@code handedMs}. */
+    void handOutGarbage(String chunkId, String nodeId, long handedMs) throws IOException;
+
+    /** Forgets the deletion of a copy: done (the datanode confirmed it) or cancelled (the copy is wanted). */
+    void deleteGarbage(String chunkId, String nodeId) throws IOException;
+
+    /** Queues every deletion handed to a node again (it registered anew: it may not have done them). */
+    void requeueGarbage(String nodeId) throws IOException;
+
+    // ---- generations of a node's full chunk reports
+
+    /** Starts a new full report of a node: its generation goes up by one, and is returned. */
+    long beginReport(String nodeId) throws IOException;
+
+    /** The generation of a node's newest full report (0 before its first). */
+    long reportGeneration(String nodeId) throws IOException;
+
+    /** Forgets a node's replicas last added or confirmed before generation {@code gen}; returns how many. */
+    int dropReplicasBefore(String nodeId, long gen) throws IOException;
+
+    // ---- leases on allocated chunks not yet committed
+
+    /** A writer's hold on chunk {@code chunkId} of {@code inode}, until {@code expiresMs}. */
+    record Lease(String chunkId, long inode, long expiresMs) {
+    }
+
+    /** Grants or extends a lease. */
+    void putLease(String chunkId, long inode, long expiresMs) throws IOException;
+
+    /** The lease on a chunk (live or lapsed), or null when there is none. */
+    Lease lease(String chunkId) throws IOException;
+
+    void deleteLease(String chunkId) throws IOException;
+
+    /** Forgets up to {@code limit} leases that lapsed before {@code beforeMs}; returns how many. */
+    int deleteLeasesBefore(long beforeMs, int limit) throws IOException;
+
+    // ---- answers to recent requests, by request id
+
+    /** The answer given to request {@code requestId} of operation {@code op}. */
+    record Answer(String op, String answer) {
+    }
+
+    /** The answer recorded for a request id, or null. */
+    Answer answer(String requestId) throws IOException;
+
+    void putAnswer(String requestId, String op, String answer, long madeMs) throws IOException;
+
+    /** Forgets up to {@code limit} answers made before {@code beforeMs}; returns how many. */
+    int deleteAnswersBefore(long beforeMs, int limit) throws IOException;
+
+    /** The time of the {@code n}-th newest answer (0 = the newest), or null when there are not that many. */
+    Long answerTime(int n) throws IOException;
 
     // ---- orphans: reported chunks no file uses, waiting for the orphan grace period to pass
 

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 4;
+    static final int CURRENT = 5;
 
     private Schema() {
     }
@@ -54,7 +54,19 @@ final class Schema {
                 // 4: chunks a datanode reported that no file uses, kept until the orphan grace period ends
                 List.of("CREATE TABLE orphans (chunk_id " + text + " NOT NULL, node_id " + text + " NOT NULL,"
                                 + " first_seen_ms " + i64 + " NOT NULL, PRIMARY KEY (chunk_id, node_id))",
-                        "CREATE INDEX orphans_by_node ON orphans (node_id, first_seen_ms)"));
+                        "CREATE INDEX orphans_by_node ON orphans (node_id, first_seen_ms)"),
+                // 5: leases on chunks allocated and not yet committed; a generation per node, so that a
+                // node's full report replaces its replica rows; deletes handed to a datanode and not yet
+                // confirmed; the answers to recent requests by request id
+                List.of("CREATE TABLE leases (chunk_id " + text + " PRIMARY KEY, inode " + i64 + " NOT NULL,"
+                                + " expires_ms " + i64 + " NOT NULL)",
+                        "CREATE INDEX leases_by_expiry ON leases (expires_ms)",
+                        "ALTER TABLE nodes ADD COLUMN gen " + i64 + " NOT NULL DEFAULT 0",
+                        "ALTER TABLE replicas ADD COLUMN gen " + i64 + " NOT NULL DEFAULT 0",
+                        "ALTER TABLE garbage ADD COLUMN handed_ms " + i64,
+                        "CREATE TABLE answers (request_id " + text + " PRIMARY KEY, op " + text + " NOT NULL,"
+                                + " answer " + text + " NOT NULL, made_ms " + i64 + " NOT NULL)",
+                        "CREATE INDEX answers_by_age ON answers (made_ms)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

@@ -8,8 +8,11 @@ import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Limits;
 import io.cairn.common.wire.Replica;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.master.lease.Leases;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.ChunkRow;
 import io.cairn.master.meta.InodeRow;
@@ -17,10 +20,12 @@ import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.placement.NodeView;
 import io.cairn.master.placement.Placement;
+import io.cairn.master.replay.Replays;
 
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -29,12 +34,18 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Files' chunk lists: placing new chunks, committing written ones, truncating, and handing dropped
- * chunks to the garbage table (deleted from datanodes after a grace period).
+ * Files' chunk lists: placing new chunks (with a lease for their writer), committing written ones,
+ * truncating, and handing dropped chunks to the garbage table (deleted from datanodes after a grace
+ * period). Sizes and chunk ends are checked against {@link Limits#MAX_FILE_SIZE} before any sum is
+ * formed, so none wraps around.
  */
 public final class ChunkLists {
     private static final int MAX_LAYOUT_PAGE = 4096;
+    /** The lease of {@link #ChunkLists(MetadataStore, NodeRegistry, Clock, long, int, int)}. */
+    static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
     private final MetadataStore store;
+    private final Leases leases;
+    private final Replays replays;
     private final NodeRegistry nodes;
     private final Clock clock;
     private final long chunkSize;
@@ -43,9 +54,18 @@ public final class ChunkLists {
     private final AtomicLong cursor = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
 
+    /** Chunk lists whose leases last {@link #DEFAULT_LEASE}, answering replays from their own {@link Replays}. */
     public ChunkLists(MetadataStore store, NodeRegistry nodes, Clock clock, long chunkSize, int replication,
                       int minReplicas) {
+        this(store, nodes, clock, chunkSize, replication, minReplicas, new Leases(store, clock, DEFAULT_LEASE),
+                new Replays(store, clock));
+    }
+
+    public ChunkLists(MetadataStore store, NodeRegistry nodes, Clock clock, long chunkSize, int replication,
+                      int minReplicas, Leases leases, Replays replays) {
         this.store = store;
+        this.leases = leases;
+        this.replays = replays;
         this.nodes = nodes;
         this.clock = clock;
         this.chunkSize = chunkSize;
@@ -71,6 +91,14 @@ public final class ChunkLists {
 
     /** A fresh chunk id and up to {@code count} (default R) live datanodes with room, round-robin. */
     public Allocation allocate(Requests.Allocate r) throws IOException {
+        return allocate(r, null);
+    }
+
+    /**
+     * As {@link #allocate(Requests.Allocate)}, with a lease on the id for the writer, granted (and,
+     * under {@code requestId}, answered) in one transaction.
+     */
+    public Allocation allocate(Requests.Allocate r, String requestId) throws IOException {
         store.read(tx -> file(tx, r.inode()));
         Set<String> exclude = new HashSet<>(r.exclude() == null ? List.of() : r.exclude());
         int want = r.count() == null ? replication : Math.max(1, Math.min(r.count(), replication));
@@ -84,26 +112,57 @@ public final class ChunkLists {
         List<Replica> targets = new ArrayList<>();
         for (NodeView n : picked) {
             targets.add(new Replica(n.id(), n.address()));
-            nodes.reserve(n.id(), chunkSize);
         }
         byte[] id = new byte[16];
         random.nextBytes(id);
-        return new Allocation(HexFormat.of().formatHex(id), targets, replication, minReplicas);
+        Allocation fresh = new Allocation(HexFormat.of().formatHex(id), targets, replication, minReplicas,
+                leases.lengthMs());
+        Allocation a = replays.write(requestId, "allocate", Allocation.class, tx -> {
+            file(tx, r.inode());
+            leases.grant(tx, fresh.chunkId(), r.inode());
+            return fresh;
+        });
+        if (a == fresh) {
+            for (Replica t : targets) {
+                nodes.reserve(t.id(), chunkSize);
+            }
+        }
+        return a;
+    }
+
+    /** Renews a writer's leases on the chunks it has not committed yet. */
+    public Replies.Renewed renew(Requests.Renew r) throws IOException {
+        return leases.renew(r);
     }
 
     /** Records written chunks and the new size, in one transaction. */
     public Attr commit(Requests.Commit c) throws IOException {
-        if (c.chunks() != null && c.chunks().size() > 10_000) {
+        return commit(c, null);
+    }
+
+    /**
+     * Records written chunks and the new size in one transaction (answered, under
+     * {@code requestId}, in the same one). Every chunk must be leased to the file or already be
+     * committed at its index: ESTALE otherwise, and nothing changes.
+     */
+    public Attr commit(Requests.Commit c, String requestId) throws IOException {
+        List<Requests.CommitChunk> list = c.chunks() == null ? List.of() : c.chunks();
+        if (list.size() > 10_000) {
             throw new CairnException(ErrorCode.EFBIG, "at most 10000 chunks per commit");
         }
-        for (Requests.CommitChunk ch : c.chunks() == null ? List.<Requests.CommitChunk>of() : c.chunks()) {
+        if (c.size() > Limits.MAX_FILE_SIZE) {
+            throw new CairnException(ErrorCode.EFBIG, "size " + c.size() + " is past the largest file size ("
+                    + Limits.MAX_FILE_SIZE + " bytes)");
+        }
+        for (Requests.CommitChunk ch : list) {
             PathRules.chunkId(ch.id());
-            if (ch.index() < 0 || ch.index() > Long.MAX_VALUE / chunkSize - 1) {
+            if (ch.index() < 0) {
                 throw new CairnException(ErrorCode.EINVAL, "bad chunk index " + ch.index());
             }
             if (ch.size() < 0 || ch.size() > chunkSize || ch.length() < 0 || ch.length() > ch.size()) {
                 throw new CairnException(ErrorCode.EINVAL, "bad size/length for chunk " + ch.index());
             }
+            end(ch);
             if (ch.replicas() == null || ch.replicas().isEmpty() || ch.replicas().size() > 16) {
                 throw new CairnException(ErrorCode.EINVAL, "chunk " + ch.index() + " needs 1 to 16 replicas");
             }
@@ -111,20 +170,22 @@ public final class ChunkLists {
                 PathRules.nodeId(nodeId);
             }
         }
-        return store.write(tx -> {
+        return replays.write(requestId, "commit", Attr.class, tx -> {
             InodeRow n = file(tx, c.inode());
             long t = now();
             long end = n.size();
-            for (Requests.CommitChunk ch : c.chunks() == null ? List.<Requests.CommitChunk>of() : c.chunks()) {
+            for (Requests.CommitChunk ch : list) {
                 ChunkRow old = tx.chunk(n.id(), ch.index());
+                leases.checkCommit(tx, n.id(), ch.index(), ch.id(), old == null ? null : old.id());
                 if (old != null && !old.id().equals(ch.id())) {
                     drop(tx, old, t);
                 }
                 tx.putChunk(new ChunkRow(n.id(), ch.index(), ch.id(), ch.size(), ch.length(), ch.crc32c()));
                 for (String nodeId : ch.replicas()) {
-                    tx.addReplica(ch.id(), nodeId);
+                    addReplica(tx, ch.id(), nodeId);
                 }
-                end = Math.max(end, ch.index() * chunkSize + ch.length());
+                leases.release(tx, ch.id());
+                end = Math.max(end, end(ch));
             }
             long size = c.size() < 0 ? end : c.size();
             truncate(tx, n, size, t);
@@ -135,9 +196,40 @@ public final class ChunkLists {
         });
     }
 
-    /** Drops chunks wholly past {@code size} and shortens the one it falls in. */
+    /** Where a committed chunk's bytes end in the file; EFBIG past the largest file size. */
+    private long end(Requests.CommitChunk ch) throws CairnException {
+        if (ch.index() > (Limits.MAX_FILE_SIZE - ch.length()) / chunkSize) { // index * chunkSize + length, unwrapped
+            throw new CairnException(ErrorCode.EFBIG, "chunk " + ch.index() + " ends past the largest file size ("
+                    + Limits.MAX_FILE_SIZE + " bytes)");
+        }
+        return ch.index() * chunkSize + ch.length();
+    }
+
+    /**
+     * Records that a node holds a committed chunk, unless its deletion there is already under way; a
+     * deletion of that copy still queued is cancelled, since the copy is wanted.
+     */
+    private static void addReplica(MetaTx tx, String chunkId, String nodeId) throws IOException {
+        MetaTx.Garbage g = tx.garbage(chunkId, nodeId);
+        if (g != null && g.handedMs() != null) {
+            return; // the datanode may be deleting it right now
+        }
+        if (g != null) {
+            tx.deleteGarbage(chunkId, nodeId);
+        }
+        tx.addReplica(chunkId, nodeId);
+    }
+
+    /**
+     * Drops chunks wholly past {@code size} and shortens the one it falls in. EFBIG past the largest
+     * file size (and nothing dropped).
+     */
     void truncate(MetaTx tx, InodeRow n, long size, long t) throws IOException {
-        long firstGone = (size + chunkSize - 1) / chunkSize;
+        if (size < 0 || size > Limits.MAX_FILE_SIZE) {
+            throw new CairnException(size < 0 ? ErrorCode.EINVAL : ErrorCode.EFBIG, "size " + size
+                    + " is outside 0 to the largest file size (" + Limits.MAX_FILE_SIZE + " bytes)");
+        }
+        long firstGone = size / chunkSize + (size % chunkSize == 0 ? 0 : 1);
         dropFrom(tx, n.id(), firstGone, t);
         if (size % chunkSize != 0) {
             ChunkRow last = tx.chunk(n.id(), size / chunkSize);

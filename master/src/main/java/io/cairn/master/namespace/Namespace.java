@@ -6,11 +6,14 @@ import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.DirEntry;
 import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Limits;
 import io.cairn.common.wire.ListPage;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.meta.InodeRow;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.replay.Replays;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -23,6 +26,8 @@ import java.util.List;
  * create, links, unlink, rmdir, rename and attributes. Each public method is one transaction whose
  * body looks before it inserts; when another writer makes the same name in between, the store runs
  * the body once more, so the look-up answers (EEXIST, or the existing file for a plain create).
+ * Every change may carry a request id: a change sent again under the same id (its answer was lost
+ * on the way) is answered with its first answer instead of being made again ({@link Replays}).
  */
 public final class Namespace {
     public static final long ROOT = 1;
@@ -31,11 +36,18 @@ public final class Namespace {
     private final MetadataStore store;
     private final Clock clock;
     private final ChunkLists chunkLists;
+    private final Replays replays;
 
+    /** A namespace that answers replays from its own {@link Replays}. */
     public Namespace(MetadataStore store, Clock clock, ChunkLists chunkLists) {
+        this(store, clock, chunkLists, new Replays(store, clock));
+    }
+
+    public Namespace(MetadataStore store, Clock clock, ChunkLists chunkLists, Replays replays) {
         this.store = store;
         this.clock = clock;
         this.chunkLists = chunkLists;
+        this.replays = replays;
     }
 
     long now() {
@@ -151,7 +163,11 @@ public final class Namespace {
     }
 
     public Attr mkdir(Requests.Mkdir r) throws IOException {
-        return store.write(tx -> {
+        return mkdir(r, null);
+    }
+
+    public Attr mkdir(Requests.Mkdir r, String requestId) throws IOException {
+        return replays.write(requestId, "mkdir", Attr.class, tx -> {
             List<String> parts = PathRules.split(r.path());
             if (parts.isEmpty()) {
                 if (r.parents()) {
@@ -195,11 +211,15 @@ public final class Namespace {
     }
 
     public Attr create(Requests.Create r) throws IOException {
+        return create(r, null);
+    }
+
+    public Attr create(Requests.Create r, String requestId) throws IOException {
         FileType type = r.type() == null ? FileType.FILE : r.type();
         if (type == FileType.DIR || type == FileType.SYMLINK) {
             throw new CairnException(ErrorCode.EINVAL, "use mkdir or symlink to make a " + type.wireName());
         }
-        return store.write(tx -> {
+        return replays.write(requestId, "create", Attr.class, tx -> {
             Slot s = slot(tx, r.path());
             Long existing = tx.lookup(s.dir().id(), s.name());
             if (existing != null) {
@@ -223,12 +243,16 @@ public final class Namespace {
     }
 
     public Attr symlink(Requests.Symlink r) throws IOException {
+        return symlink(r, null);
+    }
+
+    public Attr symlink(Requests.Symlink r, String requestId) throws IOException {
         String target = r.target();
         if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
                 || target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PathRules.PATH_MAX) {
             throw new CairnException(ErrorCode.EINVAL, "symlink target must be 1 to 4096 bytes without NUL");
         }
-        return store.write(tx -> {
+        return replays.write(requestId, "symlink", Attr.class, tx -> {
             Slot s = slot(tx, r.path());
             if (tx.lookup(s.dir().id(), s.name()) != null) {
                 throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
@@ -243,7 +267,11 @@ public final class Namespace {
     }
 
     public Attr link(Requests.Link r) throws IOException {
-        return store.write(tx -> {
+        return link(r, null);
+    }
+
+    public Attr link(Requests.Link r, String requestId) throws IOException {
+        return replays.write(requestId, "link", Attr.class, tx -> {
             InodeRow target = resolve(tx, r.existing());
             if (target.isDir()) {
                 throw CairnException.of(ErrorCode.EPERM, "cannot hard-link a directory: %s", r.existing());
@@ -275,7 +303,11 @@ public final class Namespace {
     }
 
     public void unlink(String path) throws IOException {
-        store.write(tx -> {
+        unlink(path, null);
+    }
+
+    public void unlink(String path, String requestId) throws IOException {
+        replays.write(requestId, "unlink", Replies.Ok.class, tx -> {
             Slot s = slot(tx, path);
             InodeRow n = entry(tx, s);
             if (n.isDir()) {
@@ -284,12 +316,16 @@ public final class Namespace {
             long t = now();
             dropName(tx, s, n, t);
             touchDir(tx, s.dir(), t, 0);
-            return null;
+            return Replies.Ok.OK;
         });
     }
 
     public void rmdir(String path) throws IOException {
-        store.write(tx -> {
+        rmdir(path, null);
+    }
+
+    public void rmdir(String path, String requestId) throws IOException {
+        replays.write(requestId, "rmdir", Replies.Ok.class, tx -> {
             if (PathRules.split(path).isEmpty()) {
                 throw new CairnException(ErrorCode.EPERM, "cannot remove the root directory");
             }
@@ -305,7 +341,7 @@ public final class Namespace {
             tx.deleteEntry(s.dir().id(), s.name());
             tx.deleteInode(n.id());
             touchDir(tx, s.dir(), t, -1);
-            return null;
+            return Replies.Ok.OK;
         });
     }
 
@@ -320,7 +356,11 @@ public final class Namespace {
     // ---- rename
 
     public void rename(Requests.Rename r) throws IOException {
-        store.write(tx -> {
+        rename(r, null);
+    }
+
+    public void rename(Requests.Rename r, String requestId) throws IOException {
+        replays.write(requestId, "rename", Replies.Ok.class, tx -> {
             String from = PathRules.normalize(r.from());
             String to = PathRules.normalize(r.to());
             if (from.equals("/") || to.equals("/")) {
@@ -329,7 +369,7 @@ public final class Namespace {
             Slot src = slot(tx, from);
             InodeRow moving = entry(tx, src);
             if (from.equals(to)) {
-                return null;
+                return Replies.Ok.OK;
             }
             if (moving.isDir() && to.startsWith(from + "/")) {
                 throw CairnException.of(ErrorCode.EINVAL, "cannot move %s into itself (%s)", from, to);
@@ -343,7 +383,7 @@ public final class Namespace {
                 }
                 InodeRow existing = tx.inode(existingId);
                 if (existing.id() == moving.id()) {
-                    return null; // two names of one inode: POSIX says do nothing
+                    return Replies.Ok.OK; // two names of one inode: POSIX says do nothing
                 }
                 if (moving.isDir()) {
                     if (!existing.isDir()) {
@@ -369,14 +409,22 @@ public final class Namespace {
             touchDir(tx, dst.dir(), t, +delta);
             InodeRow m = tx.inode(moving.id());
             tx.updateInode(m.withTimes(m.atimeNs(), m.mtimeNs(), t));
-            return null;
+            return Replies.Ok.OK;
         });
     }
 
     // ---- attributes
 
     public Attr setAttr(Requests.SetAttr r) throws IOException {
-        return store.write(tx -> {
+        return setAttr(r, null);
+    }
+
+    public Attr setAttr(Requests.SetAttr r, String requestId) throws IOException {
+        if (r.size() != null && r.size() > Limits.MAX_FILE_SIZE) {
+            throw new CairnException(ErrorCode.EFBIG, "size " + r.size() + " is past the largest file size ("
+                    + Limits.MAX_FILE_SIZE + " bytes)");
+        }
+        return replays.write(requestId, "setattr", Attr.class, tx -> {
             InodeRow n;
             if (r.path() != null) {
                 n = resolve(tx, r.path());

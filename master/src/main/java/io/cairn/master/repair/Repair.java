@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The master's repair loop: after safe mode, it plans copies of under-replicated chunks and trims
  * surplus, draining and bad copies. Copy orders wait in a queue per target datanode and leave a few
  * at a time with heartbeat replies, which bounds the repair rate so foreground I/O keeps going.
+ *
+ * <p>Each round looks at one page of at most {@link #CHUNKS_PER_ROUND} committed chunks after a
+ * cursor over chunk ids, and the cursor wraps around at the end: a round's work does not grow with
+ * the cluster, and every chunk is looked at once per pass. Reads run on the store's read
+ * connections, beside namespace calls; a trim is checked again inside the transaction that queues
+ * its deletion, and made only while R other good copies are recorded.
  */
 public final class Repair implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Repair.class);
-    private static final int PAGE = 10_000;
+    /** Chunks one round looks at. */
+    static final int CHUNKS_PER_ROUND = 10_000;
     private static final int MAX_ORDERS_PER_ROUND = 2_000;
 
     private final MetadataStore store;
@@ -46,7 +54,10 @@ public final class Repair implements AutoCloseable {
     private final Thread thread;
     private final Duration interval;
     private volatile boolean running = true;
-    private long cursor;
+    /** Placement's round-robin turn for copy targets. */
+    private long turn;
+    /** The last chunk id the previous round looked at; null: start from the first. */
+    private String cursor;
 
     public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
                   int ordersPerHeartbeat, Duration interval, SafeMode safeMode) {
@@ -80,73 +91,106 @@ public final class Repair implements AutoCloseable {
         }
     }
 
-    /** One planning round; does nothing during safe mode. */
+    /** One planning round over the next page of chunks; does nothing during safe mode. */
     public synchronized void runOnce() throws IOException {
         if (safeMode.active()) {
             return;
         }
         long now = clock.millis();
         pending.values().removeIf(deadline -> deadline < now);
+        final String from = cursor;
+        List<MetaTx.ChunkReplicas> page = store.read(tx -> tx.chunkReplicas(from, CHUNKS_PER_ROUND));
+        cursor = page.size() < CHUNKS_PER_ROUND ? null : page.get(page.size() - 1).id(); // the end: wrap around
+        if (page.isEmpty()) {
+            return;
+        }
         Set<String> bad = new HashSet<>();
         for (String[] b : store.read(Repair::badPairs)) {
             bad.add(b[0] + "/" + b[1]);
         }
         var snapshot = nodes.snapshot();
-        String after = null;
-        int ordered = 0;
-        List<RepairPlanner.Trim> trims = new ArrayList<>();
+        RepairPlanner.Plan plan = RepairPlanner.plan(page, snapshot, replication, bad, pending.keySet(), chunkSize,
+                MAX_ORDERS_PER_ROUND, turn);
+        turn += plan.orders().size() + 1;
+        for (RepairPlanner.Order o : plan.orders()) {
+            Deque<RepairPlanner.Order> q = queues.computeIfAbsent(o.target(), k -> new ArrayDeque<>());
+            synchronized (q) {
+                q.add(o);
+            }
+            pending.put(o.chunkId(), now + orderTimeout.toMillis());
+            nodes.reserve(o.target(), o.size());
+        }
         Set<String> healthy = new HashSet<>();
-        while (true) {
-            final String from = after;
-            List<MetaTx.ChunkReplicas> page = store.read(tx -> tx.chunkReplicas(from, PAGE));
-            if (page.isEmpty()) {
-                break;
+        for (MetaTx.ChunkReplicas c : page) {
+            if (counted(c.id(), c.nodes(), bad) >= replication) {
+                healthy.add(c.id());
+                pending.remove(c.id());
             }
-            RepairPlanner.Plan plan = RepairPlanner.plan(page, snapshot, replication, bad, pending.keySet(), chunkSize,
-                    MAX_ORDERS_PER_ROUND - ordered, cursor);
-            cursor += plan.orders().size() + 1;
-            for (RepairPlanner.Order o : plan.orders()) {
-                queues.computeIfAbsent(o.target(), k -> new ArrayDeque<>());
-                synchronized (queues.get(o.target())) {
-                    queues.get(o.target()).add(o);
-                }
-                pending.put(o.chunkId(), now + orderTimeout.toMillis());
-                nodes.reserve(o.target(), o.size());
-                ordered++;
-            }
-            trims.addAll(plan.trims());
-            for (MetaTx.ChunkReplicas c : page) {
-                long counted = c.nodes().stream().filter(n -> nodes.isLive(n) && !nodes.isDraining(n)
-                        && !bad.contains(c.id() + "/" + n)).count();
-                if (counted >= replication) {
-                    healthy.add(c.id());
-                    pending.remove(c.id());
-                }
-            }
-            after = page.get(page.size() - 1).id();
         }
-        if (!trims.isEmpty() || !bad.isEmpty()) {
-            long t = nowNs();
-            store.write(tx -> {
-                for (RepairPlanner.Trim trim : trims) {
-                    tx.deleteReplica(trim.chunkId(), trim.node());
-                    tx.addGarbage(trim.chunkId(), trim.node(), Long.MIN_VALUE / 2); // no grace: a spare copy
+        List<RepairPlanner.Trim> trims = plan.trims();
+        List<String> clear = new ArrayList<>();
+        for (String b : bad) {
+            String chunk = b.substring(0, b.indexOf('/'));
+            if (healthy.contains(chunk)) {
+                clear.add(chunk);
+            }
+        }
+        if (!trims.isEmpty() || !clear.isEmpty()) {
+            int trimmed = store.write(tx -> {
+                int n = trim(tx, trims);
+                for (String chunk : clear) {
+                    tx.clearBadReplicas(chunk);
                 }
-                for (String b : bad) {
-                    String chunk = b.substring(0, b.indexOf('/'));
-                    if (healthy.contains(chunk)) {
-                        tx.clearBadReplicas(chunk);
-                    }
-                }
-                return null;
+                return n;
             });
-            if (!trims.isEmpty()) {
-                LOG.info("repair: trimmed {} surplus, draining or bad replicas ({} ns)", trims.size(), t);
+            if (trimmed > 0) {
+                LOG.info("repair: trimmed {} surplus, draining or bad replicas", trimmed);
             }
         }
-        if (ordered > 0) {
-            LOG.info("repair: {} chunk copies ordered", ordered);
+        if (!plan.orders().isEmpty()) {
+            LOG.info("repair: {} chunk copies ordered", plan.orders().size());
         }
+    }
+
+    /** Copies of {@code chunk} that count: on live, not draining nodes, not known bad. */
+    private long counted(String chunk, List<String> holders, Set<String> bad) {
+        return holders.stream().filter(n -> nodes.isLive(n) && !nodes.isDraining(n) && !bad.contains(chunk + "/" + n))
+                .count();
+    }
+
+    /**
+     * Queues the deletion of the trimmed copies, each checked again against the replicas recorded
+     * now (inside this transaction): a copy goes only while R other good copies remain.
+     */
+    private int trim(MetaTx tx, List<RepairPlanner.Trim> trims) throws IOException {
+        int done = 0;
+        Map<String, List<String>> rows = new HashMap<>();
+        Map<String, Set<String>> badNodes = new HashMap<>();
+        for (RepairPlanner.Trim t : trims) {
+            List<String> holders = rows.get(t.chunkId());
+            if (holders == null) {
+                holders = new ArrayList<>(tx.replicas(t.chunkId()));
+                rows.put(t.chunkId(), holders);
+                Set<String> b = new HashSet<>();
+                for (String n : tx.badNodes(t.chunkId())) {
+                    b.add(t.chunkId() + "/" + n);
+                }
+                badNodes.put(t.chunkId(), b);
+            }
+            if (!holders.contains(t.node())) {
+                continue; // gone meanwhile
+            }
+            List<String> rest = new ArrayList<>(holders);
+            rest.remove(t.node());
+            if (counted(t.chunkId(), rest, badNodes.get(t.chunkId())) < replication) {
+                continue; // no longer surplus
+            }
+            tx.deleteReplica(t.chunkId(), t.node());
+            tx.addGarbage(t.chunkId(), t.node(), Long.MIN_VALUE / 2); // no grace: a spare copy
+            holders.remove(t.node());
+            done++;
+        }
+        return done;
     }
 
     private static List<String[]> badPairs(MetaTx tx) throws IOException {

@@ -65,6 +65,16 @@ class NamespaceTest {
         return String.format("%032x", n);
     }
 
+    /** A writer's leases on the chunk ids it was given, as POST /fs/allocate grants them. */
+    private void leased(long inode, String... ids) throws Exception {
+        store.write(tx -> {
+            for (String id : ids) {
+                tx.putLease(id, inode, Long.MAX_VALUE);
+            }
+            return null;
+        });
+    }
+
     @Test
     void mkdirParentsCreatesTheWholeChainAndCountsSubdirectoryLinks() throws Exception {
         Attr b = ns.mkdir(new Requests.Mkdir("/a/b", 0700, 5, 6, true));
@@ -144,6 +154,7 @@ class NamespaceTest {
     @Test
     void hardLinksShareAnInodeAndTheLastUnlinkDropsItsChunks() throws Exception {
         Attr f = file("/f");
+        leased(f.inode(), chunkId(1));
         chunks.commit(new Requests.Commit(f.inode(), 10, List.of(
                 new Requests.CommitChunk(0, chunkId(1), 10, 10, 7, List.of(N1))), null));
         Attr linked = ns.link(new Requests.Link("/f", "/g"));
@@ -155,7 +166,7 @@ class NamespaceTest {
         ns.unlink("/g");
         expect(ErrorCode.ENOENT, () -> ns.attr(f.inode()));
         long past = Instant.parse("2026-11-24T11:00:00Z").getEpochSecond() * 1_000_000_000L;
-        assertThat(store.<java.util.List<String>>write(tx -> tx.takeGarbage(N1, past, 10))).containsExactly(chunkId(1));
+        assertThat(store.<java.util.List<String>>write(tx -> tx.queuedGarbage(N1, past, 10))).containsExactly(chunkId(1));
         mkdir("/d");
         expect(ErrorCode.EPERM, () -> ns.link(new Requests.Link("/d", "/d2")));
     }
@@ -199,6 +210,7 @@ class NamespaceTest {
     @Test
     void truncateDropsWholeChunksAndShortensTheOneItFallsIn() throws Exception {
         Attr f = file("/big");
+        leased(f.inode(), chunkId(10), chunkId(11), chunkId(12));
         List<Requests.CommitChunk> list = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             list.add(new Requests.CommitChunk(i, chunkId(10 + i), C, C, i, List.of(N1)));
@@ -218,6 +230,7 @@ class NamespaceTest {
     @Test
     void commitReplacesAChunkAndSendsTheOldOneToGarbage() throws Exception {
         Attr f = file("/f");
+        leased(f.inode(), chunkId(1), chunkId(2), chunkId(3));
         chunks.commit(new Requests.Commit(f.inode(), 10, List.of(new Requests.CommitChunk(0, chunkId(1), 10, 10, 1, List.of(N1))), null));
         Attr a = chunks.commit(new Requests.Commit(f.inode(), -1, List.of(
                 new Requests.CommitChunk(0, chunkId(2), 20, 20, 2, List.of(N1)),
@@ -225,7 +238,7 @@ class NamespaceTest {
         assertThat(a.size()).as("a negative size grows to cover the chunks").isEqualTo(2 * C + 5);
         assertThat(chunks.layout(f.inode(), 0, 10).chunks()).extracting(c -> c.id()).containsExactly(chunkId(2), chunkId(3));
         long later = Instant.parse("2026-11-24T12:00:00Z").getEpochSecond() * 1_000_000_000L;
-        assertThat(store.<java.util.List<String>>write(tx -> tx.takeGarbage(N1, later, 10))).containsExactly(chunkId(1));
+        assertThat(store.<java.util.List<String>>write(tx -> tx.queuedGarbage(N1, later, 10))).containsExactly(chunkId(1));
         expect(ErrorCode.EINVAL, () -> chunks.commit(new Requests.Commit(f.inode(), 1, List.of(
                 new Requests.CommitChunk(0, "../../etc/passwd", 1, 1, 1, List.of(N1))), null)));
         expect(ErrorCode.EINVAL, () -> chunks.commit(new Requests.Commit(f.inode(), 1, List.of(

@@ -32,7 +32,7 @@ public final class Errno {
             case EFBIG -> ErrorCodes.EFBIG();
             case ENOSYS -> ErrorCodes.ENOSYS();
             case ENOSPC, ENONODES -> ErrorCodes.ENOSPC();
-            case EIO, EBADMSG, ECLUSTER, EUNKNOWNNODE, EPROTO -> ErrorCodes.EIO();
+            case EIO, EBADMSG, ECLUSTER, EUNKNOWNNODE, EPROTO, ESTALE -> ErrorCodes.EIO();
         };
     }
 }
