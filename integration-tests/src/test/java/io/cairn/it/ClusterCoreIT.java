@@ -236,6 +236,13 @@ class ClusterCoreIT {
         try (MiniCluster a = MiniCluster.builder().datanodes(1).start();
              MiniCluster b = MiniCluster.builder().datanodes(0).start()) {
             Path dnDir = a.datanodeDir(0);
+            byte[] data = random(3 * (1 << 20) + 17, 11);
+            put(a.client(), "/kept", data); // cluster A's chunks on the datanode's disk
+            Map<Path, String> chunksBefore = new HashMap<>();
+            for (Path f : a.chunkFiles(0)) {
+                chunksBefore.put(f, Data.sha256(Files.readAllBytes(f)));
+            }
+            assertThat(chunksBefore).hasSize(4);
             a.stopDatanode(0);
             // the datanode of cluster A is pointed at the master of cluster B
             Set<Thread> loops = new HashSet<>(Threads.named(MEMBERSHIP_LOOP));
@@ -250,6 +257,14 @@ class ClusterCoreIT {
                 assertThat(b.nodes()).as("B never counts A's datanode").isEmpty();
                 assertThat(Files.readString(dnDir.resolve("cluster-id")).trim()).isEqualTo(a.master().clusterId());
             }
+            Map<Path, String> chunksAfter = new HashMap<>();
+            for (Path f : a.chunkFiles(0)) {
+                chunksAfter.put(f, Data.sha256(Files.readAllBytes(f)));
+            }
+            assertThat(chunksAfter).as("the stray kept every chunk of its own cluster, byte for byte").isEqualTo(chunksBefore);
+            a.restartDatanode(0); // home again: cluster A reads its file from it
+            a.waitForLive(1, Duration.ofSeconds(20));
+            assertThat(get(a.client(), "/kept")).isEqualTo(data);
         }
     }
 
@@ -262,6 +277,7 @@ class ClusterCoreIT {
             List<Thread> threads = new java.util.ArrayList<>();
             List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             Map<String, String> expected = new java.util.concurrent.ConcurrentHashMap<>();
+            Set<String> contestants = java.util.concurrent.ConcurrentHashMap.newKeySet(); // what was renamed over /shared/contested
             for (int t = 0; t < clients; t++) {
                 final int id = t;
                 threads.add(new Thread(() -> {
@@ -282,6 +298,7 @@ class ClusterCoreIT {
                             // everyone also renames over one shared name: last rename wins, never a torn file
                             String mine = "/shared/tmp-" + id + "-" + i;
                             put(own, mine, data);
+                            contestants.add(Data.sha256(data));
                             own.master().rename(mine, "/shared/contested", false);
                         }
                     } catch (Throwable e) {
@@ -304,6 +321,8 @@ class ClusterCoreIT {
             }
             byte[] contested = get(c, "/shared/contested");
             assertThat(contested.length).isGreaterThan(0);
+            assertThat(contestants).as("the contested file is exactly what one writer put, whole").hasSize(6 * clients)
+                    .contains(Data.sha256(contested));
         }
     }
 }

@@ -93,6 +93,7 @@ class RepairIT {
             }
             System.out.printf("repair: dead node detected after %d ms, re-replicated in %d ms more (%.1f s in all)%n",
                     detect, repaired, secs);
+            awaitCopiesOnDisk(mc, c, "/f", data, 2, 0); // on the disks of the live datanodes, not only in the rows
             assertThat(get(c, "/f")).isEqualTo(data);
             mc.unblock(0); // it returns, with its replicas
             await("surplus trimmed", Duration.ofSeconds(60), () -> {
@@ -102,6 +103,11 @@ class RepairIT {
                     return false;
                 }
             });
+            awaitCopiesOnDisk(mc, c, "/f", data, 2); // the trimmed copies are gone from the disks
+            for (ChunkRef ch : chunks(c, "/f")) {
+                assertThat(goodCopiesOnDisk(mc, ch.id(), slice(data, ch.index()))).as("chunk %d", ch.index())
+                        .isEqualTo(indexes(mc, ch.replicas()));
+            }
             assertThat(get(c, "/f")).isEqualTo(data);
         }
     }
@@ -174,6 +180,16 @@ class RepairIT {
                             before.get(i).crc32c())).hasSize(C);
                 }
             }
+            // on disk: two good copies of every chunk, the broken ones replaced and deleted
+            awaitCopiesOnDisk(mc, c, "/f", data, 2);
+            await("the broken copies are deleted", Duration.ofSeconds(60), () -> {
+                for (int i = 0; i < 4; i++) {
+                    if (copiesOnDisk(mc, before.get(i).id()) != 2) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         }
     }
 
@@ -202,6 +218,8 @@ class RepairIT {
             for (Replica r : chunks(c, "/quiet").get(3).replicas()) {
                 assertThat(c.datanodes().get(r.address(), victim.id(), victim.size(), victim.crc32c())).hasSize(C);
             }
+            awaitCopiesOnDisk(mc, c, "/quiet", data, 2);
+            await("the flipped copy is deleted", Duration.ofSeconds(60), () -> copiesOnDisk(mc, victim.id()) == 2);
             assertThat(get(c, "/quiet")).isEqualTo(data);
         }
     }
@@ -250,6 +268,17 @@ class RepairIT {
                     return false;
                 }
             });
+            // on disk: the drained node holds none of /f's chunks, the others two good copies of each
+            await("the drained datanode's disk gives up /f", Duration.ofSeconds(60), () -> {
+                try {
+                    return chunks(c, "/f").stream().allMatch(ch -> !Files.exists(mc.datanodeDir(2).resolve("chunks")
+                            .resolve(ch.id().substring(0, 2)).resolve(ch.id())));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            awaitCopiesOnDisk(mc, c, "/f", data, 2, 2);
+            assertThat(mc.chunkFiles(2)).isEmpty();
             assertThat(get(c, "/f")).isEqualTo(data);
             put(c, "/g", 10 * C, 5);
             assertThat(chunks(c, "/g")).allSatisfy(ch -> assertThat(ch.replicas()).extracting(Replica::id).doesNotContain(node));
@@ -262,7 +291,7 @@ class RepairIT {
         ManualClock clock = new ManualClock();
         try (MiniCluster mc = cluster().safeModeTimeout(Duration.ofSeconds(4)).masterClock(clock).start()) {
             Cluster c = mc.client();
-            put(c, "/f", 6 * C, 6);
+            byte[] data = put(c, "/f", 6 * C, 6);
             mc.stopDatanode(1);
             mc.restartMaster();
             Replies.FsckReport waiting = fsck(c);
@@ -271,6 +300,7 @@ class RepairIT {
             clock.advance(Duration.ofSeconds(4)); // datanode 1 never reports: the safe-mode timeout passes
             await("safe mode over", Duration.ofSeconds(20), () -> !fsck(c).safeMode());
             await("repaired", Duration.ofSeconds(60), () -> fsck(c).underReplicated() == 0);
+            awaitCopiesOnDisk(mc, c, "/f", data, 2, 1); // two good copies on the datanodes that are up
         }
     }
 
@@ -319,6 +349,45 @@ class RepairIT {
         }
     }
 
+    /**
+     * The datanodes (by index) whose disk holds chunk {@code chunkId} with exactly the bytes
+     * {@code expected} (a copy with other bytes is not a copy). Datanodes in {@code except} are not
+     * looked at.
+     */
+    static java.util.Set<Integer> goodCopiesOnDisk(MiniCluster mc, String chunkId, byte[] expected, int... except) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (int i = 0; i < mc.size(); i++) {
+            final int node = i;
+            if (java.util.Arrays.stream(except).anyMatch(x -> x == node)) {
+                continue;
+            }
+            Path f = mc.datanodeDir(i).resolve("chunks").resolve(chunkId.substring(0, 2)).resolve(chunkId);
+            try {
+                if (Files.exists(f) && java.util.Arrays.equals(Files.readAllBytes(f), expected)) {
+                    out.add(i);
+                }
+            } catch (java.io.IOException e) {
+                // deleted while looking: not a copy
+            }
+        }
+        return out;
+    }
+
+    /** The bytes of chunk {@code index} of a file with content {@code data}. */
+    private static byte[] slice(byte[] data, long index) {
+        int from = (int) (index * C);
+        return java.util.Arrays.copyOfRange(data, from, Math.min(data.length, from + C));
+    }
+
+    /** Waits until every chunk of {@code path} has exactly R good copies on the disks looked at. */
+    private static void awaitCopiesOnDisk(MiniCluster mc, Cluster c, String path, byte[] data, int copies,
+                                          int... except) throws Exception {
+        List<ChunkRef> all = chunks(c, path);
+        await("every chunk of " + path + " has " + copies + " good copies on disk", Duration.ofSeconds(60),
+                () -> all.stream().allMatch(ch -> goodCopiesOnDisk(mc, ch.id(), slice(data, ch.index()), except).size()
+                        == copies));
+    }
+
     /** How many datanodes hold chunk {@code chunkId} on their disks. */
     static int copiesOnDisk(MiniCluster mc, String chunkId) {
         int n = 0;
@@ -326,6 +395,19 @@ class RepairIT {
             n += Files.exists(mc.datanodeDir(i).resolve("chunks").resolve(chunkId.substring(0, 2)).resolve(chunkId)) ? 1 : 0;
         }
         return n;
+    }
+
+    /** The indexes of the datanodes that {@code replicas} name. */
+    private static java.util.Set<Integer> indexes(MiniCluster mc, List<Replica> replicas) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (Replica r : replicas) {
+            for (int i = 0; i < mc.size(); i++) {
+                if (mc.datanode(i) != null && mc.datanode(i).nodeId().equals(r.id())) {
+                    out.add(i);
+                }
+            }
+        }
+        return out;
     }
 
     private static Path chunkFile(MiniCluster mc, String nodeId, String chunkId) {
