@@ -2,6 +2,7 @@ package io.cairn.it.mount;
 
 import io.cairn.common.client.Cluster;
 import io.cairn.it.MiniCluster;
+import io.cairn.testing.Budget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,20 +121,28 @@ class MmapIT {
         assertThat(new String(first, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("hello");
         assertThat(new String(first, (1 << 20) + 7, 5, StandardCharsets.US_ASCII)).isEqualTo("world");
 
-        // every datanode cut off: the next msync must say so, not return 0
-        cluster.block(0);
-        cluster.block(1);
-        assertThat(ask(in, out, "w " + (2 << 20) + " again")).isEqualTo("ok");
-        String failed = ask(in, out, "msync");
-        assertThat(failed).as("msync with no datanode reachable").startsWith("error");
-        long inode = cluster.client().master().attr("/m").inode();
-        assertThat(cluster.client().master().layout(inode, 2, 1).chunks()).as("no chunk committed for the failed pages")
-                .noneMatch(c -> c.index() == 2);
+        String failed = null;
+        int rounds = Budget.of(1, 5);
+        for (int round = 0; round < rounds; round++) {
+            // every datanode cut off: the next msync must say so, not return 0
+            long at = (2L << 20) + 16L * round;
+            String word = "again" + round;
+            cluster.block(0);
+            cluster.block(1);
+            assertThat(ask(in, out, "w " + at + " " + word)).isEqualTo("ok");
+            failed = ask(in, out, "msync");
+            assertThat(failed).as("msync with no datanode reachable").startsWith("error");
+            if (round == 0) {
+                long inode = cluster.client().master().attr("/m").inode();
+                assertThat(cluster.client().master().layout(inode, 2, 1).chunks())
+                        .as("no chunk committed for the failed pages").noneMatch(c -> c.index() == 2);
+            }
 
-        cluster.unblock(0);
-        cluster.unblock(1);
-        assertThat(ask(in, out, "msync")).as("the pages were kept: a later msync commits them").isEqualTo("ok");
-        assertThat(new String(committed("/m"), 2 << 20, 5, StandardCharsets.US_ASCII)).isEqualTo("again");
+            cluster.unblock(0);
+            cluster.unblock(1);
+            assertThat(ask(in, out, "msync")).as("the pages were kept: a later msync commits them").isEqualTo("ok");
+            assertThat(new String(committed("/m"), (int) at, word.length(), StandardCharsets.US_ASCII)).isEqualTo(word);
+        }
         assertThat(ask(in, out, "unmap")).isEqualTo("ok");
         System.out.println("msync failed while the datanodes were cut off with: " + failed);
     }
