@@ -65,6 +65,21 @@ public final class Proc implements AutoCloseable {
         }
     }
 
+    /** Runs any command to completion within {@code timeout} (its output in temp files, removed after). */
+    public static Result runCommand(List<String> cmd, Duration timeout) throws Exception {
+        Path logs = Files.createTempDirectory("cairn-cmd-");
+        try (Proc p = startCommand(logs, "cmd", Map.of(), cmd)) {
+            return p.await(timeout);
+        } finally {
+            try (var files = Files.list(logs)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(logs);
+        }
+    }
+
     public Result await(Duration timeout) throws Exception {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -99,6 +114,14 @@ public final class Proc implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Sends a signal by name ({@code STOP}, {@code CONT}, ...) with kill(1). */
+    public void signal(String name) throws Exception {
+        Result r = runCommand(List.of("kill", "-" + name, Long.toString(process.pid())), Duration.ofSeconds(10));
+        if (r.exit() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + r.stderr());
+        }
     }
 
     /** SIGKILL, and wait for it to be gone. */

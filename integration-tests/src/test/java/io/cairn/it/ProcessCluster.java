@@ -3,6 +3,7 @@ package io.cairn.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.json.Json;
 import io.cairn.testing.Eventually;
+import io.cairn.testing.TcpProxy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,13 @@ import java.util.Map;
 
 /**
  * A cluster of real OS processes started through bin/cairn: a master and N datanodes on ports the
- * kernel picks (each prints the URL it got), so tests can kill -9 any of them.
+ * kernel picks (each prints the URL it got), so tests can kill -9 any of them, or stop them with
+ * SIGSTOP ({@link Proc#signal}).
+ *
+ * <p>{@link #linked}: every datanode advertises a {@link TcpProxy} in the test's JVM
+ * ({@link #datanodeLink(int)}) instead of its own port, so that clients and the other datanodes
+ * reach it only through that proxy, which a test can block or slow down; the datanodes reach the
+ * master directly.
  */
 public final class ProcessCluster implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(60);
@@ -24,9 +31,21 @@ public final class ProcessCluster implements AutoCloseable {
     private String masterUrl;
     private int masterPort;
     private final List<Proc> datanodes = new ArrayList<>();
+    private final List<TcpProxy> links = new ArrayList<>();
     private int restarts;
 
     public ProcessCluster(Path dir, String javaOpts, int datanodes, String... masterArgs) throws Exception {
+        this(dir, javaOpts, datanodes, false, masterArgs);
+    }
+
+    /** A cluster whose datanodes are each reached through a proxy of their own (see the class comment). */
+    public static ProcessCluster linked(Path dir, String javaOpts, int datanodes, String... masterArgs)
+            throws Exception {
+        return new ProcessCluster(dir, javaOpts, datanodes, true, masterArgs);
+    }
+
+    private ProcessCluster(Path dir, String javaOpts, int datanodes, boolean linked, String... masterArgs)
+            throws Exception {
         this.dir = dir;
         if (javaOpts != null) {
             env.put("CAIRN_JAVA_OPTS", javaOpts);
@@ -35,16 +54,42 @@ public final class ProcessCluster implements AutoCloseable {
         try {
             startMaster(0);
             for (int i = 0; i < datanodes; i++) {
-                Proc d = Proc.start(dir.resolve("logs"), "datanode" + i, env, "datanode", "--port", "0", "--data",
-                        dir.resolve("dn" + i).toString(), "--master", masterUrl, "--heartbeat", "500ms");
+                List<String> args = new ArrayList<>(List.of("datanode", "--port", "0", "--data",
+                        dir.resolve("dn" + i).toString(), "--master", masterUrl, "--heartbeat", "500ms"));
+                TcpProxy link = null;
+                if (linked) {
+                    link = TcpProxy.untargeted();
+                    links.add(link);
+                    args.addAll(List.of("--advertise", link.url()));
+                }
+                Proc d = Proc.start(dir.resolve("logs"), "datanode" + i, env, args.toArray(String[]::new));
                 this.datanodes.add(d);
                 d.awaitStderr("cairn datanode: \\S+ at (http://\\S+),", START);
+                if (link != null) {
+                    link.target("127.0.0.1", listeningPort(d.pid()));
+                }
             }
             awaitLive(datanodes, START);
         } catch (Exception | AssertionError e) {
             close();
             throw e;
         }
+    }
+
+    /** The one TCP port process {@code pid} listens on (a datanode prints the URL it advertises, not its port). */
+    private static int listeningPort(long pid) throws Exception {
+        Proc.Result r = Proc.runCommand(List.of("ss", "-Hltnp"), Duration.ofSeconds(10));
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile(":(\\d+)\\s+\\S+\\s+users:\\(.*pid=" + pid + ",").matcher(r.stdout());
+        List<Integer> ports = new ArrayList<>();
+        while (m.find()) {
+            ports.add(Integer.parseInt(m.group(1)));
+        }
+        if (ports.size() != 1) {
+            throw new AssertionError("expected process " + pid + " to listen on one port, found " + ports + ":\n"
+                    + r.stdout());
+        }
+        return ports.get(0);
     }
 
     private void startMaster(int port) throws Exception {
@@ -70,6 +115,29 @@ public final class ProcessCluster implements AutoCloseable {
 
     public Proc datanode(int i) {
         return datanodes.get(i);
+    }
+
+    /** The proxy clients reach datanode {@code i} through; only for a {@link #linked} cluster. */
+    public TcpProxy datanodeLink(int i) {
+        if (links.isEmpty()) {
+            throw new IllegalStateException("not a linked cluster: use ProcessCluster.linked");
+        }
+        return links.get(i);
+    }
+
+    /** Datanode {@code i}'s data directory. */
+    public Path datanodeDir(int i) {
+        return dir.resolve("dn" + i);
+    }
+
+    /** Datanode {@code i}'s node id (as the master and {@code cairn stat --json} name it). */
+    public String datanodeId(int i) throws java.io.IOException {
+        return java.nio.file.Files.readString(datanodeDir(i).resolve("node-id")).trim();
+    }
+
+    /** Whether datanode {@code i} has chunk {@code id} on its disk. */
+    public boolean hasChunk(int i, String id) {
+        return java.nio.file.Files.isRegularFile(datanodeDir(i).resolve("chunks").resolve(id.substring(0, 2)).resolve(id));
     }
 
     /** Bytes of chunk files on all datanodes' disks. */
@@ -129,5 +197,6 @@ public final class ProcessCluster implements AutoCloseable {
         if (master != null) {
             master.close();
         }
+        links.forEach(TcpProxy::close);
     }
 }

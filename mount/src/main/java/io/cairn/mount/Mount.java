@@ -2,6 +2,7 @@ package io.cairn.mount;
 
 import io.cairn.common.client.ChunkService;
 import io.cairn.common.client.Cluster;
+import io.cairn.common.client.Deadlines;
 import io.cairn.common.wire.ClusterStatus;
 import io.cairn.mount.cache.ChunkCache;
 import io.cairn.mount.file.DataLimits;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,9 +39,12 @@ final class Mount {
     private final Path mountPoint;
     private final ExecutorService uploads;
     private final ExecutorService readAhead;
+    /** Syncs, now and then, the chunks of closed files that no fsync has asked for ({@link OpenFiles#sweep}). */
+    private final ScheduledExecutorService sweeper;
     private final OpenFiles files;
     private final Handles handles = new Handles();
     private final CairnFs fs;
+    private static final long SWEEP_EVERY_SECONDS = 5;
     private volatile boolean stopRequested;
     private volatile boolean mounted;
 
@@ -52,9 +57,16 @@ final class Mount {
         ChunkService chunks = cluster.chunkService();
         this.uploads = Executors.newFixedThreadPool(limits.uploadThreads(), daemons("cairn-upload-"));
         this.readAhead = Executors.newFixedThreadPool(Math.max(2, limits.readAheadChunks()), daemons("cairn-readahead-"));
-        ChunkCache cache = new ChunkCache(limits.cacheChunks(), chunks::fetch, readAhead);
-        DirtyBudget budget = new DirtyBudget(limits.dirtyChunks(), settings.timeout().multipliedBy(2));
+        Deadlines deadlines = chunks.deadlines();
+        // a reader waits for a chunk another reader (or the read-ahead) is fetching as long as a fetch may take
+        ChunkCache cache = new ChunkCache(limits.cacheChunks(), Math.max(1, limits.cacheChunks() / 2),
+                deadlines.chunkRead(limits.chunkSize()).plusSeconds(1), chunks::fetch, readAhead);
+        // a writer waits for a free buffer as long as an upload (its allocation, then its write) may take
+        DirtyBudget budget = new DirtyBudget(limits.dirtyChunks(),
+                deadlines.chunkWrite(limits.chunkSize()).plus(deadlines.call()));
         this.files = new OpenFiles(new DataPath(chunks, cache, budget, uploads, limits, ns::changed));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(daemons("cairn-sync-behind-"));
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY_SECONDS, SWEEP_EVERY_SECONDS, TimeUnit.SECONDS);
         this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted);
         LOG.info("chunk size {} B; up to {} dirty chunks, {} cached, {} read ahead, {} uploads at once",
                 limits.chunkSize(), limits.dirtyChunks(), limits.cacheChunks(), limits.readAheadChunks(),
@@ -112,8 +124,20 @@ final class Mount {
         LOG.warn("could not unmount {}", mountPoint);
     }
 
-    /** After the loop ended: flush whatever is still open (nothing, normally) and stop the threads. */
+    private void sweep() {
+        try {
+            files.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("syncing closed files' chunks in the background failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * After the loop ended: flush whatever is still open (nothing, normally), sync what closed files
+     * left unsynced, and stop the threads.
+     */
     void close() {
+        sweeper.shutdownNow();
         files.closeAll();
         uploads.shutdown();
         readAhead.shutdownNow();

@@ -29,6 +29,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>{@link #dropNextReply()}: the next request a client sends is forwarded to the server, and when
  *     the server's answer starts coming back, the client's connection is reset instead and the
  *     answer thrown away: the server did the work, the client never hears of it.</li>
+ * <li>{@link #trickle(Duration)}: from now on every connection, new or under way, carries one byte
+ *     per period each way, as a server that answers but crawls: bytes keep moving, so a socket's
+ *     read timeout never fires, and only a deadline on the whole transfer ends the wait.
+ *     {@code trickle(Duration.ZERO)} lets bytes flow at full speed again.</li>
  * </ul>
  * When the target cannot be reached, the client's connection is reset. The proxy knows nothing of
  * HTTP: "a request" is whatever the client sends until the server starts answering.
@@ -50,6 +54,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile InetSocketAddress target;
     private volatile boolean blocked;
     private volatile boolean closed;
+    /** Nanoseconds between two bytes in each direction; 0: no trickle. */
+    private volatile long trickleNanos;
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -115,6 +121,15 @@ public final class TcpProxy implements AutoCloseable {
         dropArmed.set(true);
     }
 
+    /** One byte per {@code perByte} each way on every connection from now on; {@link Duration#ZERO}: full speed. */
+    public void trickle(Duration perByte) {
+        trickleNanos = Math.max(0, perByte.toNanos());
+    }
+
+    public boolean isTrickling() {
+        return trickleNanos > 0;
+    }
+
     /** Answers thrown away by {@link #dropNextReply()} so far. */
     public int dropped() {
         return dropped.get();
@@ -147,7 +162,8 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TcpProxy[" + url() + " -> " + target + (blocked ? ", blocked" : "") + "]";
+        return "TcpProxy[" + url() + " -> " + target + (blocked ? ", blocked" : "")
+                + (trickleNanos > 0 ? ", trickling" : "") + "]";
     }
 
     private void acceptLoop() {
@@ -225,19 +241,26 @@ public final class TcpProxy implements AutoCloseable {
                 OutputStream out = server.getOutputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    upstream.lock();
-                    try {
-                        if (cut) {
-                            return;
+                    for (int off = 0, len; off < n; off += len) {
+                        long pause = trickleNanos;
+                        len = pause > 0 ? 1 : n - off;
+                        if (pause > 0) {
+                            pause(pause); // outside the lock, so that a cut does not wait for the crawl
                         }
-                        if (!doomed && dropArmed.compareAndSet(true, false)) {
-                            doomed = true;
+                        upstream.lock();
+                        try {
+                            if (cut) {
+                                return;
+                            }
+                            if (!doomed && dropArmed.compareAndSet(true, false)) {
+                                doomed = true;
+                            }
+                            awaitingReply = true;
+                            out.write(buf, off, len);
+                            out.flush();
+                        } finally {
+                            upstream.unlock();
                         }
-                        awaitingReply = true;
-                        out.write(buf, 0, n);
-                        out.flush();
-                    } finally {
-                        upstream.unlock();
                     }
                 }
                 if (!cut) {
@@ -268,8 +291,15 @@ public final class TcpProxy implements AutoCloseable {
                         closeBoth();
                         return;
                     }
-                    out.write(buf, 0, n);
-                    out.flush();
+                    for (int off = 0, len; off < n && !cut; off += len) {
+                        long pause = trickleNanos;
+                        len = pause > 0 ? 1 : n - off;
+                        if (pause > 0) {
+                            pause(pause);
+                        }
+                        out.write(buf, off, len);
+                        out.flush();
+                    }
                 }
                 if (!cut) {
                     client.shutdownOutput(); // the server is done answering: so is the proxy
@@ -335,6 +365,15 @@ public final class TcpProxy implements AutoCloseable {
                 quietly(server);
                 links.remove(this);
             }
+        }
+    }
+
+    /** Waits between two trickled bytes; an interrupt ends the wait early (the copy then ends with its socket). */
+    private static void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

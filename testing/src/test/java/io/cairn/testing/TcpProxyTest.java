@@ -263,6 +263,27 @@ class TcpProxyTest {
     }
 
     @Test
+    void trickleCarriesOneBytePerPeriodOnAConnectionUnderWayUntilTurnedOff() throws Exception {
+        LineServer server = server();
+        TcpProxy p = proxy(server.port());
+        Socket s = connect(p);
+        assertThat(ask(s, "fast")).isEqualTo("got: fast");
+
+        p.trickle(Duration.ofMillis(50));
+        assertThat(p.isTrickling()).isTrue();
+        long t0 = System.nanoTime();
+        // "slow\n" crawls up (5 bytes) and "got: slow\n" crawls down (10 bytes): at least 15 periods
+        assertThat(ask(s, "slow")).isEqualTo("got: slow");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("15 bytes at one per 50 ms").isGreaterThanOrEqualTo(14 * 50);
+
+        p.trickle(Duration.ZERO);
+        t0 = System.nanoTime();
+        assertThat(ask(s, "fast again")).isEqualTo("got: fast again");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("full speed once turned off").isLessThan(14 * 50);
+    }
+
+    @Test
     void aTargetThatIsNotListeningResetsTheClient() throws Exception {
         TcpProxy p = TcpProxy.untargeted();
         closing.add(p);

@@ -11,7 +11,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a whole chunk from the first replica that answers with the right bytes, failing over to the next. */
+/**
+ * Reads a whole chunk from the first replica that answers with the right bytes, failing over to the
+ * next. Replicas that timed out lately ({@link DatanodeClient#avoided}) are asked last, and only
+ * now and then ({@link DatanodeClient#mayProbe}), so a slow datanode costs one timeout, not one per
+ * chunk or per retry of a read that has no other replica; and a read gives up once it has taken
+ * {@link Deadlines#chunkRead} (several replicas' worth of transfers), whatever is left to try.
+ */
 public final class ChunkReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
     private final DatanodeClient datanodes;
@@ -34,9 +40,15 @@ public final class ChunkReader {
 
     public byte[] read(ChunkRef chunk) throws IOException {
         List<String> causes = new ArrayList<>();
-        for (Replica r : chunk.replicas()) {
-            if (r.address() == null) {
-                continue;
+        long deadline = System.nanoTime() + datanodes.deadlines().chunkRead(chunk.size()).toNanos();
+        for (Replica r : inOrder(chunk.replicas())) {
+            if (System.nanoTime() - deadline > 0) {
+                causes.add("no time left for the other replicas");
+                break;
+            }
+            if (datanodes.avoided(r.address()) && !datanodes.mayProbe(r.address())) {
+                causes.add(r.address() + ": timed out lately");
+                continue; // waited on a moment ago by another read: not again so soon
             }
             try {
                 return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
@@ -51,5 +63,18 @@ public final class ChunkReader {
         }
         throw new CairnException(ErrorCode.EIO, "chunk " + chunk.index() + " (" + chunk.id()
                 + ") has no readable replica" + (causes.isEmpty() ? "" : ": " + String.join("; ", causes)));
+    }
+
+    /** The replicas with an address, those that timed out lately last (each group in the master's order). */
+    private List<Replica> inOrder(List<Replica> replicas) {
+        List<Replica> first = new ArrayList<>(replicas.size());
+        List<Replica> last = new ArrayList<>();
+        for (Replica r : replicas) {
+            if (r.address() != null) {
+                (datanodes.avoided(r.address()) ? last : first).add(r);
+            }
+        }
+        first.addAll(last);
+        return first;
     }
 }

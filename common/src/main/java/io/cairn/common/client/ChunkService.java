@@ -5,17 +5,20 @@ import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the file code of a client ({@code put}, {@code get}, the mount) needs from the cluster, one
- * call per step of a chunk's life: allocate, store on the replicas, sync, commit, list, fetch, and
- * resize. {@link Cluster#chunkService()} is the real one (master + datanodes); unit tests use one in
- * memory. {@link FileChunks} drives the write side, {@link LayoutPages} the listing.
+ * call per step of a chunk's life: allocate, store on the replicas, sync, copy to more replicas,
+ * commit, list, fetch, and resize. {@link Cluster#chunkService()} is the real one (master +
+ * datanodes); unit tests use one in memory. {@link FileChunks} drives the write side,
+ * {@link LayoutPages} the listing.
  */
 public interface ChunkService {
     /** A fresh chunk id for a new chunk of {@code inode}, and the R datanodes to store it on. */
@@ -30,8 +33,21 @@ public interface ChunkService {
     ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
             throws IOException;
 
-    /** Makes stored chunks durable (on stable storage) on every replica that holds them. */
-    void sync(Collection<ChunkRef> chunks) throws IOException;
+    /**
+     * Asks every replica of these chunks to make them durable (on stable storage), and says, for each
+     * chunk id, the replicas that did. A replica that fails (dead, too slow, or without the chunk)
+     * is simply left out: what to do about it is the caller's business ({@link #addCopies}).
+     */
+    Map<String, List<Replica>> sync(Collection<ChunkRef> chunks) throws IOException;
+
+    /**
+     * Gives each chunk more durable copies, up to the cluster's replication: the bytes come from
+     * {@code local} when this process still has them, otherwise from a replica they are durable on
+     * (verified against the chunk's CRC32C), and go to new targets the master picks, stored synced.
+     * Returns each chunk with the replicas it is now durable on, in order. Fails (EIO) when a chunk
+     * ends with fewer durable copies than the cluster's minimum.
+     */
+    List<ChunkRef> addCopies(long inode, List<Durable> chunks, LocalCopies local) throws IOException;
 
     /** Records stored chunks in the file's chunk list and sets its size ({@code size < 0}: grow to cover them). */
     Attr commit(Requests.Commit commit) throws IOException;
@@ -60,5 +76,24 @@ public interface ChunkService {
      */
     default LeaseKeeper leaseKeeper() {
         return null;
+    }
+
+    /** How long each of these steps may take, and so how long a caller waits for one. */
+    Deadlines deadlines();
+
+    /** A chunk and the replicas it is durable on. */
+    record Durable(ChunkRef chunk, List<Replica> on) {
+        public Durable {
+            on = List.copyOf(on);
+        }
+    }
+
+    /** The bytes of chunks this process still holds (a write's buffer, a read cache). */
+    @FunctionalInterface
+    interface LocalCopies {
+        LocalCopies NONE = chunk -> null;
+
+        /** At least {@code chunk.size()} bytes whose first {@code chunk.size()} are the chunk, or null when not here. */
+        byte[] bytes(ChunkRef chunk);
     }
 }

@@ -9,19 +9,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends one allocated chunk to the replicas the master picked, in parallel (a fan-out from the
- * client). A replica that fails is replaced by another live node and the chunk sent again; only when
- * the cluster has no node left to try does the chunk count with fewer copies, and never fewer than
- * the master's minimum. Allocating the chunk and committing it are {@link FileChunks}' business.
+ * client). A replica that fails is replaced by another live node and the chunk sent again; a target
+ * that timed out lately ({@link DatanodeClient#avoided}) is replaced before anything is sent to it,
+ * and tried only if no other node will do (and then only now and then: {@link DatanodeClient#mayProbe}). Only when the cluster has no node left to try does the
+ * chunk count with fewer copies, and never fewer than the master's minimum. A write takes at most
+ * {@link Deadlines#chunkWrite}: a round of sends starts only while there is time for it.
+ * Allocating the chunk and committing it are {@link FileChunks}' business.
  */
 final class ChunkWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkWriter.class);
@@ -45,61 +53,120 @@ final class ChunkWriter {
      */
     ChunkRef write(long inode, Allocation alloc, long index, byte[] data, int length, boolean sync) throws IOException {
         long crc = DatanodeClient.crc32c(data, 0, length);
-        String chunkId = alloc.chunkId();
-        List<Replica> targets = alloc.targets();
-        List<String> stored = new ArrayList<>();
-        List<Replica> storedAt = new ArrayList<>();
+        int need = Math.max(1, alloc.minReplicas());
+        Sent sent = send(inode, alloc.chunkId(), alloc.targets(), alloc.replication(), need, List.of(), data, length,
+                crc, sync);
+        if (sent.stored().size() < need) {
+            throw new CairnException(ErrorCode.EIO, "chunk " + index + " could be written to only "
+                    + sent.stored().size() + " of the " + alloc.minReplicas() + " replicas required: "
+                    + String.join("; ", sent.causes()));
+        }
+        return new ChunkRef(index, alloc.chunkId(), length, length, crc, sent.stored());
+    }
+
+    /** Where a send landed, and why the targets it could not use failed. */
+    record Sent(List<Replica> stored, List<String> causes) {
+    }
+
+    /**
+     * Sends chunk {@code chunkId} to {@code first} (more targets are asked of the master as some
+     * fail), until {@code want} new replicas hold it, no other node is left, or time is up. Nodes in
+     * {@code exclude} are never asked (they hold it already). Targets that timed out lately are tried
+     * only when fewer than {@code need} replicas could be had without them.
+     */
+    Sent send(long inode, String chunkId, List<Replica> first, int want, int need, Collection<String> exclude,
+              byte[] data, int length, long crc, boolean sync) throws IOException {
+        Deadlines d = datanodes.deadlines();
+        long deadline = System.nanoTime() + d.chunkWrite(length).toNanos();
+        long roundNanos = d.transfer(length).toNanos();
+        List<Replica> stored = new ArrayList<>();
         Set<String> failed = new LinkedHashSet<>();
+        List<Replica> avoided = new ArrayList<>();
         List<String> causes = new ArrayList<>();
+        List<Replica> targets = first;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            List<Replica> now = new ArrayList<>();
             for (Replica t : targets) {
-                sends.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        datanodes.put(t.address(), chunkId, data, length, crc, sync);
-                    } catch (IOException e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                }, pool));
-            }
-            for (int i = 0; i < targets.size(); i++) {
-                Replica t = targets.get(i);
-                try {
-                    sends.get(i).get();
-                    stored.add(t.id());
-                    storedAt.add(t);
-                } catch (ExecutionException e) {
+                if (datanodes.avoided(t.address())) {
+                    avoided.add(t); // replaced at once: it timed out lately
                     failed.add(t.id());
-                    causes.add(t.address() + ": " + e.getCause().getMessage());
-                    LOG.warn("chunk {} to {} failed: {}; trying another node", chunkId, t.address(),
-                            e.getCause().toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted writing chunk " + chunkId);
+                    causes.add(t.address() + ": timed out lately");
+                } else {
+                    now.add(t);
                 }
             }
-            int missing = alloc.replication() - stored.size();
-            if (missing <= 0) {
+            sendAll(now, chunkId, data, length, crc, sync, deadline, stored, failed, causes);
+            int missing = want - stored.size();
+            if (missing <= 0 || deadline - System.nanoTime() < roundNanos) {
                 break;
             }
-            List<String> exclude = new ArrayList<>(failed);
-            exclude.addAll(stored);
-            try {
-                targets = master.allocate(inode, exclude, missing).targets();
-            } catch (CairnException e) {
-                if (e.code() != ErrorCode.ENONODES && e.code() != ErrorCode.ENOSPC) {
-                    throw e;
-                }
-                targets = List.of();
-            }
+            List<String> skip = new ArrayList<>(exclude);
+            skip.addAll(failed);
+            stored.forEach(r -> skip.add(r.id()));
+            targets = moreTargets(inode, skip, missing);
             if (targets.isEmpty()) {
                 break; // no other live node with room: the chunk counts with what it has, if enough
             }
         }
-        if (stored.size() < Math.max(1, alloc.minReplicas())) {
-            throw new CairnException(ErrorCode.EIO, "chunk " + index + " could be written to only "
-                    + stored.size() + " of the " + alloc.minReplicas() + " replicas required: " + String.join("; ", causes));
+        if (stored.size() < need && !avoided.isEmpty() && deadline - System.nanoTime() >= roundNanos) {
+            List<Replica> probe = new ArrayList<>();
+            for (Replica t : avoided) {
+                if (probe.size() < want - stored.size() && datanodes.mayProbe(t.address())) {
+                    probe.add(t);
+                }
+            }
+            if (!probe.isEmpty()) {
+                LOG.warn("chunk {}: no other datanode will do, trying {} that timed out lately", chunkId, probe);
+                sendAll(probe, chunkId, data, length, crc, sync, deadline, stored, failed, causes);
+            }
         }
-        return new ChunkRef(index, chunkId, length, length, crc, List.copyOf(storedAt));
+        return new Sent(List.copyOf(stored), List.copyOf(causes));
+    }
+
+    private List<Replica> moreTargets(long inode, List<String> exclude, int count) throws IOException {
+        try {
+            return master.allocate(inode, exclude, count).targets();
+        } catch (CairnException e) {
+            if (e.code() != ErrorCode.ENONODES && e.code() != ErrorCode.ENOSPC) {
+                throw e;
+            }
+            return List.of();
+        }
+    }
+
+    /** Sends to every target at once and waits for all of them, at most until {@code deadline} (nanoTime). */
+    private void sendAll(List<Replica> targets, String chunkId, byte[] data, int length, long crc, boolean sync,
+                         long deadline, List<Replica> stored, Set<String> failed, List<String> causes)
+            throws InterruptedIOException {
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (Replica t : targets) {
+            sends.add(CompletableFuture.runAsync(() -> {
+                try {
+                    datanodes.put(t.address(), chunkId, data, length, crc, sync);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, pool));
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            Replica t = targets.get(i);
+            try {
+                // each send has its own deadline, shorter than this; the wait only guards against a stuck pool
+                sends.get(i).get(Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1),
+                        TimeUnit.NANOSECONDS);
+                stored.add(t);
+            } catch (ExecutionException e) {
+                failed.add(t.id());
+                causes.add(t.address() + ": " + e.getCause().getMessage());
+                LOG.warn("chunk {} to {} failed: {}; trying another node", chunkId, t.address(), e.getCause().toString());
+            } catch (TimeoutException e) {
+                failed.add(t.id());
+                causes.add(t.address() + ": no answer in time");
+                LOG.warn("chunk {} to {}: no answer in time; trying another node", chunkId, t.address());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted writing chunk " + chunkId);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Limits;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -13,25 +14,61 @@ import okhttp3.ResponseBody;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.List;
 
-/** Chunk transfers straight to and from datanodes: the bytes never pass through the master. */
+/**
+ * Chunk transfers straight to and from datanodes: the bytes never pass through the master. Every
+ * call has a deadline from {@link Deadlines}: a chunk's transfer may take the timeout plus a second
+ * per MiB, and a fetch that falls below that rate fails as soon as it does. A datanode whose call
+ * ran out of time is remembered as slow for a while ({@link #avoided}), so that readers ask it last
+ * and writers replace it at once instead of waiting on it for every chunk.
+ */
 public final class DatanodeClient {
     /** The largest chunk any datanode stores ({@link Limits#MAX_CHUNK}). */
     public static final int MAX_CHUNK = Limits.MAX_CHUNK;
     public static final String CRC_HEADER = "X-Cairn-Crc32c";
+    private static final int READ_BLOCK = 64 << 10;
 
     private final Http http;
+    private final SlowNodes slow;
 
     public DatanodeClient(Http http) {
-        this.http = http;
+        this(http, new SlowNodes(http.deadlines().avoidSlowNode(), System::nanoTime));
     }
 
-    private static HttpUrl chunkUrl(String address, String chunkId) throws CairnException {
-        HttpUrl base = HttpUrl.parse(address);
+    DatanodeClient(Http http, SlowNodes slow) {
+        this.http = http;
+        this.slow = slow;
+    }
+
+    public Deadlines deadlines() {
+        return http.deadlines();
+    }
+
+    /** Whether the datanode at {@code address} timed out lately: ask it only when no other will do. */
+    public boolean avoided(String address) {
+        return slow.avoided(address);
+    }
+
+    /**
+     * Whether a caller that has no other datanode left may try {@code address} although it timed out
+     * lately (one caller now and then: see {@link SlowNodes#mayProbe}); otherwise it gives up at once.
+     */
+    public boolean mayProbe(String address) {
+        return slow.mayProbe(address);
+    }
+
+    private static HttpUrl base(String address) throws CairnException {
+        HttpUrl base = address == null ? null : HttpUrl.parse(address);
         if (base == null) {
             throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
         }
-        return base.newBuilder().addPathSegments("api/v1/chunks").addPathSegment(chunkId).build();
+        return base;
+    }
+
+    private static HttpUrl chunkUrl(String address, String chunkId) throws CairnException {
+        return base(address).newBuilder().addPathSegments("api/v1/chunks").addPathSegment(chunkId).build();
     }
 
     /** Stores {@code data[0..length)} as chunk {@code chunkId}; the datanode checks the CRC and syncs before it answers. */
@@ -50,71 +87,113 @@ public final class DatanodeClient {
         if (!sync) {
             b.addQueryParameter("sync", "false");
         }
-        HttpUrl url = b.build();
         RequestBody body = RequestBody.create(data, Http.OCTETS, 0, length);
-        return http.call(new Request.Builder().url(url).put(body).build(), Replies.Stored.class);
+        Request request = new Request.Builder().url(b.build()).put(body).build();
+        return answered(address, () -> http.call(request, Replies.Stored.class, deadlines().transfer(length)));
     }
 
     /**
      * Fetches a whole chunk and checks its length and CRC32C against what the master recorded.
-     * Throws {@link CairnException} EBADMSG when the bytes are not the ones written.
+     * Throws {@link CairnException} EBADMSG when the bytes are not the ones written, and a
+     * {@link SocketTimeoutException} when they come slower than {@link Deadlines#MIN_BYTES_PER_SECOND}
+     * (after a grace of one timeout).
      */
     public byte[] get(String address, String chunkId, long expectedSize, long expectedCrc) throws IOException {
         if (expectedSize < 0 || expectedSize > MAX_CHUNK) {
             throw new CairnException(ErrorCode.EIO, "chunk " + chunkId + " has impossible size " + expectedSize);
         }
         Request request = new Request.Builder().url(chunkUrl(address, chunkId)).get().build();
-        try (Response response = http.client().newCall(request).execute()) {
-            if (!response.isSuccessful()) {
-                throw Http.errorOf(response);
-            }
-            ResponseBody body = response.body();
-            byte[] data = new byte[(int) expectedSize];
-            int n;
-            try (InputStream in = body.byteStream()) {
-                n = in.readNBytes(data, 0, data.length);
-                if (n == data.length && in.read() != -1) {
-                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
-                            + " is longer than " + expectedSize + " bytes");
+        return answered(address, () -> {
+            long start = System.nanoTime();
+            try (Response response = http.newCall(request, deadlines().transfer(expectedSize)).execute()) {
+                if (!response.isSuccessful()) {
+                    throw Http.errorOf(response);
                 }
+                ResponseBody body = response.body();
+                byte[] data = new byte[(int) expectedSize];
+                int n = 0;
+                try (InputStream in = body.byteStream()) {
+                    while (n < data.length) {
+                        int r = in.read(data, n, Math.min(READ_BLOCK, data.length - n));
+                        if (r < 0) {
+                            break;
+                        }
+                        n += r;
+                        checkRate(address, chunkId, n, start);
+                    }
+                    if (n == data.length && in.read() != -1) {
+                        throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
+                                + " is longer than " + expectedSize + " bytes");
+                    }
+                }
+                if (n != expectedSize) {
+                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " has "
+                            + n + " bytes, expected " + expectedSize);
+                }
+                long crc = crc32c(data, 0, n);
+                if (crc != expectedCrc) {
+                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
+                            + " fails its checksum");
+                }
+                return data;
             }
-            if (n != expectedSize) {
-                throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " has "
-                        + n + " bytes, expected " + expectedSize);
-            }
-            long crc = crc32c(data, 0, n);
-            if (crc != expectedCrc) {
-                throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
-                        + " fails its checksum");
-            }
-            return data;
+        });
+    }
+
+    /** Fails a transfer that, one timeout after it began, moves fewer bytes than the minimum rate allows. */
+    private void checkRate(String address, String chunkId, long moved, long startNanos) throws SocketTimeoutException {
+        long late = System.nanoTime() - startNanos - deadlines().call().toNanos();
+        if (late > 0 && moved < late / 1_000_000_000.0 * Deadlines.MIN_BYTES_PER_SECOND) {
+            throw new SocketTimeoutException("chunk " + chunkId + " from " + address + " comes slower than "
+                    + (Deadlines.MIN_BYTES_PER_SECOND >> 10) + " KiB/s (" + moved + " bytes so far)");
         }
     }
 
-    /** Makes chunks stored with {@code sync=false} durable on the datanode's disk (fsync). */
-    public void sync(String address, java.util.List<String> chunkIds) throws IOException {
-        HttpUrl base = HttpUrl.parse(address);
-        if (base == null) {
-            throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
-        }
-        http.call(new Request.Builder().url(base.newBuilder().addPathSegments("api/v1/sync").build())
-                .post(Http.json(new io.cairn.common.wire.Requests.SyncChunks(chunkIds))).build(), Replies.Ok.class);
+    /**
+     * Makes chunks stored with {@code sync=false} durable on the datanode's disk (fsync);
+     * {@code bytes} is about how much they hold, so that the call may take in proportion.
+     */
+    public void sync(String address, List<String> chunkIds, long bytes) throws IOException {
+        Request request = new Request.Builder().url(base(address).newBuilder().addPathSegments("api/v1/sync").build())
+                .post(Http.json(new Requests.SyncChunks(chunkIds))).build();
+        answered(address, () -> http.call(request, Replies.Ok.class, deadlines().transfer(bytes)));
     }
 
     public void delete(String address, String chunkId) throws IOException {
-        http.call(new Request.Builder().url(chunkUrl(address, chunkId)).delete().build(), Replies.Ok.class);
+        Request request = new Request.Builder().url(chunkUrl(address, chunkId)).delete().build();
+        answered(address, () -> http.call(request, Replies.Ok.class));
     }
 
     public Replies.DatanodeStatus status(String address) throws IOException {
-        HttpUrl base = HttpUrl.parse(address);
-        if (base == null) {
-            throw new CairnException(ErrorCode.EIO, "bad datanode address: " + address);
-        }
-        return http.call(new Request.Builder().url(base.newBuilder().addPathSegments("api/v1/status").build())
-                .get().build(), Replies.DatanodeStatus.class);
+        Request request = new Request.Builder().url(base(address).newBuilder().addPathSegments("api/v1/status").build())
+                .get().build();
+        return answered(address, () -> http.call(request, Replies.DatanodeStatus.class));
     }
 
     public static long crc32c(byte[] data, int off, int len) {
         return Crc32c.of(data, off, len);
+    }
+
+    @FunctionalInterface
+    private interface Exchange<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs one exchange with the datanode at {@code address}, remembering whether it answered in time. */
+    private <T> T answered(String address, Exchange<T> exchange) throws IOException {
+        T result;
+        try {
+            result = exchange.run();
+        } catch (CairnException e) {
+            slow.answered(address); // it answered (with an error): not slow
+            throw e;
+        } catch (IOException e) {
+            if (Http.isTimeout(e)) {
+                slow.timedOut(address);
+            }
+            throw e;
+        }
+        slow.answered(address);
+        return result;
     }
 }

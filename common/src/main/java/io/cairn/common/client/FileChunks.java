@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
 import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
@@ -13,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -41,10 +44,18 @@ import java.util.function.LongSupplier;
  * write ({@link #commitIfBatchFull}), flush or fsync ({@link #commit}) of the file fail with ESTALE:
  * the bytes of that chunk may be gone.
  *
+ * <p>{@link #sync} makes the unsynced chunks durable on R live replicas, not only on those that took
+ * them: a replica that cannot sync (it died, it is too slow, it lost the chunk) is replaced by a new
+ * synced copy before sync returns, and the chunk is committed again with its new replicas. The owner
+ * outlives the writer that uploaded through it when it must (the mount keeps it per inode until an
+ * fsync of the file, by any descriptor, has synced what it wrote).
+ *
  * <p>Thread-safe: uploads of different indexes may run at once. Commits and size changes of the file
  * reach the master one at a time, in the order they were taken ({@code commitLock}, held across that
- * one master call; uploads never wait for it). Lock order: {@code commitLock}, then a caller's lock
- * (the size of {@link #commit}, the step of {@link #resize}), then this.
+ * one master call, or the check and the call of a re-commit after a sync; uploads never wait for it).
+ * Syncs run one at a time ({@code syncLock}, never held by an upload or a commit). Lock order:
+ * {@code syncLock}, then {@code commitLock}, then a caller's lock (the size of {@link #commit}, the step
+ * of {@link #resize}), then this.
  */
 public final class FileChunks {
     /** Uploaded chunks are committed at the latest this many at a time, even before the end. */
@@ -59,6 +70,7 @@ public final class FileChunks {
     private final long chunkSize;
     private final Consumer<Attr> onCommit;
     private final Object commitLock = new Object();
+    private final Object syncLock = new Object();
 
     // Guarded by this.
     /** Allocated, neither committed nor abandoned (the upload failed, or a newer one replaced it). */
@@ -153,6 +165,11 @@ public final class FileChunks {
         return List.copyOf(unsynced.values());
     }
 
+    /** How many uploaded chunks are not yet synced (what a bound on unsynced memory counts). */
+    public synchronized int unsyncedCount() {
+        return unsynced.size();
+    }
+
     /**
      * Chunk ids allocated for this file and not yet committed (in flight or uploaded), in the order
      * they were allocated: the ids a writer's lease on allocated chunks has to keep alive.
@@ -240,16 +257,40 @@ public final class FileChunks {
         }
     }
 
-    /** Makes every unsynced chunk durable on all its replicas (one call per datanode). */
+    /** {@link #sync(ChunkService.LocalCopies)} with no local copies: new copies are read from a durable replica. */
     public void sync() throws IOException {
-        List<ChunkRef> chunks = unsynced();
-        if (chunks.isEmpty()) {
-            return;
-        }
-        cluster.sync(chunks);
-        synchronized (this) {
+        sync(ChunkService.LocalCopies.NONE);
+    }
+
+    /**
+     * Makes every unsynced chunk durable on R live replicas: each replica holding one is asked to
+     * sync it (one call per datanode); a chunk that some replica could not sync gets new synced copies
+     * (from {@code local} when the caller still has its bytes, else from a replica it is durable on)
+     * and is committed again with them, unless the file no longer holds it (overwritten, truncated
+     * or deleted since: then there is nothing to keep). Fails only when a chunk the file holds cannot
+     * be had on the cluster's minimum of durable copies; what was not synced stays unsynced.
+     */
+    public void sync(ChunkService.LocalCopies local) throws IOException {
+        synchronized (syncLock) {
+            List<ChunkRef> chunks = unsynced();
+            if (chunks.isEmpty()) {
+                return;
+            }
+            Map<String, List<Replica>> durable = cluster.sync(chunks);
+            List<ChunkService.Durable> shortOf = new ArrayList<>();
             for (ChunkRef c : chunks) {
-                unsynced.remove(c.index(), c);
+                List<Replica> on = durable.getOrDefault(c.id(), List.of());
+                if (on.size() < c.replicas().size()) {
+                    shortOf.add(new ChunkService.Durable(c, on));
+                }
+            }
+            if (!shortOf.isEmpty()) {
+                addCopies(shortOf, local);
+            }
+            synchronized (this) {
+                for (ChunkRef c : chunks) {
+                    unsynced.remove(c.index(), c);
+                }
             }
         }
     }
@@ -366,6 +407,83 @@ public final class FileChunks {
         if (keeper != null) {
             keeper.forget(this);
         }
+    }
+
+    /** New durable copies for chunks some replica could not sync, and a commit that records them. */
+    private void addCopies(List<ChunkService.Durable> shortOf, ChunkService.LocalCopies local) throws IOException {
+        List<ChunkService.Durable> kept = new ArrayList<>();
+        for (ChunkService.Durable d : shortOf) {
+            if (held(d.chunk()) != null) {
+                kept.add(d);
+            }
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        List<ChunkRef> copied = cluster.addCopies(inode, kept, local);
+        synchronized (commitLock) { // what is checked here is what is committed: no resize or commit in between
+            List<ChunkRef> recommit = new ArrayList<>();
+            for (int i = 0; i < copied.size(); i++) {
+                ChunkRef now = copied.get(i);
+                if (!gained(kept.get(i).chunk(), now)) {
+                    continue; // no new copy (none was needed, or none could be had while enough are durable)
+                }
+                synchronized (this) {
+                    ChunkRef pending = uncommitted.get(now.index());
+                    if (pending != null && pending.id().equals(now.id())) {
+                        uncommitted.put(now.index(), now); // its coming commit records the new replicas
+                        continue;
+                    }
+                }
+                ChunkRef inFile = held(now);
+                if (inFile != null) {
+                    recommit.add(new ChunkRef(now.index(), now.id(), now.size(), inFile.length(), now.crc32c(),
+                            now.replicas()));
+                }
+            }
+            if (!recommit.isEmpty()) {
+                List<Requests.CommitChunk> entries = new ArrayList<>(recommit.size());
+                for (ChunkRef c : recommit) {
+                    entries.add(entry(c));
+                }
+                // the same chunk ids at the same indexes: the master adds the replicas; -1: the size stays
+                onCommit.accept(cluster.commit(new Requests.Commit(inode, -1, entries, null)));
+            }
+        }
+    }
+
+    private static boolean gained(ChunkRef before, ChunkRef after) {
+        Set<String> had = new HashSet<>();
+        before.replicas().forEach(r -> had.add(r.id()));
+        return after.replicas().stream().anyMatch(r -> !had.contains(r.id()));
+    }
+
+    /**
+     * The file's chunk at {@code c}'s index if it is still {@code c} (as uploaded here and not yet
+     * committed, or as the master's chunk list has it now, with its current length), else null.
+     */
+    private ChunkRef held(ChunkRef c) throws IOException {
+        synchronized (this) {
+            ChunkRef pending = uncommitted.get(c.index());
+            if (pending != null) {
+                return pending.id().equals(c.id()) ? pending : null;
+            }
+        }
+        FileLayout page;
+        try {
+            page = cluster.layout(inode, c.index(), 1);
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ENOENT) {
+                return null; // the file is gone
+            }
+            throw e;
+        }
+        for (ChunkRef now : page.chunks()) {
+            if (now.index() == c.index() && now.id().equals(c.id())) {
+                return now;
+            }
+        }
+        return null;
     }
 
     /** The entry that records an uploaded chunk in the file's chunk list. */

@@ -1,5 +1,7 @@
 package io.cairn.common.client;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 
@@ -12,12 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
  * Streams a file's bytes to an output: chunk by chunk, each verified against its CRC32C, with a
  * small read-ahead; holes and the unused tail of a truncated chunk come out as zeros. Memory stays
- * at (readAhead + 1) chunks.
+ * at (readAhead + 1) chunks. A chunk's fetch may take what {@link Deadlines#chunkRead} allows
+ * (several replicas in turn), then the download fails with EIO.
  */
 public final class FileDownloader {
     private final ChunkService cluster;
@@ -39,6 +44,7 @@ public final class FileDownloader {
         boolean listed = false; // every chunk of the list has been taken
         Deque<Fetch> window = new ArrayDeque<>();
         byte[] zeros = new byte[64 * 1024];
+        long fetchNanos = cluster.deadlines().chunkRead(chunkSize).plusSeconds(1).toNanos();
         long pos = 0;
         try {
             while (pos < size) {
@@ -69,7 +75,7 @@ public final class FileDownloader {
                     continue;
                 }
                 window.poll();
-                byte[] data = next.data.get();
+                byte[] data = next.data.get(fetchNanos, TimeUnit.NANOSECONDS);
                 long chunkEnd = Math.min(size, (next.chunk.index() + 1) * chunkSize);
                 int used = (int) Math.min(Math.min(next.chunk.length(), data.length), chunkEnd - pos);
                 out.write(data, 0, used);
@@ -82,6 +88,9 @@ public final class FileDownloader {
                     progress.accept(n);
                 }
             }
+        } catch (TimeoutException e) {
+            throw new CairnException(ErrorCode.EIO, "a chunk's fetch did not finish within "
+                    + TimeUnit.NANOSECONDS.toSeconds(fetchNanos) + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");

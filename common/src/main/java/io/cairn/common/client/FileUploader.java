@@ -1,5 +1,7 @@
 package io.cairn.common.client;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 
@@ -13,14 +15,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
  * Streams a local input into a file's chunks: reads one chunk at a time into a small pool of
  * buffers and uploads up to {@code inFlight} chunks at once through the file's {@link FileChunks},
  * which commits them in batches. Every chunk is synced on its replicas before it counts, so a
- * finished upload survives a power cut. Memory stays at (inFlight + 1) chunk buffers whatever the
- * file's size.
+ * finished upload survives a power cut (a replica that dies or stalls during the upload is
+ * replaced, and the upload fails only when fewer than the cluster's minimum of synced copies can be
+ * had). Memory stays at (inFlight + 1) chunk buffers whatever the file's size. Every wait has a
+ * deadline: a chunk's upload may take what {@link Deadlines#chunkWrite} allows, plus the master's
+ * allocation.
  */
 public final class FileUploader {
     private final ChunkService cluster;
@@ -43,9 +50,14 @@ public final class FileUploader {
         Deque<Future<ChunkRef>> pending = new ArrayDeque<>();
         long offset = 0;
         long index = 0;
+        Deadlines d = cluster.deadlines();
+        long chunkNanos = d.chunkWrite(chunkSize).plus(d.call()).toNanos(); // the allocation, then the write
         try {
             while (true) {
-                byte[] buf = buffers.take();
+                byte[] buf = buffers.poll(chunkNanos, TimeUnit.NANOSECONDS); // uploads give their buffers back
+                if (buf == null) {
+                    throw new TimeoutException();
+                }
                 int n = in.readNBytes(buf, 0, chunkSize);
                 if (n == 0) {
                     buffers.add(buf);
@@ -62,7 +74,7 @@ public final class FileUploader {
                 }));
                 offset += n;
                 while (pending.size() >= inFlight || (!pending.isEmpty() && pending.peek().isDone())) {
-                    progress.accept(pending.poll().get().length());
+                    progress.accept(pending.poll().get(chunkNanos, TimeUnit.NANOSECONDS).length());
                     chunks.commitIfBatchFull();
                 }
                 if (n < chunkSize) {
@@ -70,8 +82,11 @@ public final class FileUploader {
                 }
             }
             while (!pending.isEmpty()) {
-                progress.accept(pending.poll().get().length());
+                progress.accept(pending.poll().get(chunkNanos, TimeUnit.NANOSECONDS).length());
             }
+        } catch (TimeoutException e) {
+            throw new CairnException(ErrorCode.EIO, "a chunk's upload did not finish within "
+                    + TimeUnit.NANOSECONDS.toSeconds(chunkNanos) + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("upload interrupted");

@@ -7,6 +7,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
 import io.cairn.common.wire.ErrorBody;
 import io.cairn.common.wire.WireVersion;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.MediaType;
@@ -18,6 +19,8 @@ import okhttp3.ResponseBody;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * stays a plain {@link IOException}. Every request announces the Cairn wire version
  * ({@link WireVersion#HEADER}), so a master or datanode of another version refuses it with one
  * clear line (EPROTO) instead of misreading it.
+ *
+ * <p>Nothing waits without a deadline ({@link Deadlines}): connecting takes at most 5 s (or the
+ * timeout, if shorter); a socket that moves no byte for the timeout fails; and a whole call, from
+ * connecting to the last byte of the answer, fails after the timeout unless it was made with a
+ * longer deadline of its own ({@link #newCall(Request, Duration)}, for a body in proportion to its
+ * size: chunk transfers, a metadata backup).
  */
 public final class Http {
     public static final MediaType JSON = MediaType.get("application/json");
@@ -36,6 +45,7 @@ public final class Http {
 
     private final OkHttpClient client;
     private final Duration timeout;
+    private final Deadlines deadlines;
 
     public Http(Duration timeout) {
         this(timeout, WireVersion.CURRENT);
@@ -47,6 +57,7 @@ public final class Http {
      */
     public Http(Duration timeout, int wireVersion) {
         this.timeout = timeout;
+        this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(256);
@@ -55,7 +66,7 @@ public final class Http {
                 .connectTimeout(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
-                .callTimeout(Duration.ZERO)
+                .callTimeout(timeout)
                 .retryOnConnectionFailure(true)
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
@@ -72,13 +83,34 @@ public final class Http {
         return timeout;
     }
 
-    /** Sends a request and returns the decoded JSON reply, or throws the server's error. */
+    /** How long each kind of call and wait may take, from this client's timeout. */
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
+    /** A call that may take up to {@code deadline} in all (connecting, sending, and reading the whole answer). */
+    public Call newCall(Request request, Duration deadline) {
+        Call call = client.newCall(request);
+        call.timeout().timeout(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return call;
+    }
+
+    /** Sends a request and returns the decoded JSON reply, or throws the server's error; within {@link Deadlines#call()}. */
     public <T> T call(Request request, Class<T> type) throws IOException {
-        return call(request, Json.mapper().constructType(type));
+        return call(request, Json.mapper().constructType(type), deadlines.call());
     }
 
     public <T> T call(Request request, JavaType type) throws IOException {
-        try (Response response = client.newCall(request).execute()) {
+        return call(request, type, deadlines.call());
+    }
+
+    /** As {@link #call(Request, Class)}, within {@code deadline} (a call that moves a large body). */
+    public <T> T call(Request request, Class<T> type, Duration deadline) throws IOException {
+        return call(request, Json.mapper().constructType(type), deadline);
+    }
+
+    private <T> T call(Request request, JavaType type, Duration deadline) throws IOException {
+        try (Response response = newCall(request, deadline).execute()) {
             ResponseBody body = response.body();
             if (!response.isSuccessful()) {
                 throw errorOf(response);
@@ -90,6 +122,18 @@ public final class Http {
                 return Json.mapper().readValue(in, type);
             }
         }
+    }
+
+    /**
+     * Whether a transport failure is a deadline that ran out (a socket that moved no byte for the
+     * timeout, a whole call past its deadline, a transfer below the minimum rate), as opposed to a
+     * refused or reset connection or an interrupt of the caller's own thread.
+     */
+    public static boolean isTimeout(IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return true;
+        }
+        return e instanceof InterruptedIOException && "timeout".equals(e.getMessage()); // a call past its deadline
     }
 
     public static RequestBody json(Object value) throws IOException {

@@ -4,11 +4,9 @@ package io.cairn.common.wire;
 public final class Limits {
     /** The largest chunk a datanode stores (64 MiB); a larger one is refused with EFBIG. */
     public static final int MAX_CHUNK = 64 << 20;
-
     /**
-     * The largest file (1 EiB, 2^60 bytes): a size, or a write or read offset plus its length,
-     * past it is refused with EFBIG. Far below 2^63, so that sums of sizes and offsets never
-     * wrap around.
+     * The largest file (2^60 bytes, 1 EiB): a size, a write's end or a truncate past it is refused
+     * with EFBIG. Far below 2^63, so that sizes and offsets up to it plus one chunk never overflow.
      */
     public static final long MAX_FILE_SIZE = 1L << 60;
 

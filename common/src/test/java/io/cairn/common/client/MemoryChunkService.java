@@ -18,12 +18,17 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /** One file system's chunks in memory, with the master's commit rules; records every call; fails on demand. */
 final class MemoryChunkService implements ChunkService {
-    private static final Replica NODE = new Replica("n1", "http://n1");
+    static final Replica NODE = new Replica("n1", "http://n1");
+    static final Replica NODE2 = new Replica("n2", "http://n2");
+    /** Where {@link #addCopies} puts new copies. */
+    static final Replica SPARE = new Replica("n3", "http://n3");
 
     final long chunkSize;
     final Map<String, byte[]> blobs = new HashMap<>();
@@ -44,6 +49,12 @@ final class MemoryChunkService implements ChunkService {
     final java.util.Set<String> lostLeases = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Every renewal, the ids it named. */
     final List<List<String>> renewals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Nodes (by id) whose syncs fail: a dead or slow datanode. */
+    final Set<String> syncFails = ConcurrentHashMap.newKeySet();
+    /** Every chunk given new copies, with the replicas it was durable on. */
+    final List<ChunkService.Durable> copied = new ArrayList<>();
+    /** Where chunks are allocated (one replica unless a test says). */
+    volatile List<Replica> targets = List.of(NODE);
     private int nextId;
 
     MemoryChunkService(long chunkSize) {
@@ -52,7 +63,7 @@ final class MemoryChunkService implements ChunkService {
 
     @Override
     public synchronized Allocation allocate(long inode) {
-        return new Allocation(String.format("%032x", ++nextId), List.of(NODE), 1, 1, leaseMs);
+        return new Allocation(String.format("%032x", ++nextId), targets, targets.size(), 1, leaseMs);
     }
 
     @Override
@@ -78,8 +89,35 @@ final class MemoryChunkService implements ChunkService {
     }
 
     @Override
-    public synchronized void sync(Collection<ChunkRef> chunks) {
+    public synchronized Map<String, List<Replica>> sync(Collection<ChunkRef> chunks) {
         synced.addAll(chunks);
+        Map<String, List<Replica>> durable = new HashMap<>();
+        for (ChunkRef c : chunks) {
+            durable.put(c.id(), c.replicas().stream().filter(r -> !syncFails.contains(r.id())).toList());
+        }
+        return durable;
+    }
+
+    @Override
+    public synchronized List<ChunkRef> addCopies(long inode, List<ChunkService.Durable> chunks,
+                                                 ChunkService.LocalCopies local) throws IOException {
+        List<ChunkRef> out = new ArrayList<>();
+        for (ChunkService.Durable d : chunks) {
+            copied.add(d);
+            if (d.on().isEmpty() && local.bytes(d.chunk()) == null) {
+                throw new CairnException(ErrorCode.EIO, "no durable copy of chunk " + d.chunk().index());
+            }
+            List<Replica> on = new ArrayList<>(d.on());
+            on.add(SPARE);
+            ChunkRef c = d.chunk();
+            out.add(new ChunkRef(c.index(), c.id(), c.size(), c.length(), c.crc32c(), on));
+        }
+        return out;
+    }
+
+    @Override
+    public Deadlines deadlines() {
+        return new Deadlines(java.time.Duration.ofSeconds(5));
     }
 
     @Override
@@ -97,7 +135,17 @@ final class MemoryChunkService implements ChunkService {
         TreeMap<Long, ChunkRef> list = lists.computeIfAbsent(c.inode(), k -> new TreeMap<>());
         long end = sizes.getOrDefault(c.inode(), 0L);
         for (Requests.CommitChunk ch : c.chunks()) {
-            list.put(ch.index(), new ChunkRef(ch.index(), ch.id(), ch.size(), ch.length(), ch.crc32c(), List.of(NODE)));
+            List<Replica> at = new ArrayList<>();
+            ChunkRef was = list.get(ch.index());
+            if (was != null && was.id().equals(ch.id())) {
+                at.addAll(was.replicas()); // the same chunk again: its replicas are added to
+            }
+            for (String id : ch.replicas()) {
+                if (at.stream().noneMatch(r -> r.id().equals(id))) {
+                    at.add(new Replica(id, "http://" + id));
+                }
+            }
+            list.put(ch.index(), new ChunkRef(ch.index(), ch.id(), ch.size(), ch.length(), ch.crc32c(), List.copyOf(at)));
             end = Math.max(end, ch.index() * chunkSize + ch.length());
         }
         return resize(c.inode(), c.size() < 0 ? end : c.size());

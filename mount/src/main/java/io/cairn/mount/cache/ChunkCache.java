@@ -1,9 +1,12 @@
 package io.cairn.mount.cache;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.ChunkRef;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,14 +14,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Whole chunks by id, least recently used first out. Chunks never change once written, so an entry
  * is valid for as long as it stays. Two readers of one chunk share one fetch; a prefetch runs on the
  * read-ahead pool while a demand miss is fetched on the caller's own thread.
+ *
+ * <p>Memory is bounded: at most {@code capacity} fetched chunks, plus at most
+ * {@code maxPrefetches} read-ahead fetches under way (a prefetch asked for beyond that is skipped:
+ * read-ahead is a hint), plus the demand misses being fetched by their readers. A reader waits for
+ * a fetch another started at most {@code maxWait}, then gets EIO (the fetch itself has its own
+ * deadlines and goes on).
  */
 public final class ChunkCache {
+    /** How long a reader waits for a fetch under way when no bound is given. */
+    static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+
     /** The bytes of a chunk: {@code bytes[0..length)} are the stored blob ({@code bytes} may be longer). */
     public record Blob(byte[] bytes, int length) {
     }
@@ -30,15 +44,26 @@ public final class ChunkCache {
     }
 
     private final int capacity;
+    private final int maxPrefetches;
+    private final long maxWaitNanos;
     private final Fetcher fetcher;
     private final Executor readAhead;
     /** Access-ordered: the eldest entry is the least recently used. Guarded by itself. */
     private final LinkedHashMap<String, CompletableFuture<Blob>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** Read-ahead fetches started and not yet done. Guarded by {@link #entries}. */
+    private int prefetching;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
+    /** A cache of {@code capacity} chunks, read-ahead capped at half of that, waits at most 5 minutes. */
     public ChunkCache(int capacity, Fetcher fetcher, Executor readAhead) {
+        this(capacity, Math.max(1, capacity / 2), DEFAULT_WAIT, fetcher, readAhead);
+    }
+
+    public ChunkCache(int capacity, int maxPrefetches, Duration maxWait, Fetcher fetcher, Executor readAhead) {
         this.capacity = Math.max(1, capacity);
+        this.maxPrefetches = Math.max(1, maxPrefetches);
+        this.maxWaitNanos = maxWait.toNanos();
         this.fetcher = fetcher;
         this.readAhead = readAhead;
     }
@@ -58,28 +83,35 @@ public final class ChunkCache {
         }
         if (mine) {
             misses.incrementAndGet();
-            load(chunk, f);
+            load(chunk, f, false);
         } else {
             hits.incrementAndGet();
         }
-        return await(f);
+        return await(f, chunk);
     }
 
-    /** Starts fetching a chunk in the background unless it is cached or on its way. */
+    /**
+     * Starts fetching a chunk in the background unless it is cached or on its way, or as many
+     * read-ahead fetches as allowed are under way already (then it is skipped).
+     */
     public void prefetch(ChunkRef chunk) {
         CompletableFuture<Blob> f;
         synchronized (entries) {
-            if (entries.containsKey(chunk.id())) {
+            if (prefetching >= maxPrefetches || entries.containsKey(chunk.id())) {
                 return;
             }
             f = new CompletableFuture<>();
             entries.put(chunk.id(), f);
+            prefetching++;
             evict();
         }
         CompletableFuture<Blob> fetch = f;
         try {
-            readAhead.execute(() -> load(chunk, fetch));
+            readAhead.execute(() -> load(chunk, fetch, true));
         } catch (RejectedExecutionException e) {
+            synchronized (entries) {
+                prefetching--;
+            }
             forget(chunk.id(), fetch);
             fetch.completeExceptionally(e);
         }
@@ -93,16 +125,28 @@ public final class ChunkCache {
         }
     }
 
-    public boolean contains(String id) {
+    /** The chunk's bytes if they are here now (nothing is fetched), else null. */
+    public Blob peek(String id) {
         synchronized (entries) {
             CompletableFuture<Blob> f = entries.get(id);
-            return f != null && f.isDone() && !f.isCompletedExceptionally();
+            return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
         }
+    }
+
+    public boolean contains(String id) {
+        return peek(id) != null;
     }
 
     public int size() {
         synchronized (entries) {
             return entries.size();
+        }
+    }
+
+    /** Read-ahead fetches under way now. */
+    public int prefetching() {
+        synchronized (entries) {
+            return prefetching;
         }
     }
 
@@ -114,13 +158,19 @@ public final class ChunkCache {
         return misses.get();
     }
 
-    private void load(ChunkRef chunk, CompletableFuture<Blob> f) {
+    private void load(ChunkRef chunk, CompletableFuture<Blob> f, boolean prefetch) {
         try {
             byte[] bytes = fetcher.fetch(chunk);
             f.complete(new Blob(bytes, bytes.length));
         } catch (IOException | RuntimeException e) {
             forget(chunk.id(), f); // a failed fetch is not cached: the next read tries again
             f.completeExceptionally(e);
+        } finally {
+            if (prefetch) {
+                synchronized (entries) {
+                    prefetching--;
+                }
+            }
         }
     }
 
@@ -142,9 +192,12 @@ public final class ChunkCache {
         }
     }
 
-    private static Blob await(CompletableFuture<Blob> f) throws IOException {
+    private Blob await(CompletableFuture<Blob> f, ChunkRef chunk) throws IOException {
         try {
-            return f.get();
+            return f.get(maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new CairnException(ErrorCode.EIO, "chunk " + chunk.index() + " (" + chunk.id() + ") did not arrive within "
+                    + TimeUnit.NANOSECONDS.toSeconds(maxWaitNanos) + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading a chunk");

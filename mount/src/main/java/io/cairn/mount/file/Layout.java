@@ -26,6 +26,19 @@ final class Layout {
         return chunks.get(index);
     }
 
+    /** The chunk at {@code index} in a page fetched from {@code index}, or null for a hole. */
+    static ChunkRef find(FileLayout page, long index) {
+        for (ChunkRef c : page.chunks()) {
+            if (c.index() == index) {
+                return c;
+            }
+            if (c.index() > index) {
+                break;
+            }
+        }
+        return null;
+    }
+
     void add(long from, FileLayout page) {
         for (ChunkRef c : page.chunks()) {
             chunks.put(c.index(), c);

@@ -1,11 +1,14 @@
 package io.cairn.mount.file;
 
+import io.cairn.common.client.Deadlines;
 import io.cairn.common.client.FileChunks;
 import io.cairn.common.client.LayoutPages;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
+import io.cairn.common.wire.FileLayout;
+import io.cairn.common.wire.Limits;
 import io.cairn.mount.cache.ChunkCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,36 +21,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One open regular file of the mount (shared by every handle on the same inode): its size as this
  * mount sees it, the chunk buffers being written, the uploads in flight, and the part of its chunk
  * list fetched so far. Its {@link FileChunks} owns what is uploaded: allocation, the chunks not yet
- * committed (committed in batches along the way and at flush) and those not yet synced.
+ * committed (committed in batches along the way and at flush) and those not yet synced; the owner
+ * is the inode's, kept by {@link OpenFiles} beyond this object while it has chunks to sync.
  *
  * <p>Writes fill chunk-sized buffers; a full one uploads in the background while writing goes on.
  * {@link #flush} uploads what is left, waits for every upload and commits the new chunks and size in
  * one master call, so it returns only when every byte is on its replicas and in the metadata;
- * {@link #fsync} then also makes those chunks durable on the replicas' disks.
+ * {@link #fsync} then also makes those chunks durable on R live replicas' disks.
  * Reads see this mount's unflushed writes. A failed upload keeps its buffer: the next write is told
  * (once), the next flush tries it again, and once it is uploaded the failure is forgotten.
- * Lock order: the owner's commit lock, then this, then the owner's and the budget's; no network call
- * except a base or layout fetch runs under this lock.
+ *
+ * <p>No network call runs under this object's lock, which {@code getattr} and {@code open} of the
+ * file need: a chunk-list page, the old bytes of a chunk being rewritten, or a chunk being read are
+ * fetched with no lock held and published under it. Every wait has a deadline: a wait for uploads
+ * gives up (EIO) when none has finished for as long as one chunk's upload may take.
+ * Lock order: the owner's commit lock, then this, then the owner's and the budget's.
  */
 public final class OpenFile implements DirtyBudget.Evictable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
+    /** Unsynced chunks an open file holds at most before they are synced in the background. */
+    static final int MAX_UNSYNCED = 1024;
+    /** Chunk-list fetches a read or write retries when the list is replaced under it (a truncate, a reopen). */
+    private static final int LAYOUT_TRIES = 3;
 
     private final long inode;
     private final int chunkSize;
     private final DataPath path;
     private final FileChunks chunks;
     private final LayoutPages pages;
+    /** A wait for uploads fails when none has finished for this long. */
+    private final long stallNanos;
+    private final AtomicBoolean syncingBehind = new AtomicBoolean();
 
     // Guarded by this.
     private long size;
     private boolean modified;
     private final TreeMap<Long, ChunkBuffer> dirty = new TreeMap<>();
     private final Map<Long, ChunkBuffer> uploading = new HashMap<>();
+    /** Uploads that have ended (either way), so that a waiter sees progress. */
+    private long uploadsEnded;
     /** Chunks uploaded by this mount since the layout was fetched; they take precedence over it. */
     private final Map<Long, ChunkRef> written = new HashMap<>();
     private Layout layout = new Layout();
@@ -61,16 +80,27 @@ public final class OpenFile implements DirtyBudget.Evictable {
     int refs;
 
     public OpenFile(long inode, long size, DataPath path) {
+        this(inode, size, path, new FileChunks(path.cluster(), inode, path.limits().chunkSize(), path.onCommit()));
+    }
+
+    /** An open file writing through {@code chunks}, the inode's owner of new chunks (perhaps from an earlier open). */
+    OpenFile(long inode, long size, DataPath path, FileChunks chunks) {
         this.inode = inode;
         this.size = size;
         this.path = path;
         this.chunkSize = path.limits().chunkSize();
-        this.chunks = new FileChunks(path.cluster(), inode, chunkSize, path.onCommit());
+        this.chunks = chunks;
         this.pages = new LayoutPages(path.cluster()::layout, inode);
+        Deadlines d = path.cluster().deadlines();
+        this.stallNanos = d.chunkWrite(chunkSize).plus(d.call()).toNanos(); // an allocation, then the write
     }
 
     public long inode() {
         return inode;
+    }
+
+    FileChunks chunks() {
+        return chunks;
     }
 
     public synchronized long size() {
@@ -93,10 +123,14 @@ public final class OpenFile implements DirtyBudget.Evictable {
 
     // ---- writing
 
-    /** Writes {@code length} bytes from {@code src} at {@code offset} (at the end of the file when {@code append}). */
-    public void write(long offset, int length, ByteSource src, boolean append) throws IOException {
+    /**
+     * Writes {@code length} bytes from {@code src} at {@code offset} (at the end of the file when
+     * {@code append}) and returns how many: all of them, or as many as fit below the largest file
+     * ({@link Limits#MAX_FILE_SIZE}); none fit is EFBIG.
+     */
+    public int write(long offset, int length, ByteSource src, boolean append) throws IOException {
         if (length <= 0) {
-            return;
+            return 0;
         }
         boolean permit = false;
         try {
@@ -105,47 +139,49 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 reportFailure();
                 pos = append ? size : offset;
             }
-            if (pos < 0 || pos > Long.MAX_VALUE - length) {
-                throw new CairnException(ErrorCode.EFBIG, "write past the largest file size");
+            if (pos < 0 || pos >= Limits.MAX_FILE_SIZE) {
+                throw new CairnException(ErrorCode.EFBIG, "a write at byte " + pos + " is past the largest file ("
+                        + Limits.MAX_FILE_SIZE + " bytes)");
             }
+            length = (int) Math.min(length, Limits.MAX_FILE_SIZE - pos); // POSIX: what fits is written
             long done = 0;
+            Base base = null; // the old bytes of a chunk, fetched with no lock held
+            int layoutTries = 0;
             while (done < length) {
                 long index = pos / chunkSize;
                 int at = (int) (pos % chunkSize);
                 int n = (int) Math.min(length - done, chunkSize - at);
+                Step next;
                 synchronized (this) {
                     if (closed) {
                         throw new CairnException(ErrorCode.EIO, "file was closed while being written");
                     }
-                    ChunkBuffer b = dirty.get(index);
-                    if (b == null && uploading.containsKey(index)) {
-                        waitForChange(); // that chunk is on its way out; write over it once it is uploaded
-                        continue;
-                    }
-                    if (b == null && (permit || path.budget().tryAcquire())) {
-                        permit = true;
-                        b = newBuffer(index);
-                        permit = false; // the buffer holds it now
-                    }
-                    if (b != null) {
-                        if (b.needsBaseForWrite(at)) {
-                            mergeBase(b);
-                        }
-                        b.write(at, src, done, n);
-                        size = Math.max(size, pos + n);
-                        modified = true;
-                        if (b.isFull() && at + n == chunkSize) { // written up to its end: the writer has moved on
-                            startUpload(b);
-                        } else {
-                            path.budget().touch(this, index);
-                        }
+                    next = writeStep(index, at, n, src, done, pos, permit, base);
+                    if (next == Step.WROTE) {
+                        permit = false; // a new buffer, if one was made, holds it now
                         pos += n;
                         done += n;
+                        base = null;
+                        layoutTries = 0;
                         continue;
                     }
                 }
-                path.budget().acquire(); // outside the lock: it may make this very file upload
-                permit = true;
+                switch (next) {
+                    case WAIT_UPLOAD -> awaitUpload(index);
+                    case NEED_PERMIT -> {
+                        path.budget().acquire(); // outside the lock: it may make this very file upload
+                        permit = true;
+                    }
+                    case NEED_LAYOUT -> {
+                        if (++layoutTries > LAYOUT_TRIES) {
+                            throw new CairnException(ErrorCode.EIO, "the chunk list of inode " + inode
+                                    + " kept changing while it was fetched");
+                        }
+                        loadLayout(index);
+                    }
+                    case NEED_BASE -> base = fetchBase(index);
+                    default -> throw new IllegalStateException(next.toString());
+                }
             }
         } finally {
             if (permit) {
@@ -153,27 +189,78 @@ public final class OpenFile implements DirtyBudget.Evictable {
             }
         }
         chunks.commitIfBatchFull();
+        return length;
     }
 
-    private ChunkBuffer newBuffer(long index) throws IOException {
-        long start = index * chunkSize;
-        int baseLength = (int) Math.max(0, Math.min(chunkSize, size - start));
-        ChunkRef base = baseLength > 0 ? chunkRef(index) : null;
-        ChunkBuffer b = new ChunkBuffer(index, chunkSize, base, baseLength);
-        dirty.put(index, b);
-        return b;
+    /** What a write (or read) step did, or what it needs fetched or waited for before it can. */
+    private enum Step { WROTE, WAIT_UPLOAD, NEED_PERMIT, NEED_LAYOUT, NEED_BASE }
+
+    /** The old bytes of chunk {@code ref}: {@code bytes[0..valid)}. */
+    private record Base(ChunkRef ref, byte[] bytes, int valid) {
     }
 
-    private void mergeBase(ChunkBuffer b) throws IOException {
-        ChunkRef base = b.pendingBase();
-        ChunkCache.Blob blob = path.cache().get(base);
-        b.mergeBase(blob.bytes(), (int) Math.min(base.length(), blob.length()));
-    }
-
-    private void startUpload(ChunkBuffer b) throws IOException {
-        if (b.pendingBase() != null) {
-            mergeBase(b);
+    /** One chunk's part of a write, under the lock; nothing here waits or calls out. */
+    private Step writeStep(long index, int at, int n, ByteSource src, long srcOffset, long pos, boolean permit,
+                           Base base) throws IOException {
+        ChunkBuffer b = dirty.get(index);
+        if (b == null && uploading.containsKey(index)) {
+            return Step.WAIT_UPLOAD; // that chunk is on its way out; write over it once it is uploaded
         }
+        if (b == null) {
+            long start = index * chunkSize;
+            int baseLength = (int) Math.max(0, Math.min(chunkSize, size - start));
+            ChunkRef old = null;
+            if (baseLength > 0) {
+                if (!knows(index)) {
+                    return Step.NEED_LAYOUT;
+                }
+                old = known(index);
+            }
+            if (old != null && at > 0 && (base == null || !base.ref().equals(old))) {
+                return Step.NEED_BASE; // a write that does not start the chunk: its old bytes come first
+            }
+            if (!permit && !path.budget().tryAcquire()) {
+                return Step.NEED_PERMIT;
+            }
+            b = new ChunkBuffer(index, chunkSize, old, baseLength);
+            dirty.put(index, b);
+        }
+        if (b.needsBaseForWrite(at)) {
+            if (base == null || !base.ref().equals(b.pendingBase())) {
+                return Step.NEED_BASE;
+            }
+            b.mergeBase(base.bytes(), base.valid());
+        }
+        b.write(at, src, srcOffset, n);
+        size = Math.max(size, pos + n);
+        modified = true;
+        if (b.isFull() && at + n == chunkSize) { // written up to its end: the writer has moved on
+            startUpload(b);
+        } else {
+            path.budget().touch(this, index);
+        }
+        return Step.WROTE;
+    }
+
+    /** The old bytes the buffer (or the file) has at {@code index}, fetched now with no lock held. */
+    private Base fetchBase(long index) throws IOException {
+        ChunkRef ref;
+        synchronized (this) {
+            ChunkBuffer b = dirty.get(index);
+            if (b == null) {
+                b = uploading.get(index);
+            }
+            ref = b != null ? b.pendingBase() : known(index);
+        }
+        if (ref == null) {
+            return null; // merged or rewritten meanwhile: the next step sees it
+        }
+        ChunkCache.Blob blob = path.cache().get(ref);
+        return new Base(ref, blob.bytes(), (int) Math.min(ref.length(), blob.length()));
+    }
+
+    /** Starts uploading a buffer; its old bytes, if still needed, are merged in by the upload itself. Call holding the lock. */
+    private void startUpload(ChunkBuffer b) throws IOException {
         long start = b.index * chunkSize;
         int length = (int) Math.min(chunkSize, size - start);
         if (length < b.end()) {
@@ -182,9 +269,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
         dirty.remove(b.index);
         path.budget().forget(this, b.index);
         uploading.put(b.index, b);
-        byte[] bytes = b.bytesFor(length);
         try {
-            path.uploads().execute(() -> upload(b, bytes, length));
+            path.uploads().execute(() -> upload(b, length));
         } catch (RejectedExecutionException e) {
             uploading.remove(b.index);
             dirty.put(b.index, b);
@@ -192,10 +278,26 @@ public final class OpenFile implements DirtyBudget.Evictable {
         }
     }
 
-    private void upload(ChunkBuffer b, byte[] bytes, int length) {
+    private void upload(ChunkBuffer b, int length) {
         ChunkRef up = null;
+        byte[] bytes = null;
         IOException error = null;
         try {
+            ChunkRef old;
+            synchronized (this) {
+                old = b.pendingBase();
+            }
+            if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
+                ChunkCache.Blob blob = path.cache().get(old);
+                synchronized (this) {
+                    if (b.pendingBase() == old) {
+                        b.mergeBase(blob.bytes(), (int) Math.min(old.length(), blob.length()));
+                    }
+                }
+            }
+            synchronized (this) {
+                bytes = b.bytesFor(length);
+            }
             up = chunks.upload(b.index, bytes, length, false); // fsync syncs it
         } catch (IOException e) {
             error = e;
@@ -205,6 +307,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         }
         synchronized (this) {
             uploading.remove(b.index);
+            uploadsEnded++;
             if (error == null) {
                 written.put(b.index, up);
                 uploaded(b.index);
@@ -221,6 +324,30 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 }
             }
             notifyAll();
+        }
+        if (error == null && chunks.unsyncedCount() >= MAX_UNSYNCED) {
+            syncBehind();
+        }
+    }
+
+    /** Syncs the file's chunks in the background, so that what an open file keeps unsynced stays bounded. */
+    private void syncBehind() {
+        if (!syncingBehind.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            path.uploads().execute(() -> {
+                try {
+                    chunks.sync(this::localCopy);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("inode {}: syncing its chunks in the background failed (an fsync tries again): {}",
+                            inode, e.toString());
+                } finally {
+                    syncingBehind.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            syncingBehind.set(false);
         }
     }
 
@@ -253,9 +380,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 for (ChunkBuffer b : new ArrayList<>(dirty.values())) {
                     startUpload(b);
                 }
-                while (!uploading.isEmpty()) {
-                    waitForChange();
-                }
+                awaitUploads();
                 if (failed.isEmpty()) {
                     break; // every chunk is up, including any that failed before and worked now
                 }
@@ -278,18 +403,29 @@ public final class OpenFile implements DirtyBudget.Evictable {
     }
 
     /**
-     * {@link #flush}, and then every chunk this mount wrote to the file is made durable on all its
-     * replicas: the bytes survive a power cut.
+     * {@link #flush}, and then every chunk this mount wrote to the file and has not synced yet
+     * (through this open or an earlier one) is made durable on R live replicas: the bytes survive a
+     * power cut, and a replica that died since it took a chunk is made up for by a new copy.
      */
     public void fsync() throws IOException {
         flush();
-        chunks.sync();
+        chunks.sync(this::localCopy);
+    }
+
+    /** This mount's own copy of a chunk (just uploaded or read), so that a new replica costs no fetch. */
+    private byte[] localCopy(ChunkRef c) {
+        ChunkCache.Blob b = path.cache().peek(c.id());
+        return b != null && b.length() >= c.size() ? b.bytes() : null;
     }
 
     /** Sets the file's size (shrinking or growing it) after committing every pending write. */
     public Attr truncate(long newSize) throws IOException {
         if (newSize < 0) {
             throw new CairnException(ErrorCode.EINVAL, "negative size");
+        }
+        if (newSize > Limits.MAX_FILE_SIZE) {
+            throw new CairnException(ErrorCode.EFBIG, "size " + newSize + " is past the largest file ("
+                    + Limits.MAX_FILE_SIZE + " bytes)");
         }
         flush();
         return chunks.resize(newSize, () -> {
@@ -317,12 +453,16 @@ public final class OpenFile implements DirtyBudget.Evictable {
             end = Math.min(size, offset + length);
         }
         long pos = offset;
+        Base base = null;
+        int layoutTries = 0;
         while (pos < end) {
             long index = pos / chunkSize;
             int at = (int) (pos % chunkSize);
             int n = (int) Math.min(end - pos, chunkSize - at);
             long dstOffset = pos - offset;
             ChunkRef ref;
+            boolean needBase = false;
+            boolean needLayout = false;
             synchronized (this) {
                 ChunkBuffer b = dirty.get(index);
                 if (b == null) {
@@ -330,14 +470,40 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 }
                 if (b != null) {
                     if (b.needsBaseForRead(at, at + n)) {
-                        mergeBase(b);
+                        if (base != null && base.ref().equals(b.pendingBase())) {
+                            b.mergeBase(base.bytes(), base.valid());
+                        } else {
+                            needBase = true;
+                        }
                     }
-                    b.read(at, n, dst, dstOffset);
-                    pos += n;
+                    if (!needBase) {
+                        b.read(at, n, dst, dstOffset);
+                        pos += n;
+                        base = null;
+                        continue;
+                    }
+                }
+                ref = null;
+                if (!needBase) {
+                    if (knows(index)) {
+                        ref = known(index);
+                    } else {
+                        needLayout = true;
+                    }
+                }
+            }
+            if (needBase) {
+                base = fetchBase(index);
+                continue;
+            }
+            if (needLayout) {
+                FileLayout page = loadLayout(index);
+                if (++layoutTries <= LAYOUT_TRIES || page == null) {
                     continue;
                 }
-                ref = chunkRef(index);
+                ref = Layout.find(page, index); // the list keeps being replaced: read what the master said
             }
+            layoutTries = 0;
             if (ref == null) {
                 dst.zero(dstOffset, n); // a hole
             } else {
@@ -359,38 +525,56 @@ public final class OpenFile implements DirtyBudget.Evictable {
         return (int) (end - offset);
     }
 
+    /** Starts fetching the chunks after {@code after} that the fetched part of the chunk list names. */
     private void prefetch(long after, int count) {
         List<ChunkRef> refs = new ArrayList<>(count);
-        try {
-            synchronized (this) {
-                long last = (size - 1) / chunkSize;
-                for (long i = after + 1; i <= Math.min(after + count, last); i++) {
-                    if (!dirty.containsKey(i) && !uploading.containsKey(i)) {
-                        ChunkRef r = chunkRef(i);
-                        if (r != null) {
-                            refs.add(r);
-                        }
+        synchronized (this) {
+            long last = (size - 1) / chunkSize;
+            for (long i = after + 1; i <= Math.min(after + count, last); i++) {
+                if (!dirty.containsKey(i) && !uploading.containsKey(i) && knows(i)) {
+                    ChunkRef r = known(i);
+                    if (r != null) {
+                        refs.add(r);
                     }
                 }
             }
-        } catch (IOException e) {
-            LOG.debug("read-ahead of inode {} skipped: {}", inode, e.toString());
         }
         for (ChunkRef r : refs) {
             path.cache().prefetch(r);
         }
     }
 
-    /** The committed or uploaded chunk at {@code index}, or null for a hole. Call holding the lock. */
-    private ChunkRef chunkRef(long index) throws IOException {
+    /** Whether the chunk at {@code index} (or its being a hole) is known here. Call holding the lock. */
+    private boolean knows(long index) {
+        return written.containsKey(index) || layout.covers(index);
+    }
+
+    /** The committed or uploaded chunk at {@code index}, or null for a hole; only when {@link #knows}. Call holding the lock. */
+    private ChunkRef known(long index) {
         ChunkRef r = written.get(index);
-        if (r != null) {
-            return r;
+        return r != null ? r : layout.get(index);
+    }
+
+    /**
+     * Fetches the page of the chunk list from {@code index} with no lock held, and keeps it unless
+     * the list was replaced meanwhile (a truncate, a reopen): then the caller looks again. Returns
+     * the page (null when nothing needed fetching).
+     */
+    private FileLayout loadLayout(long index) throws IOException {
+        Layout at;
+        synchronized (this) {
+            if (knows(index)) {
+                return null;
+            }
+            at = layout;
         }
-        if (!layout.covers(index)) {
-            layout.add(index, pages.page(index));
+        FileLayout page = pages.page(index);
+        synchronized (this) {
+            if (layout == at) {
+                layout.add(index, page);
+            }
         }
-        return layout.get(index);
+        return page;
     }
 
     // ---- closing
@@ -442,9 +626,35 @@ public final class OpenFile implements DirtyBudget.Evictable {
         }
     }
 
-    private void waitForChange() throws InterruptedIOException {
+    /** Waits until no upload of this file is under way; fails when none ends for {@link #stallNanos}. Call holding the lock. */
+    private void awaitUploads() throws IOException {
+        long seen = uploadsEnded;
+        long deadline = System.nanoTime() + stallNanos;
+        while (!uploading.isEmpty()) {
+            if (uploadsEnded != seen) {
+                seen = uploadsEnded;
+                deadline = System.nanoTime() + stallNanos;
+            }
+            waitUntil(deadline);
+        }
+    }
+
+    /** Waits until chunk {@code index} is no longer uploading, at most {@link #stallNanos}. */
+    private synchronized void awaitUpload(long index) throws IOException {
+        long deadline = System.nanoTime() + stallNanos;
+        while (uploading.containsKey(index)) {
+            waitUntil(deadline);
+        }
+    }
+
+    private void waitUntil(long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new CairnException(ErrorCode.EIO, "uploads of inode " + inode + " made no progress for "
+                    + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s");
+        }
         try {
-            wait(1000);
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for an upload");

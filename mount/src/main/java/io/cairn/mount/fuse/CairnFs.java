@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.DirEntry;
 import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Limits;
 import io.cairn.mount.file.ByteSink;
 import io.cairn.mount.file.Handle;
 import io.cairn.mount.file.Handles;
@@ -146,6 +147,9 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int truncate(String path, @off_t long size) {
         return Guard.call("truncate", path, () -> {
+            if (size > Limits.MAX_FILE_SIZE) {
+                return -ErrorCodes.EFBIG(); // truncate -s 9223372036854775807: past the largest file
+            }
             Attr a = ns.attr(path);
             OpenFile f = a.isFile() ? files.get(a.inode()) : null;
             if (f != null) {
@@ -346,8 +350,7 @@ public final class CairnFs extends FuseStubFS {
                 return -ErrorCodes.EBADF();
             }
             int n = (int) Math.min(size, Integer.MAX_VALUE);
-            h.file().write(offset, n, buf::get, h.append());
-            return n;
+            return h.file().write(offset, n, buf::get, h.append()); // fewer only at the largest file's end
         });
     }
 
@@ -372,7 +375,10 @@ public final class CairnFs extends FuseStubFS {
             if (h == null) {
                 return -ErrorCodes.EBADF();
             }
-            h.file().fsync(); // flush, then every chunk written is synced to disk on each replica
+            // flush, then every chunk this mount wrote to the file and has not synced (through any
+            // descriptor, open now or closed) is synced on R live replicas. msync(MS_SYNC) of a shared
+            // mapping arrives here too: the kernel writes the dirty pages back, then asks for an fsync.
+            h.file().fsync();
             return 0;
         });
     }

@@ -105,4 +105,35 @@ class ChunkCacheTest {
         assertThat(b.length()).isEqualTo(3);
         assertThat(fetches.get()).isZero();
     }
+
+    @Test
+    void readAheadFetchesInFlightAreCappedSoTheirMemoryIsBounded() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        java.util.concurrent.Executor counting = task -> {
+            started.incrementAndGet();
+            pool.execute(task);
+        };
+        ChunkCache c = new ChunkCache(8, r -> {
+            fetches.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            return new byte[1 << 20];
+        }, counting);
+        for (int i = 0; i < 50; i++) { // many sequential readers, or one far ahead: each asks for more
+            c.prefetch(ref(i));
+        }
+        // the cap is half the cache: at most 4 fetches under way, each about to hold a chunk
+        assertThat(started.get()).as("read-ahead fetches started").isEqualTo(4);
+        assertThat(c.size()).as("entries, fetched or on their way").isLessThanOrEqualTo(8);
+
+        release.countDown();
+        Eventually.await("the read-ahead fetches are done", Duration.ofSeconds(5), () -> fetches.get() == 4 && c.contains("c3"));
+        c.prefetch(ref(100)); // room again
+        Eventually.await("a later read-ahead runs", Duration.ofSeconds(5), () -> c.contains("c100"));
+        assertThat(started.get()).isEqualTo(5);
+    }
 }

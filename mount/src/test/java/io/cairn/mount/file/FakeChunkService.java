@@ -1,6 +1,7 @@
 package io.cairn.mount.file;
 
 import io.cairn.common.client.ChunkService;
+import io.cairn.common.client.Deadlines;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Allocation;
@@ -40,6 +41,9 @@ final class FakeChunkService implements ChunkService {
     final AtomicReference<IOException> uploadFailure = new AtomicReference<>();
     /** When set, uploads wait for it to open. */
     volatile CountDownLatch uploadGate;
+    /** When set, chunk-list pages and chunk fetches wait for it to open (a slow master or datanode). */
+    volatile CountDownLatch layoutGate;
+    volatile CountDownLatch fetchGate;
     private int nextId;
 
     FakeChunkService(int chunkSize) {
@@ -108,12 +112,42 @@ final class FakeChunkService implements ChunkService {
     }
 
     @Override
-    public void sync(Collection<ChunkRef> refs) {
+    public Map<String, List<Replica>> sync(Collection<ChunkRef> refs) {
         synced.addAndGet(refs.size());
+        Map<String, List<Replica>> durable = new HashMap<>();
+        for (ChunkRef c : refs) {
+            durable.put(c.id(), c.replicas());
+        }
+        return durable;
     }
 
     @Override
-    public synchronized byte[] fetch(ChunkRef chunk) throws IOException {
+    public List<ChunkRef> addCopies(long inode, List<ChunkService.Durable> chunks, ChunkService.LocalCopies local) {
+        return chunks.stream().map(ChunkService.Durable::chunk).toList();
+    }
+
+    @Override
+    public Deadlines deadlines() {
+        return new Deadlines(java.time.Duration.ofSeconds(2));
+    }
+
+    @Override
+    public byte[] fetch(ChunkRef chunk) throws IOException {
+        pass(fetchGate);
+        return fetchNow(chunk);
+    }
+
+    private static void pass(CountDownLatch gate) throws IOException {
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+        }
+    }
+
+    private synchronized byte[] fetchNow(ChunkRef chunk) throws IOException {
         fetches.incrementAndGet();
         byte[] b = blobs.get(chunk.id());
         if (b == null) {
@@ -123,7 +157,12 @@ final class FakeChunkService implements ChunkService {
     }
 
     @Override
-    public synchronized FileLayout layout(long inode, long from, int limit) {
+    public FileLayout layout(long inode, long from, int limit) throws IOException {
+        pass(layoutGate);
+        return layoutNow(inode, from, limit);
+    }
+
+    private synchronized FileLayout layoutNow(long inode, long from, int limit) {
         List<ChunkRef> page = new ArrayList<>(chunks.getOrDefault(inode, new TreeMap<>()).tailMap(from, true).values());
         Long next = page.size() > limit ? page.get(limit).index() : null;
         return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
