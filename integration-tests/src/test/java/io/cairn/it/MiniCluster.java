@@ -196,6 +196,11 @@ public final class MiniCluster implements AutoCloseable {
         return datanodes.size();
     }
 
+    /** The master's data directory (its {@code meta.db}), e.g. to fill the store directly while the master is stopped. */
+    public Path masterDir() {
+        return root.resolve("master");
+    }
+
     public Path datanodeDir(int i) {
         return root.resolve("dn" + i);
     }
