@@ -1,6 +1,9 @@
 package io.cairn.cli.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** One line on stderr that says which step runs where, rewritten in place; only on a terminal. */
 final class ProgressLine {
@@ -13,9 +16,18 @@ final class ProgressLine {
         this.on = on;
     }
 
-    /** On when stderr is a terminal (and not under CI). */
+    /** On when stderr is a terminal (and not under CI), even with stdout going to a file. */
     static ProgressLine forTerminal() {
-        return new ProgressLine(System.err, System.console() != null && System.getenv("CI") == null);
+        return new ProgressLine(System.err, stderrIsTerminal() && System.getenv("CI") == null);
+    }
+
+    private static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
     }
 
     synchronized void show(String text) {
