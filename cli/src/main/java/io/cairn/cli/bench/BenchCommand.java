@@ -20,16 +20,19 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure DIR (any directory: a Cairn mount, a local disk, bindfs, NFS, another cluster's mount)",
-            "against each --compare DIR with the same workloads, interleaved step by step, and print a table with a",
-            "ratio column for each compared directory (DIR's figure over the other's).",
-            "Steps: sequential write + fsync and cold read of a large file; create, stat, cold read, rename and",
-            "unlink of small files; mkdir; random 4 KiB reads and writes at queue depth 1 (fio when installed,",
-            "O_DIRECT); tar -x, cp -r out, git init/add/commit, git clone and rsync -a (twice) of a tree.",
-            "Cold steps drop the kernel's caches first when run as root. Each step on each directory is bounded by",
-            "--step-timeout: past it, it is marked FAIL and the run goes on. Work happens in a cairn-bench-* directory",
-            "inside each DIR, removed at the end.",
-            "Exit status: 0 every step finished (or was skipped: a program missing), 1 a step failed, 2 bad usage."})
+        description = {"Measure DIR (any directory: a Cairn mount, a local disk, bindfs, NFS) against",
+            "each --compare DIR with the same workloads, interleaved step by step, and print",
+            "tables with a ratio column per compared directory (DIR's figure over the",
+            "other's).",
+            "Steps: sequential write + fsync and cold read of a large file; create, stat,",
+            "cold read, rename, unlink of small files; mkdir; random 4 KiB reads and writes",
+            "at queue depth 1 (fio with O_DIRECT when installed); tar -x, cp -r out, git",
+            "init/add/commit, git clone, rsync -a twice of a tree. Cold steps drop the",
+            "kernel's caches first when run as root. Each step on each directory is bounded",
+            "by --step-timeout: past it, it is FAIL and the run goes on. Work happens in a",
+            "cairn-bench-* directory inside each DIR, removed at the end.",
+            "Exit status: 0 every step finished (or was skipped, a program missing), 1 a step",
+            "failed, 2 bad usage."})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the directory to measure")
     Path dir;
