@@ -1,109 +1,166 @@
 #!/usr/bin/env bash
-# Measures Cairn through its FUSE mount against a local directory and a bindfs passthrough, in one
-# run on this machine: sequential write (dd bs=1M conv=fsync) and read, then small files (create,
-# stat, read). Prints a Markdown table with ratios. Needs root (drop_caches) and bindfs.
-#   bench/fuse-bench.sh [--size-mib 1024] [--files 2000] [--replication 2]
+# Brings up, on this machine, what a developer holds Cairn against, and runs `cairn bench` on it all
+# in one run: a Cairn cluster (1 master, 3 datanodes, R=2) with its FUSE mount, a local directory,
+# a bindfs passthrough of a local directory (the cost of FUSE itself), and with --moosefs a MooseFS
+# cluster (a master, 3 chunkservers, goal 2) with mfsmount. Everything lives in one temp directory
+# and is stopped, unmounted and removed at the end, whatever happens.
+#   bench/fuse-bench.sh [--moosefs] [--replication N] [-- cairn bench options...]
+#   bench/fuse-bench.sh --moosefs -- --size 1GiB --files 2000 --tree /usr/include
+# Needs root for FUSE and to drop caches; installs bindfs (and MooseFS, rsync, fio) with apt-get
+# when root and missing, else says what is missing and goes on without it.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-size_mib=1024 files=2000 repl=2
+moosefs=0 repl=2 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --size-mib) size_mib=$2; shift 2 ;;
-    --files) files=$2; shift 2 ;;
+    --moosefs) moosefs=1; shift ;;
     --replication) repl=$2; shift 2 ;;
-    *) echo "usage: $0 [--size-mib N] [--files N] [--replication N]" >&2; exit 2 ;;
+    --) shift; bench_args=("$@"); break ;;
+    *) echo "usage: $0 [--moosefs] [--replication N] [-- cairn bench options...]" >&2; exit 2 ;;
   esac
 done
-command -v bindfs >/dev/null || { echo "bench: bindfs is missing: apt-get install -y bindfs" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "bench: python3 is missing (used for the small-file loop)" >&2; exit 2; }
+say() { echo "fuse-bench: $*" >&2; }
+
+# ---- packages: install what is missing when root, else say what is missing
+need=()
+command -v bindfs >/dev/null || need+=(bindfs)
+command -v rsync >/dev/null || need+=(rsync)
+command -v fio >/dev/null || need+=(fio)
+command -v git >/dev/null || need+=(git)
+if [ $moosefs = 1 ]; then
+  command -v mfsmaster >/dev/null || need+=(moosefs-master)
+  command -v mfschunkserver >/dev/null || need+=(moosefs-chunkserver)
+  command -v mfsmount >/dev/null || need+=(moosefs-client)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${need[*]} ..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  else
+    say "missing packages: ${need[*]} (sudo apt-get install -y ${need[*]}); going on without them"
+  fi
+fi
 "$root/bin/install-deps"
 
 work=$(mktemp -d /var/tmp/cairn-bench.XXXXXX)
-pids=()
+pids=() mounts=()
 cleanup() {
   set +e
-  for m in "$work/mnt-cairn" "$work/mnt-bindfs"; do
+  for m in "${mounts[@]}"; do
     mountpoint -q "$m" && { fusermount -u "$m" 2>/dev/null || umount -l "$m"; }
   done
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[i]}" 2>/dev/null; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
   wait 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-mkdir -p "$work"/{local,bindfs-src,mnt-bindfs,mnt-cairn,logs}
+mkdir -p "$work"/{local,bindfs-src,logs}
+targets=()
 
-wait_url() { # file -> the URL the process printed once it was up
+# ---- Cairn: 1 master, 3 datanodes on ports the kernel picks, mounted at $work/cairn
+wait_url() { # log file -> the URL the process printed once it listens
   local f=$1 i
   for i in $(seq 1 600); do
     if [ -f "$f" ] && grep -qE 'at http://[0-9.:]+,' "$f"; then grep -oE 'http://[0-9.:]+' "$f" | head -1; return 0; fi
     sleep 0.1
   done
-  echo "bench: timed out waiting for $f to say where it listens" >&2; cat "$f" >&2; exit 1
+  say "timed out waiting for $f to say where it listens"; cat "$f" >&2; exit 1
 }
-
 "$root/bin/cairn" master --port 0 --data "$work/master" --replication "$repl" 2>"$work/logs/master.err" & pids+=($!)
 master=$(wait_url "$work/logs/master.err")
 for i in 1 2 3; do
   "$root/bin/cairn" datanode --port 0 --data "$work/dn$i" --master "$master" 2>"$work/logs/dn$i.err" & pids+=($!)
   wait_url "$work/logs/dn$i.err" >/dev/null
 done
-for i in $(seq 1 100); do
+for _ in $(seq 1 100); do
   [ "$("$root/bin/cairn" nodes --json --master "$master" | grep -c '"live"')" -ge 3 ] && break; sleep 0.2
 done
-"$root/bin/cairn" mount "$work/mnt-cairn" --master "$master" 2>"$work/logs/mount.err" & mount_pid=$!; pids+=($mount_pid)
-for i in $(seq 1 200); do mountpoint -q "$work/mnt-cairn" && break; sleep 0.1; done
-mountpoint -q "$work/mnt-cairn" || { echo "bench: cairn mount failed" >&2; cat "$work/logs/mount.err" >&2; exit 1; }
-bindfs -o big_writes "$work/bindfs-src" "$work/mnt-bindfs"
+mkdir -p "$work/cairn"; mounts+=("$work/cairn")
+"$root/bin/cairn" mount "$work/cairn" --master "$master" 2>"$work/logs/mount.err" & mount_pid=$!; pids+=($mount_pid)
+for _ in $(seq 1 200); do mountpoint -q "$work/cairn" && break; sleep 0.1; done
+mountpoint -q "$work/cairn" || { say "the Cairn mount failed"; cat "$work/logs/mount.err" >&2; exit 1; }
+targets+=("$work/cairn" --compare "$work/local")
 
-drop() { sync; [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches || true; }
-secs() { python3 -c 'import sys,time; print(time.time())'; }
+# ---- bindfs: FUSE passing straight through to a local directory
+if command -v bindfs >/dev/null; then
+  mkdir -p "$work/bindfs"; mounts+=("$work/bindfs")
+  bindfs -o big_writes "$work/bindfs-src" "$work/bindfs"
+  targets+=(--compare "$work/bindfs")
+else
+  say "bindfs is not installed: no bindfs column"
+fi
 
-declare -A W R C S RD
-for t in local bindfs cairn; do
-  case $t in local) d="$work/local" ;; bindfs) d="$work/mnt-bindfs" ;; cairn) d="$work/mnt-cairn" ;; esac
-  drop
-  a=$(secs); dd if=/dev/zero of="$d/big" bs=1M count="$size_mib" conv=fsync status=none; b=$(secs)
-  W[$t]=$(python3 -c "print(round($size_mib/($b-$a),1))")
-  drop
-  a=$(secs); dd if="$d/big" of=/dev/null bs=1M status=none; b=$(secs)
-  R[$t]=$(python3 -c "print(round($size_mib/($b-$a),1))")
-  rm -f "$d/big"
-  read -r c s r < <(python3 - "$d/small" "$files" <<'PY'
-import os, sys, time
-d, n = sys.argv[1], int(sys.argv[2])
-os.makedirs(d, exist_ok=True)
-data = os.urandom(4096)
-t = time.time()
-for i in range(n):
-    with open(f"{d}/f{i:05d}", "wb") as f:
-        f.write(data)
-c = n / (time.time() - t)
-t = time.time()
-for i in range(n):
-    os.stat(f"{d}/f{i:05d}")
-s = n / (time.time() - t)
-t = time.time()
-for i in range(n):
-    with open(f"{d}/f{i:05d}", "rb") as f:
-        assert len(f.read()) == 4096
-r = n / (time.time() - t)
-print(round(c), round(s), round(r))
-PY
-)
-  C[$t]=$c; S[$t]=$s; RD[$t]=$r
-  rm -rf "$d/small"
-done
-rss=$(grep VmHWM /proc/$(pgrep -f "io.cairn.cli.Main mount $work/mnt-cairn" | head -1)/status | awk '{print $2}')
-ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-cat <<TABLE
-| measure ($size_mib MiB, $files x 4 KiB, R=$repl) | local dir | bindfs | cairn | cairn/local | cairn/bindfs |
-|---|---|---|---|---|---|
-| sequential write MB/s (dd bs=1M conv=fsync) | ${W[local]} | ${W[bindfs]} | ${W[cairn]} | $(ratio ${W[cairn]} ${W[local]}) | $(ratio ${W[cairn]} ${W[bindfs]}) |
-| sequential read MB/s (cold cache) | ${R[local]} | ${R[bindfs]} | ${R[cairn]} | $(ratio ${R[cairn]} ${R[local]}) | $(ratio ${R[cairn]} ${R[bindfs]}) |
-| create 4 KiB files/s | ${C[local]} | ${C[bindfs]} | ${C[cairn]} | $(ratio ${C[cairn]} ${C[local]}) | $(ratio ${C[cairn]} ${C[bindfs]}) |
-| stat files/s | ${S[local]} | ${S[bindfs]} | ${S[cairn]} | $(ratio ${S[cairn]} ${S[local]}) | $(ratio ${S[cairn]} ${S[bindfs]}) |
-| read 4 KiB files/s | ${RD[local]} | ${RD[bindfs]} | ${RD[cairn]} | $(ratio ${RD[cairn]} ${RD[local]}) | $(ratio ${RD[cairn]} ${RD[bindfs]}) |
+# ---- MooseFS: a master and 3 chunkservers with their configuration in $work/mfs, never in /etc.
+# MooseFS 3.0 refuses loopback between chunkserver and master: a chunkserver will not connect to a
+# master at 127.0.0.1 ("use ip address of network controller"), and the master drops a chunkserver
+# that announces a 127.0.0.0/8 address. So the chunkservers connect to 0.0.0.0 (which reaches the
+# master listening on 127.0.0.1) and listen on this machine's own address, which the mount and the
+# other chunkservers reach through the loopback device all the same.
+if [ $moosefs = 1 ]; then
+  ip=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9.]+$' | grep -v '^127\.' | head -1 || true)
+  if ! command -v mfsmaster >/dev/null || ! command -v mfschunkserver >/dev/null || ! command -v mfsmount >/dev/null; then
+    say "MooseFS is not installed: no moosefs column"
+  elif [ -z "$ip" ]; then
+    say "MooseFS refuses chunkservers on 127.0.0.0/8 and this machine has no other IPv4 address: no moosefs column"
+  else
+    m="$work/mfs/master" base=$((20000 + RANDOM % 20000))
+    mkdir -p "$m"
+    cat > "$m/mfsmaster.cfg" <<EOF
+WORKING_USER = root
+WORKING_GROUP = root
+DATA_PATH = $m
+EXPORTS_FILENAME = $m/mfsexports.cfg
+TOPOLOGY_FILENAME = $m/mfstopology.cfg
+MATOML_LISTEN_HOST = 127.0.0.1
+MATOML_LISTEN_PORT = $base
+MATOCS_LISTEN_HOST = 127.0.0.1
+MATOCS_LISTEN_PORT = $((base + 1))
+MATOCL_LISTEN_HOST = 127.0.0.1
+MATOCL_LISTEN_PORT = $((base + 2))
+EOF
+    echo "127.0.0.1 / rw,alldirs,maproot=0" > "$m/mfsexports.cfg"
+    : > "$m/mfstopology.cfg"
+    cp /var/lib/mfs/metadata.mfs.empty "$m/metadata.mfs"
+    mfsmaster -c "$m/mfsmaster.cfg" -f start >"$work/logs/mfsmaster.log" 2>&1 & pids+=($!)
+    for _ in $(seq 1 100); do grep -q "initialized properly" "$work/logs/mfsmaster.log" && break; sleep 0.1; done
+    for i in 1 2 3; do
+      c="$work/mfs/cs$i"
+      mkdir -p "$c/data"
+      cat > "$c/mfschunkserver.cfg" <<EOF
+WORKING_USER = root
+WORKING_GROUP = root
+DATA_PATH = $c
+HDD_CONF_FILENAME = $c/mfshdd.cfg
+HDD_LEAVE_SPACE_DEFAULT = 1GiB
+MASTER_HOST = 0.0.0.0
+MASTER_PORT = $((base + 1))
+CSSERV_LISTEN_HOST = $ip
+CSSERV_LISTEN_PORT = $((base + 2 + i))
+EOF
+      echo "$c/data" > "$c/mfshdd.cfg"
+      mfschunkserver -c "$c/mfschunkserver.cfg" -f start >"$work/logs/mfscs$i.log" 2>&1 & pids+=($!)
+    done
+    for _ in $(seq 1 300); do
+      [ "$(grep -c 'chunkserver register end' "$work/logs/mfsmaster.log")" -ge 3 ] && break; sleep 0.1
+    done
+    mkdir -p "$work/moosefs"; mounts+=("$work/moosefs")
+    mfsmount "$work/moosefs" -H 127.0.0.1 -P $((base + 2)) -o mfscfgfile=/dev/null >"$work/logs/mfsmount.log" 2>&1
+    mfssetgoal -r 2 "$work/moosefs" >/dev/null
+    targets+=(--compare "$work/moosefs")
+  fi
+fi
 
-mount peak RSS (VmHWM): $((rss / 1024)) MiB
-aim: write >= 0.60 x local / R = $(python3 -c "print(round(0.6*${W[local]}/$repl,1))") MB/s; read >= 0.5 x bindfs = $(python3 -c "print(round(0.5*${R[bindfs]},1))") MB/s; create >= 500 files/s
-TABLE
+# ---- the run
+set +e
+"$root/bin/cairn" bench "${targets[@]}" --work "$work" "${bench_args[@]}"
+code=$?
+set -e
+rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$mount_pid/status" 2>/dev/null || true)
+echo
+echo "Cairn: 1 master + 3 datanodes on this machine, R=$repl; the mount's peak RSS (VmHWM): ${rss:-?} MiB"
+exit $code

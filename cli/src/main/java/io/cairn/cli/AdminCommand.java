@@ -45,9 +45,9 @@ final class AdminCommand implements Runnable {
             try {
                 long n;
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                     OutputStream out = Channels.newOutputStream(ch)) {
+                     OutputStream out = Local.output(file.toString(), Channels.newOutputStream(ch))) {
                     n = c.master().backup(out);
-                    ch.force(true);
+                    Local.force(file.toString(), ch);
                 }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 System.out.println("metadata backup: " + file + " (" + Units.formatSize(n) + ")");

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
             PutCommand.class, GetCommand.class, CatCommand.class, LsCommand.class, StatCommand.class,
             MkdirCommand.class, MvCommand.class, RmCommand.class, NodesCommand.class,
             FsckCommand.class, DecommissionCommand.class, AdminCommand.class, DemoCommand.class,
+            io.cairn.cli.bench.BenchCommand.class,
         },
         footer = {"", "Client commands find the master with --master URL, else $CAIRN_MASTER, else http://127.0.0.1:5000.",
             "Exit status: 0 success, 1 the operation failed, 2 bad usage or the master cannot be reached."})

@@ -18,7 +18,7 @@ final class CatCommand extends ClientCommand {
 
     @Override
     int run(Cluster c) throws Exception {
-        OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+        OutputStream out = new BufferedOutputStream(Local.stdout(), 1 << 16);
         for (String p : paths) {
             String path = Remote.path(p);
             Attr a = c.master().attr(path);

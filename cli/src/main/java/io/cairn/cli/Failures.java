@@ -9,8 +9,10 @@ import java.nio.file.FileSystemException;
 
 /**
  * The one place a failure becomes an exit status and one line on stderr: 1 when the operation
- * failed, 2 when the master could not be reached or speaks another wire version (or the usage was
- * wrong, which picocli reports).
+ * failed (a Cairn error, or a local file or stream that could not be read or written, named with
+ * its cause), 2 when the master could not be reached or speaks another wire version (or the usage
+ * was wrong, which picocli reports). Only transport failures are "cannot reach": local I/O comes
+ * here as a {@link Local.Failure} or a {@link FileSystemException}.
  */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
     static final int FAILED = 1;
@@ -28,6 +30,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             String reason = fe.getReason() != null ? fe.getReason() : fe.getClass().getSimpleName()
                     .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
             System.err.println("cairn " + name + ": " + fe.getFile() + ": " + reason);
+            return FAILED;
+        }
+        if (e instanceof Local.Failure) { // this machine's disk or streams: the operation failed
+            System.err.println("cairn " + name + ": " + e.getMessage());
             return FAILED;
         }
         if (e instanceof UsageException) {

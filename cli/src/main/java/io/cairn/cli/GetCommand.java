@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class GetCommand extends ClientCommand {
             throw new CairnException(a.isDir() ? ErrorCode.EISDIR : ErrorCode.EINVAL, path + " is not a regular file");
         }
         if (local.equals("-")) {
-            OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
+            OutputStream out = new BufferedOutputStream(Local.stdout(), 1 << 16);
             c.downloader(2).download(a.inode(), out, n -> { });
             out.flush();
             return 0;
@@ -56,12 +57,13 @@ final class GetCommand extends ClientCommand {
         Path tmp = Files.createTempFile(dir, "." + dst.getFileName() + ".", ".cairn-get");
         boolean done = false;
         try {
+            String shown = dst.toString(); // errors of the temp file are the destination's
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+                 OutputStream out = new BufferedOutputStream(Local.output(shown, Channels.newOutputStream(ch)), 1 << 16);
                  Progress p = Progress.start("get " + PathRules.baseName(path), a.size(), quiet)) {
                 c.downloader(2).download(a.inode(), out, p.listener());
                 out.flush();
-                ch.force(true);
+                Local.force(shown, ch);
             }
             Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             done = true;

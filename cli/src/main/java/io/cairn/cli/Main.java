@@ -8,6 +8,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Local.useProcessStdout(); // bytes to stdout go to descriptor 1 itself, so a full disk or a closed pipe is seen
         System.exit(run(args));
     }
 
@@ -16,6 +17,12 @@ public final class Main {
         cl.setExecutionExceptionHandler(new Failures());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.registerConverter(java.time.Duration.class, io.cairn.common.units.Units::parseDuration);
-        return cl.execute(args);
+        int code = cl.execute(args);
+        System.out.flush();
+        if (code == 0 && System.out.checkError()) { // text the PrintStream could not write (ls > /dev/full)
+            System.err.println("cairn: standard output: write error");
+            return Failures.FAILED;
+        }
+        return code;
     }
 }

@@ -74,7 +74,8 @@ final class PutCommand extends ClientCommand {
         }
         Attr file = m.create(temp, FileType.FILE, mode(src), owner[0], owner[1], null, true);
         boolean done = false;
-        try (InputStream in = stdin ? System.in : new BufferedInputStream(Files.newInputStream(src), 1 << 16);
+        try (InputStream in = stdin ? Local.input("standard input", System.in)
+                : new BufferedInputStream(Local.input(local, Files.newInputStream(src)), 1 << 16);
              Progress p = Progress.start("put " + PathRules.baseName(target), stdin ? 0 : Files.size(src), quiet)) {
             int chunkSize = (int) m.status().chunkSize();
             c.uploader(2).upload(file.inode(), chunkSize, in, p.listener());

@@ -211,6 +211,11 @@ public final class MiniCluster implements AutoCloseable {
         return datanodes.size();
     }
 
+    /** The master's data directory (its {@code meta.db}), e.g. to fill the store directly while the master is stopped. */
+    public Path masterDir() {
+        return root.resolve("master");
+    }
+
     public Path datanodeDir(int i) {
         return root.resolve("dn" + i);
     }
@@ -341,11 +346,6 @@ public final class MiniCluster implements AutoCloseable {
             throw new IllegalStateException("the master is running");
         }
         startMaster(masterPort);
-    }
-
-    /** The master's data directory (its {@code meta.db}). */
-    public Path masterDir() {
-        return root.resolve("master");
     }
 
     /** Waits until the master counts at least {@code n} live datanodes. */

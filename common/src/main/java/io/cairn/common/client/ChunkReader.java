@@ -53,6 +53,9 @@ public final class ChunkReader {
             try {
                 return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e; // the read was called off (its client is closing): not this replica's fault
+                }
                 if (e instanceof CairnException ce && (ce.code() == ErrorCode.EBADMSG || ce.code() == ErrorCode.ENOENT)) {
                     onBad.bad(r, chunk); // wrong bytes, or the replica is gone: the master replaces it
                 }

@@ -110,12 +110,15 @@ class MountIT {
     void ddIntoTheMiddleOfAFileChangesOnlyThoseBytes() throws Exception {
         Path local = Data.randomFile(work.resolve("mid.bin"), 3 * (1 << 20) + 100, 7);
         ok("cp " + local + " mid.bin");
-        // dd conv=notrunc seek= in the middle, across a chunk boundary, on both copies
-        String dd = "dd if=/dev/urandom of=%s bs=1000 count=30 seek=1040 conv=notrunc status=none";
-        ok("head -c 30000 /dev/urandom > " + work.resolve("patch") + " && dd if=" + work.resolve("patch")
-                + " of=mid.bin bs=1000 seek=1040 conv=notrunc status=none && dd if=" + work.resolve("patch") + " of="
-                + local + " bs=1000 seek=1040 conv=notrunc status=none");
-        assertThat(dd).isNotEmpty();
+        ok("cp " + local + " " + work.resolve("mid.orig"));
+        // dd conv=notrunc seek= in the middle, across a chunk boundary (1 MiB), on both copies
+        Path patch = Data.randomFile(work.resolve("patch"), 30_000, 8);
+        String dd = "dd if=" + patch + " of=%s bs=1000 seek=1040 conv=notrunc status=none";
+        ok(dd.formatted("mid.bin") + " && " + dd.formatted(local));
+        // the 30,000 bytes at 1,040,000 are the patch's, and nothing before or after them changed
+        ok("cmp -i 1040000:0 -n 30000 mid.bin " + patch);
+        ok("cmp -n 1040000 mid.bin " + work.resolve("mid.orig"));
+        ok("cmp -i 1070000 mid.bin " + work.resolve("mid.orig"));
         ok("cmp mid.bin " + local);
         assertThat(Files.size(m.resolve("mid.bin"))).isEqualTo(Files.size(local));
     }

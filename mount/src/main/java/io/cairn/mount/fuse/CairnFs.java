@@ -3,7 +3,6 @@ package io.cairn.mount.fuse;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
-import io.cairn.common.wire.DirEntry;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Limits;
 import io.cairn.mount.file.ByteSink;
@@ -11,6 +10,7 @@ import io.cairn.mount.file.Handle;
 import io.cairn.mount.file.Handles;
 import io.cairn.mount.file.OpenFile;
 import io.cairn.mount.file.OpenFiles;
+import io.cairn.mount.meta.DirStream;
 import io.cairn.mount.meta.Namespace;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
@@ -37,8 +37,9 @@ import java.nio.charset.StandardCharsets;
  * <p>jnr-fuse registers with libfuse only the methods overridden here; every other operation is
  * answered by libfuse itself with ENOSYS. Deliberate choices: extended attributes answer ENOSYS
  * (the kernel then reports EOPNOTSUPP and stops asking); POSIX and BSD locks are not overridden, so
- * the kernel keeps them per machine; {@code access} is not needed with {@code default_permissions};
- * {@code opendir}/{@code releasedir} keep libfuse's defaults (nothing to do per directory handle).
+ * the kernel keeps them per machine; {@code access} is not needed with {@code default_permissions}.
+ * {@code opendir}/{@code releasedir} keep one {@code DirStream} per directory handle, which
+ * {@code readdir} serves a page at a time.
  */
 public final class CairnFs extends FuseStubFS {
     private static final long UNCHANGED_ID = 0xFFFF_FFFFL;
@@ -176,16 +177,31 @@ public final class CairnFs extends FuseStubFS {
     // ---- directories and names
 
     @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        return Guard.call("opendir", path, () -> {
+            fi.fh.set(ns.dirs().open(path));
+            return 0;
+        });
+    }
+
+    @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, @off_t long offset, FuseFileInfo fi) {
         return Guard.call("readdir", path, () -> {
-            // offset 0 for every entry: the whole directory in one call, paged from the master
-            filter.apply(buf, ".", null, 0);
-            filter.apply(buf, "..", null, 0);
-            for (DirEntry e : ns.list(path)) {
-                if (filter.apply(buf, e.name(), null, 0) != 0) {
-                    return -ErrorCodes.ENOMEM();
-                }
+            DirStream d = ns.dirs().get(fi.fh.get());
+            if (d == null) {
+                return -ErrorCodes.EBADF();
             }
+            // a page at a time: each entry carries the offset to resume from, and libfuse asks again
+            // with it when the kernel's buffer is full
+            d.read(offset, (name, next) -> filter.apply(buf, name, null, next) == 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int releasedir(String path, FuseFileInfo fi) {
+        return Guard.call("releasedir", path, () -> {
+            ns.dirs().release(fi.fh.get());
             return 0;
         });
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -18,27 +19,78 @@ import java.util.function.LongSupplier;
  * whole for the same time, so a lookup of a name it does not have is answered "no such file"
  * without asking the master (tar -x and cp -r look up every name before creating it). Time comes
  * from an injected nanosecond clock.
+ *
+ * <p>Bounded: at most {@code maxEntries} names (least recently used first out) and
+ * {@link #MAX_COMPLETE} directories known whole. Whenever a name leaves the cache, for whatever
+ * reason (expired, evicted, invalidated), its directory stops being known whole, so a bound never
+ * turns an existing name into "no such file". A listing that lost one of its names to the bound
+ * before it finished does not mark its directory whole (see {@link #beginListing}).
  */
 public final class AttrCache {
     private record Entry(Attr attr, long expires) {
     }
 
+    /** Directories known whole at once, at most (forgetting one only costs a lookup). */
+    static final int MAX_COMPLETE = 1024;
+    /** Heap bytes budgeted per cached name (path, attributes, indexes), for {@link #entriesForHeap}. */
+    static final long BYTES_PER_ENTRY = 8192;
     private static final int SWEEP_EVERY = 4096;
+
     private final long ttlNanos;
     private final LongSupplier nanoClock;
-    private final Map<String, Entry> byPath = new HashMap<>();
+    private final int maxEntries;
+    private final LinkedHashMap<String, Entry> byPath = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            if (size() <= maxEntries) {
+                return false;
+            }
+            dropped(eldest.getKey(), eldest.getValue()); // its bookkeeping, then LinkedHashMap removes it
+            return true;
+        }
+    };
     private final Map<Long, Set<String>> byInode = new HashMap<>();
     /** Directories whose every entry is in {@code byPath}, until the given time. */
-    private final Map<String, Long> complete = new HashMap<>();
+    private final LinkedHashMap<String, Long> complete = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_COMPLETE;
+        }
+    };
+    /** Directories being listed now: how many listings, and how many of their names have left the cache since. */
+    private final Map<String, Watch> listings = new HashMap<>();
     private int putsSinceSweep;
 
+    private static final class Watch {
+        int listings;
+        long drops;
+    }
+
+    /** A cache for this heap: {@link #entriesForHeap} names at most. */
     public AttrCache(Duration ttl, LongSupplier nanoClock) {
+        this(ttl, nanoClock, entriesForHeap(Runtime.getRuntime().maxMemory()));
+    }
+
+    public AttrCache(Duration ttl, LongSupplier nanoClock, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
         this.ttlNanos = Math.max(0, ttl.toNanos());
         this.nanoClock = nanoClock;
+        this.maxEntries = maxEntries;
+    }
+
+    /** One name per {@link #BYTES_PER_ENTRY} of heap (about a twentieth of it in use), from 1,024 to 65,536. */
+    static int entriesForHeap(long maxHeap) {
+        return (int) Math.max(1024, Math.min(65_536, maxHeap / BYTES_PER_ENTRY));
     }
 
     public boolean enabled() {
         return ttlNanos > 0;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
     }
 
     /** The cached attributes of {@code path}, or null when absent or expired. */
@@ -55,12 +107,41 @@ public final class AttrCache {
     }
 
     /**
-     * Records that every entry of {@code dir} is cached (it was just listed, or made empty here), so
-     * that a name not cached is known not to exist until the timeout.
+     * Records that every entry of {@code dir} is cached (it was just made empty here), so that a
+     * name not cached is known not to exist until the timeout.
      */
     public synchronized void markComplete(String dir) {
         if (ttlNanos > 0) {
             complete.put(dir, nanoClock.getAsLong() + ttlNanos);
+        }
+    }
+
+    /**
+     * A listing of {@code dir} starts: its entries will be {@link #put} as they come. Returns the
+     * stamp to hand to {@link #endListing}, which marks the directory known whole only if none of its
+     * names left the cache in between.
+     */
+    public synchronized long beginListing(String dir) {
+        Watch w = listings.computeIfAbsent(dir, d -> new Watch());
+        w.listings++;
+        return w.drops;
+    }
+
+    /**
+     * The listing of {@code dir} begun with {@code stamp} has ended; {@code whole} says whether it
+     * went to the last entry. Then, and only if every name it put is still cached, the directory is
+     * known whole for the attribute timeout.
+     */
+    public synchronized void endListing(String dir, long stamp, boolean whole) {
+        Watch w = listings.get(dir);
+        if (w == null) {
+            return;
+        }
+        if (whole && w.drops == stamp) {
+            markComplete(dir);
+        }
+        if (--w.listings == 0) {
+            listings.remove(dir);
         }
     }
 
@@ -89,8 +170,8 @@ public final class AttrCache {
         if (old != null) {
             unindex(path, old.attr.inode());
         }
-        byPath.put(path, new Entry(attr, nanoClock.getAsLong() + ttlNanos));
         byInode.computeIfAbsent(attr.inode(), k -> new HashSet<>()).add(path);
+        byPath.put(path, new Entry(attr, nanoClock.getAsLong() + ttlNanos)); // may evict the least recently used
         if (++putsSinceSweep >= SWEEP_EVERY) {
             sweep();
         }
@@ -123,19 +204,18 @@ public final class AttrCache {
         for (Iterator<Map.Entry<String, Entry>> it = byPath.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Entry> e = it.next();
             if (e.getKey().startsWith(prefix)) {
+                dropped(e.getKey(), e.getValue());
                 it.remove();
-                unindex(e.getKey(), e.getValue().attr.inode());
             }
         }
     }
 
     /** Forgets every name of an inode (its link count or times changed). */
     public synchronized void invalidateInode(long inode) {
-        Set<String> paths = byInode.remove(inode);
+        Set<String> paths = byInode.get(inode);
         if (paths != null) {
-            for (String p : paths) {
-                byPath.remove(p);
-                complete.remove(parentOf(p));
+            for (String p : Set.copyOf(paths)) {
+                remove(p);
             }
         }
     }
@@ -144,13 +224,34 @@ public final class AttrCache {
         return byPath.size();
     }
 
+    /** How many directories are known whole (expired marks included until they are looked at or swept). */
+    synchronized int completeDirectories() {
+        return complete.size();
+    }
+
+    /** How many listings are under way. */
+    synchronized int listingsUnderWay() {
+        return listings.size();
+    }
+
     /** Forgets one entry; its directory is then no longer known whole. */
     private void remove(String path) {
         Entry e = byPath.remove(path);
         if (e != null) {
-            unindex(path, e.attr.inode());
+            dropped(path, e);
         }
         complete.remove(parentOf(path));
+    }
+
+    /** The bookkeeping of a name leaving {@code byPath} (the caller removes it from the map). */
+    private void dropped(String path, Entry e) {
+        unindex(path, e.attr.inode());
+        String dir = parentOf(path);
+        complete.remove(dir);
+        Watch w = listings.get(dir);
+        if (w != null) {
+            w.drops++;
+        }
     }
 
     private void unindex(String path, long inode) {
@@ -169,9 +270,8 @@ public final class AttrCache {
         for (Iterator<Map.Entry<String, Entry>> it = byPath.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Entry> e = it.next();
             if (now - e.getValue().expires >= 0) {
+                dropped(e.getKey(), e.getValue());
                 it.remove();
-                unindex(e.getKey(), e.getValue().attr.inode());
-                complete.remove(parentOf(e.getKey()));
             }
         }
         complete.values().removeIf(until -> now - until >= 0);

@@ -5,25 +5,25 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ClusterStatus;
-import io.cairn.common.wire.DirEntry;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Namespace operations for the mount: each is one master call, and each keeps the {@link AttrCache}
- * honest: lookups fill it, listings fill it for a whole directory, and every change forgets the
+ * honest: lookups fill it, listings ({@link OpenDirs}) fill it page by page, and every change forgets the
  * entries it affects (the name, its parent directory, and other names of the same inode).
  */
 public final class Namespace {
     private final MasterClient master;
     private final AttrCache cache;
+    private final OpenDirs dirs;
 
     public Namespace(MasterClient master, AttrCache cache) {
         this.master = master;
         this.cache = cache;
+        this.dirs = new OpenDirs(master::list, cache);
     }
 
     /** Attributes of {@code path}, from the cache when fresh enough. */
@@ -47,14 +47,9 @@ public final class Namespace {
         return a;
     }
 
-    /** Every entry of a directory; their attributes go into the cache for the {@code stat} calls that follow. */
-    public List<DirEntry> list(String dir) throws IOException {
-        List<DirEntry> entries = master.listAll(dir);
-        for (DirEntry e : entries) {
-            cache.put(child(dir, e.name()), e.attr());
-        }
-        cache.markComplete(dir);
-        return entries;
+    /** The open directories of this mount, each listed page by page (and into the cache) as it is read. */
+    public OpenDirs dirs() {
+        return dirs;
     }
 
     public Attr mkdir(String path, int mode, int uid, int gid) throws IOException {

@@ -23,12 +23,12 @@ class CairnFsTest {
             }
         }
         assertThat(registered).containsExactlyInAnyOrder(
-                "getattr", "fgetattr", "readdir", "fsyncdir", "mkdir", "rmdir", "unlink", "rename", "symlink",
+                "getattr", "fgetattr", "opendir", "readdir", "releasedir", "fsyncdir", "mkdir", "rmdir", "unlink", "rename", "symlink",
                 "readlink", "link", "mknod", "chmod", "chown", "utimens", "truncate", "ftruncate", "statfs",
                 "create", "open", "read", "write", "flush", "fsync", "release", "init",
                 "setxattr", "getxattr", "listxattr", "removexattr");
         // not registered, so libfuse answers them itself: lock/flock (the kernel keeps locks per machine),
-        // access (default_permissions), opendir/releasedir (nothing to do), read_buf/write_buf (leaky stubs),
+        // access (default_permissions), read_buf/write_buf (leaky stubs),
         // bmap, ioctl, poll, fallocate (ENOSYS)
     }
 

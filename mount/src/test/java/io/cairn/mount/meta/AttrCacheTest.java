@@ -110,6 +110,68 @@ class AttrCacheTest {
     }
 
     @Test
+    void theCacheHoldsAtMostItsBoundAndForgetsTheLeastRecentlyUsedFirst() {
+        AttrCache small = new AttrCache(Duration.ofSeconds(1), now::get, 3);
+        small.put("/a", file(2, 0644, 1));
+        small.put("/b", file(3, 0644, 1));
+        small.put("/c", file(4, 0644, 1));
+        assertThat(small.get("/a")).isNotNull(); // used: /b is now the least recently used
+        small.put("/d", file(5, 0644, 1));
+        assertThat(small.size()).isEqualTo(3);
+        assertThat(small.get("/b")).isNull();
+        assertThat(small.get("/a")).isNotNull();
+        small.update(file(3, 0600, 1)); // /b's inode has no cached name left: nothing to update, nothing kept
+        assertThat(small.get("/b")).isNull();
+    }
+
+    @Test
+    void aNamePushedOutByTheBoundEndsItsDirectorysCompleteness() {
+        AttrCache small = new AttrCache(Duration.ofSeconds(1), now::get, 2);
+        small.put("/d/a", file(2, 0644, 1));
+        small.markComplete("/d");
+        small.put("/e/x", file(3, 0644, 1));
+        assertThat(small.knownAbsent("/d/zzz")).isTrue();
+        small.put("/e/y", file(4, 0644, 1)); // pushes /d/a out
+        assertThat(small.get("/d/a")).isNull();
+        assertThat(small.knownAbsent("/d/a")).as("an existing name must not turn into ENOENT").isFalse();
+    }
+
+    @Test
+    void directoriesKnownWholeAreBoundedToo() {
+        for (int i = 0; i < AttrCache.MAX_COMPLETE * 3; i++) {
+            cache.markComplete("/dir" + i);
+        }
+        assertThat(cache.completeDirectories()).isEqualTo(AttrCache.MAX_COMPLETE);
+        assertThat(cache.knownAbsent("/dir" + (AttrCache.MAX_COMPLETE * 3 - 1) + "/x")).isTrue();
+        assertThat(cache.knownAbsent("/dir0/x")).isFalse();
+    }
+
+    @Test
+    void aListingMarksItsDirectoryWholeOnlyIfNoneOfItsNamesLeftMeanwhile() {
+        long stamp = cache.beginListing("/d");
+        cache.put("/d/a", file(2, 0644, 1));
+        cache.put("/d/b", file(3, 0644, 1));
+        cache.endListing("/d", stamp, true);
+        assertThat(cache.knownAbsent("/d/c")).isTrue();
+
+        long again = cache.beginListing("/e");
+        cache.put("/e/a", file(4, 0644, 1));
+        cache.invalidateInode(4); // e.g. a hard link was made to it while the listing went on
+        cache.put("/e/b", file(5, 0644, 1));
+        cache.endListing("/e", again, true);
+        assertThat(cache.knownAbsent("/e/a")).isFalse();
+        assertThat(cache.listingsUnderWay()).isZero();
+    }
+
+    @Test
+    void theBoundFollowsTheHeap() {
+        assertThat(AttrCache.entriesForHeap(64L << 20)).isEqualTo(8192);
+        assertThat(AttrCache.entriesForHeap(16L << 20)).isEqualTo(2048);
+        assertThat(AttrCache.entriesForHeap(1L << 20)).isEqualTo(1024);
+        assertThat(AttrCache.entriesForHeap(64L << 30)).isEqualTo(65_536);
+    }
+
+    @Test
     void parentOfAPath() {
         assertThat(Namespace.parent("/a")).isEqualTo("/");
         assertThat(Namespace.parent("/a/b/c")).isEqualTo("/a/b");
