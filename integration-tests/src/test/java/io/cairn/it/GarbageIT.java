@@ -58,19 +58,22 @@ class GarbageIT {
     }
 
     @Test
-    void chunksAClientWroteButNeverCommittedAreDeletedAfterTheGracePeriod() throws Exception {
+    void chunksAWriterStoredButNeverCommittedAreDeletedOnceItsLeaseLapsed() throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).gcGrace(Duration.ofSeconds(1))
-                .safeModeTimeout(Duration.ZERO).reportEvery(Duration.ofMillis(500)).start()) {
-            Cluster c = mc.client();
-            Attr f = c.master().create("/dying", FileType.FILE, 0644, 0, 0, null, true);
-            // a writer that stores a chunk on its replicas and dies before committing it
-            c.fileChunks(f.inode(), 64 << 10).upload(0, new byte[1000], 1000, true);
+                .chunkLease(Duration.ofSeconds(6)).safeModeTimeout(Duration.ZERO).reportEvery(Duration.ofMillis(500))
+                .start()) {
+            Attr f = mc.client().master().create("/dying", FileType.FILE, 0644, 0, 0, null, true);
+            // a writer that stores a chunk on its replicas and dies before committing it: its own
+            // client, closed (so nothing renews its lease or commits for it) right after the upload
+            try (Cluster writer = new Cluster(mc.masterUrl(), Duration.ofSeconds(10))) {
+                writer.fileChunks(f.inode(), 64 << 10).upload(0, new byte[1000], 1000, true);
+            }
             assertThat(chunkFiles(mc)).isEqualTo(2);
             long t0 = System.nanoTime();
             awaitChunkFiles(mc, 0);
-            System.out.printf("garbage: uncommitted replicas deleted %.1f s after the write (grace 1 s, report every 0.5 s)%n",
-                    (System.nanoTime() - t0) / 1e9);
-            assertThat(c.master().attr("/dying").size()).isZero();
+            System.out.printf("garbage: uncommitted replicas deleted %.1f s after the write (lease 6 s, grace 1 s,"
+                    + " report every 0.5 s)%n", (System.nanoTime() - t0) / 1e9);
+            assertThat(mc.client().master().attr("/dying").size()).isZero();
         }
     }
 }
