@@ -81,6 +81,7 @@ final class PutCommand extends ClientCommand {
             c.uploader(2).upload(file.inode(), chunkSize, in, p.listener());
             m.rename(temp, target, !force);
             done = true;
+            m.sync(); // the bytes are synced on their replicas; now the name and chunk list survive a power cut too
         } finally {
             if (!done) {
                 try {

@@ -179,7 +179,7 @@ public final class MasterServer implements AutoCloseable {
         return admin.nodes();
     }
 
-    /** Stops the sweeper and repair, then serving (requests under way get {@link #STOP_TIMEOUT} to finish), then closes the store. */
+    /** Stops the sweeper and repair, then serving (requests under way get {@link #STOP_TIMEOUT} to finish), then makes every commit durable and closes the store. */
     @Override
     public void close() {
         sweeper.shutdownNow();
@@ -187,6 +187,11 @@ public final class MasterServer implements AutoCloseable {
         if (http != null) {
             http.close();
             http = null;
+        }
+        try {
+            store.barrier(); // a clean stop leaves everything committed durable
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the last metadata barrier failed: {}", e.toString());
         }
         store.close();
     }

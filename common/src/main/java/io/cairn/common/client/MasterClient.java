@@ -175,6 +175,14 @@ public final class MasterClient {
         return change("fs/commit", commit, Attr.class);
     }
 
+    /**
+     * Asks the master to make every change it committed so far survive a power cut (its barrier). Sent
+     * again after a transport failure: a second barrier is harmless.
+     */
+    public void sync() throws IOException {
+        change("fs/sync", Requests.Sync.SYNC, Replies.Ok.class);
+    }
+
     /** Renews this writer's leases on chunks it allocated and has not committed; says which are lost. */
     public Replies.Renewed renew(List<String> chunkIds) throws IOException {
         return post("fs/renew", new Requests.Renew(chunkIds), Replies.Renewed.class);

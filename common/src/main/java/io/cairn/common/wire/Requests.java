@@ -52,6 +52,11 @@ public final class Requests {
     public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
     }
 
+    /** Make every change the master committed so far survive a power cut (a barrier); the body is {@code {}}. */
+    public record Sync() {
+        public static final Sync SYNC = new Sync();
+    }
+
     /** Renew the writer's leases on chunks it allocated and has not committed yet. */
     public record Renew(List<String> chunkIds) {
     }

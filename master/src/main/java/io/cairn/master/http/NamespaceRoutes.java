@@ -7,7 +7,10 @@ import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 
-/** /api/v1/fs: attributes, listings, and every change to names and attributes (each under its request id). */
+/**
+ * /api/v1/fs: attributes, listings, every change to names and attributes (each under its request id),
+ * and the barrier that makes the changes so far survive a power cut.
+ */
 final class NamespaceRoutes implements RouteGroup {
     private final Namespace ns;
 
@@ -35,6 +38,10 @@ final class NamespaceRoutes implements RouteGroup {
         });
         r.post("/api/v1/fs/rename", Requests.Rename.class, (ctx, b) -> {
             ns.rename(b, RequestIds.of(ctx));
+            Reply.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/fs/sync", Requests.Sync.class, (ctx, b) -> {
+            ns.sync();
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b, RequestIds.of(ctx))));

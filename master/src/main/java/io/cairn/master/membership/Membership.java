@@ -207,6 +207,11 @@ public final class Membership {
             deletions.confirm(tx, h.nodeId(), confirmed);
             return deletions.handOut(tx, h.nodeId(), beforeNs, orphanBefore, nowMs);
         });
+        if (!delete.isEmpty()) {
+            // the transactions that made this garbage (and this hand-out) must outlive a power cut before
+            // a copy goes: otherwise the database could come back naming chunks already deleted
+            store.barrier();
+        }
         return new Replies.HeartbeatReply(delete, orders.apply(h.nodeId()));
     }
 }

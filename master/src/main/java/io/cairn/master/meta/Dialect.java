@@ -39,6 +39,14 @@ interface Dialect {
 
     void rollback(Connection c) throws SQLException;
 
+    /**
+     * Makes every transaction committed so far on any connection of this database survive a power
+     * cut, over the writer connection {@code c} (no transaction open on it). An engine whose commits
+     * are durable already does nothing, which is the default.
+     */
+    default void barrier(Connection c) throws SQLException {
+    }
+
     // ---- column types
 
     /** A 64-bit signed integer column. */

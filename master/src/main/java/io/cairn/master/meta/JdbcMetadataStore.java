@@ -12,6 +12,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The metadata store over JDBC, keeping the {@link MetadataStore} contract for any {@link Dialect}:
@@ -30,6 +33,16 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ConnectionPool writers;
     private final ConnectionPool readers;
     private volatile boolean closed;
+    /** Write transactions this store committed. */
+    private final AtomicLong commits = new AtomicLong();
+    /** Calls of {@link #barrier} so far: each one's number is its ticket. */
+    private final AtomicLong barrierCalls = new AtomicLong();
+    /** Held while a barrier syncs; the fields below are guarded by it. */
+    private final ReentrantLock barrierLock = new ReentrantLock();
+    /** Every barrier with a ticket up to this one is answered by a sync that began after it was called. */
+    private long barriersCovered;
+    /** {@link #commits} when the last sync began; -1 before the first, which also covers an earlier run's commits. */
+    private long commitsSynced = -1;
 
     private JdbcMetadataStore(Dialect dialect) {
         this.dialect = dialect;
@@ -102,6 +115,48 @@ public final class JdbcMetadataStore implements MetadataStore {
             dialect.backup(c, target);
         } catch (SQLException e) {
             throw new CairnException(ErrorCode.EIO, "backup to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One sync for every barrier waiting meanwhile: a caller whose ticket a sync that began after its
+     * call already covered returns at once; otherwise it syncs for itself and everyone who called before
+     * it began. Waiting for the sync under way has the connection wait's deadline.
+     */
+    @Override
+    public void barrier() throws IOException {
+        long ticket = barrierCalls.incrementAndGet();
+        try {
+            if (!barrierLock.tryLock(CONNECTION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CairnException(ErrorCode.EIO, "metadata store busy: a barrier did not start within "
+                        + CONNECTION_WAIT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CairnException(ErrorCode.EIO, "interrupted while waiting for a metadata barrier");
+        }
+        try {
+            if (barriersCovered >= ticket) {
+                return;
+            }
+            long covers = barrierCalls.get(); // every caller so far committed what it waits for before calling
+            long committed = commits.get();
+            if (committed != commitsSynced) {
+                Connection c = writers.take();
+                boolean broken = true;
+                try {
+                    dialect.barrier(c);
+                    broken = false;
+                } catch (SQLException e) {
+                    throw storeError(e);
+                } finally {
+                    writers.give(c, broken);
+                }
+            }
+            barriersCovered = covers;
+            commitsSynced = committed;
+        } finally {
+            barrierLock.unlock();
         }
     }
 
@@ -192,6 +247,7 @@ public final class JdbcMetadataStore implements MetadataStore {
             }
             try {
                 dialect.commit(c);
+                commits.incrementAndGet();
                 return Attempt.done(value);
             } catch (SQLException e) {
                 boolean lost = !valid(c);

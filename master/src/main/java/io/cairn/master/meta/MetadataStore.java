@@ -9,8 +9,12 @@ import java.nio.file.Path;
  *
  * <p>The contract every implementation keeps and every caller relies on:
  * <ul>
- *   <li><b>One transaction per call.</b> {@link #write} commits durably before it returns; an
- *       exception from the body rolls everything back.</li>
+ *   <li><b>One transaction per call.</b> {@link #write} commits before it returns, so that the crash
+ *       of any process (the master's included) keeps it; an exception from the body rolls everything
+ *       back.</li>
+ *   <li><b>Durable by barrier.</b> A commit may still be lost to a power cut (or an operating system
+ *       crash) until a later {@link #barrier} returned: the barrier makes every transaction committed
+ *       before it began survive those too. Concurrent barriers share one sync.</li>
  *   <li><b>A body may run more than once.</b> After a retryable failure (the engine was busy or
  *       locked, a serialization conflict or deadlock, a lost connection before commit) the store
  *       rolls back and runs the body again, a bounded number of times with growing pauses, then
@@ -32,6 +36,13 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Runs {@code body} in one write transaction and commits it; the body may run more than once. */
     <T> T write(TxBody<T> body) throws IOException;
+
+    /**
+     * Makes every write transaction committed before this call survive a power cut: on SQLite one
+     * sync of the write-ahead log, shared by the barriers that wait meanwhile; nothing when nothing
+     * was committed since the last one.
+     */
+    void barrier() throws IOException;
 
     /** Runs {@code body} against a consistent snapshot, changing nothing; the body may run more than once. */
     <T> T read(TxBody<T> body) throws IOException;

@@ -116,6 +116,14 @@ public final class Namespace {
 
     // ---- reads
 
+    /**
+     * Makes every change committed so far survive a power cut (one sync of the store, shared by the
+     * callers meanwhile); a change answered without it survives the crash of any process.
+     */
+    public void sync() throws IOException {
+        store.barrier();
+    }
+
     public Attr attr(String path) throws IOException {
         return store.read(tx -> resolve(tx, path).toAttr());
     }

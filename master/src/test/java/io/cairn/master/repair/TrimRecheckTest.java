@@ -52,6 +52,11 @@ class TrimRecheckTest {
         }
 
         @Override
+        public void barrier() throws IOException {
+            store.barrier();
+        }
+
+        @Override
         public void backup(Path target) throws IOException {
             store.backup(target);
         }

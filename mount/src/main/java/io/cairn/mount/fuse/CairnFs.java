@@ -208,7 +208,12 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int fsyncdir(String path, FuseFileInfo fi) {
-        return 0; // every namespace change is committed by the master before it answers
+        // every namespace change is committed by the master before it answers (a crash of any
+        // process keeps it); the barrier makes the changes so far survive a power cut too
+        return Guard.call("fsyncdir", path, () -> {
+            ns.sync();
+            return 0;
+        });
     }
 
     @Override
@@ -395,6 +400,7 @@ public final class CairnFs extends FuseStubFS {
             // descriptor, open now or closed) is synced on R live replicas. msync(MS_SYNC) of a shared
             // mapping arrives here too: the kernel writes the dirty pages back, then asks for an fsync.
             h.file().fsync();
+            ns.sync(); // then the file's name, size and chunk list survive a power cut as its bytes do
             return 0;
         });
     }

@@ -39,6 +39,11 @@ public final class Namespace {
         return a;
     }
 
+    /** Makes every namespace change the master committed so far survive a power cut (its barrier). */
+    public void sync() throws IOException {
+        master.sync();
+    }
+
     /** Attributes of {@code path} straight from the master (open() uses this: close-to-open). */
     public Attr freshAttr(String path) throws IOException {
         Attr a = master.attr(path);
