@@ -134,12 +134,17 @@ final class ChunkWriter {
         }
     }
 
-    /** Sends to every target at once and waits for all of them, at most until {@code deadline} (nanoTime). */
+    /**
+     * Sends to every target at once and waits for all of them, at most until {@code deadline} (nanoTime).
+     * The last target is sent to from the calling thread (it would only wait otherwise): one thread
+     * handoff fewer per chunk.
+     */
     private void sendAll(List<Replica> targets, String chunkId, byte[] data, int length, long crc, boolean sync,
                          long deadline, List<Replica> stored, Set<String> failed, List<String> causes)
             throws InterruptedIOException {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (Replica t : targets) {
+        for (int i = 0; i < targets.size() - 1; i++) {
+            Replica t = targets.get(i);
             sends.add(CompletableFuture.runAsync(() -> {
                 try {
                     datanodes.put(t.address(), chunkId, data, length, crc, sync);
@@ -147,6 +152,22 @@ final class ChunkWriter {
                     throw new CompletionException(e);
                 }
             }, pool));
+        }
+        if (!targets.isEmpty()) {
+            CompletableFuture<Void> here = new CompletableFuture<>();
+            try {
+                datanodes.put(targets.get(targets.size() - 1).address(), chunkId, data, length, crc, sync);
+                here.complete(null);
+            } catch (InterruptedIOException e) {
+                if (!Http.isTimeout(e)) { // this thread was interrupted, not the datanode too slow
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted writing chunk " + chunkId);
+                }
+                here.completeExceptionally(e);
+            } catch (IOException | RuntimeException e) {
+                here.completeExceptionally(e);
+            }
+            sends.add(here);
         }
         for (int i = 0; i < targets.size(); i++) {
             Replica t = targets.get(i);

@@ -79,6 +79,9 @@ public final class FileChunks {
     private final TreeMap<Long, ChunkRef> uncommitted = new TreeMap<>();
     /** Uploaded without a sync and not yet synced, by index (committed or not). */
     private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
+    /** An allocation leased to this file and not used yet ({@link #offer}), and when it was leased. */
+    private Allocation spare;
+    private long spareAtNs;
     /** Allocated chunks whose lease the master says is lost. */
     private final Set<String> lost = new LinkedHashSet<>();
     /** How long a lease lasts, from the newest allocation or renewal; 0: leases need no renewal. */
@@ -106,6 +109,16 @@ public final class FileChunks {
     }
 
     /**
+     * An allocation the master already leased to this file (a create that answered with one): the
+     * next upload uses it instead of asking for one, if it comes within a third of the lease (later,
+     * it asks anew and the offered one lapses unused). A second offer replaces an unused first.
+     */
+    public synchronized void offer(Allocation a) {
+        spare = a;
+        spareAtNs = System.nanoTime();
+    }
+
+    /**
      * Allocates a chunk for index {@code index} and stores {@code data[0..length)} on its replicas
      * (replacing a replica that fails); from then on it counts as uncommitted. With {@code durable}
      * the replicas sync before they answer; without, it also counts as unsynced until {@link #sync}.
@@ -115,11 +128,21 @@ public final class FileChunks {
         if (index < 0 || length < 0 || length > chunkSize || length > data.length) {
             throw new IllegalArgumentException("chunk " + index + " of " + length + " bytes");
         }
-        Allocation where = cluster.allocate(inode);
+        Allocation where;
+        long leasedAtNs;
+        synchronized (this) {
+            where = spare;
+            leasedAtNs = spareAtNs;
+            spare = null;
+        }
+        if (where == null || (where.leaseMs() > 0 && System.nanoTime() - leasedAtNs > where.leaseMs() * 1_000_000 / 3)) {
+            where = cluster.allocate(inode); // none offered, or offered too long ago to count on its lease
+            leasedAtNs = System.nanoTime();
+        }
         boolean watch;
         synchronized (this) {
             if (allocated.isEmpty() && where.leaseMs() > 0) { // a fresh lease: the first renewal is due a third of it later
-                keepAliveAtNs = System.nanoTime() + where.leaseMs() * 1_000_000 / 3;
+                keepAliveAtNs = leasedAtNs + where.leaseMs() * 1_000_000 / 3;
             }
             allocated.add(where.chunkId());
             leaseMs = Math.max(leaseMs, where.leaseMs());

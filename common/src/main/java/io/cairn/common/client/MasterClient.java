@@ -137,6 +137,16 @@ public final class MasterClient {
         return change("fs/create", new Requests.Create(path, type, mode, uid, gid, rdev, exclusive), Attr.class);
     }
 
+    /**
+     * Creates (or, not exclusive, opens) a regular file and has the master place its first chunk in
+     * the same call: the answer's allocation is leased to the file (null when none could be had).
+     */
+    public Replies.Created createForWriting(String path, Integer mode, Integer uid, Integer gid, boolean exclusive)
+            throws IOException {
+        return change("fs/create", new Requests.Create(path, FileType.FILE, mode, uid, gid, null, exclusive, true),
+                Replies.Created.class);
+    }
+
     public Attr symlink(String path, String target, Integer uid, Integer gid) throws IOException {
         return change("fs/symlink", new Requests.Symlink(path, target, uid, gid), Attr.class);
     }

@@ -11,6 +11,14 @@ public final class Replies {
         public static final Ok OK = new Ok(true);
     }
 
+    /**
+     * The answer to a create that asked for an allocation: the file's attributes and its first chunk's
+     * allocation, leased to the file (null when the name is not a regular file or no datanode can
+     * take a chunk: the writer then allocates as usual).
+     */
+    public record Created(Attr attr, Allocation allocation) {
+    }
+
     public record Registered(String clusterId, String nodeId) {
     }
 

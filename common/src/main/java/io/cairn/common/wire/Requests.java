@@ -11,8 +11,16 @@ public final class Requests {
     }
 
     /** Create a file or a special file (fifo, socket, device). {@code exclusive}: fail if it exists. */
+    /**
+     * {@code allocate}: the writer wants the new regular file's first chunk placed too; the answer is
+     * then {@link Replies.Created} (the attributes and an {@link Allocation} leased to the file, or
+     * none when no datanode can take one), which saves the writer its first allocate call.
+     */
     public record Create(String path, FileType type, Integer mode, Integer uid, Integer gid, Long rdev,
-                         boolean exclusive) {
+                         boolean exclusive, Boolean allocate) {
+        public Create(String path, FileType type, Integer mode, Integer uid, Integer gid, Long rdev, boolean exclusive) {
+            this(path, type, mode, uid, gid, rdev, exclusive, null);
+        }
     }
 
     public record Symlink(String path, String target, Integer uid, Integer gid) {

@@ -25,7 +25,8 @@ final class NamespaceRoutes implements RouteGroup {
         r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(Query.param(ctx, "path"), ctx.queryParam("after"),
                 Query.limit(ctx, 1000))));
         r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, ns.create(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, Boolean.TRUE.equals(b.allocate())
+                ? ns.createForWriting(b, RequestIds.of(ctx)) : ns.create(b, RequestIds.of(ctx))));
         r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(b, RequestIds.of(ctx))));
         r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(b, RequestIds.of(ctx))));
         r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {

@@ -102,9 +102,27 @@ public final class ChunkLists {
         store.read(tx -> file(tx, r.inode()));
         Set<String> exclude = new HashSet<>(r.exclude() == null ? List.of() : r.exclude());
         int want = r.count() == null ? replication : Math.max(1, Math.min(r.count(), replication));
+        Allocation fresh = place(want, exclude, r.count() == null);
+        Allocation a = replays.write(requestId, "allocate", Allocation.class, tx -> {
+            file(tx, r.inode());
+            leases.grant(tx, fresh.chunkId(), r.inode());
+            return fresh;
+        });
+        if (a == fresh) {
+            reserve(fresh);
+        }
+        return a;
+    }
+
+    /**
+     * A fresh chunk id and {@code want} live datanodes with room, round-robin, not yet leased to
+     * anyone ({@link #grant} does that inside a transaction); ENONODES when there are none, or (with
+     * {@code full}) fewer than the minimum of replicas.
+     */
+    Allocation place(int want, Set<String> exclude, boolean full) throws CairnException {
         List<NodeView> snapshot = nodes.snapshot();
         List<NodeView> picked = Placement.pick(snapshot, want, exclude, chunkSize, cursor.getAndIncrement());
-        if (picked.isEmpty() || (r.count() == null && picked.size() < minReplicas)) {
+        if (picked.isEmpty() || (full && picked.size() < minReplicas)) {
             long live = snapshot.stream().filter(NodeView::live).count();
             throw new CairnException(ErrorCode.ENONODES, "no live datanode with room for a chunk (" + snapshot.size()
                     + " known, " + live + " live" + (exclude.isEmpty() ? "" : ", " + exclude.size() + " excluded") + ")");
@@ -115,19 +133,24 @@ public final class ChunkLists {
         }
         byte[] id = new byte[16];
         random.nextBytes(id);
-        Allocation fresh = new Allocation(HexFormat.of().formatHex(id), targets, replication, minReplicas,
-                leases.lengthMs());
-        Allocation a = replays.write(requestId, "allocate", Allocation.class, tx -> {
-            file(tx, r.inode());
-            leases.grant(tx, fresh.chunkId(), r.inode());
-            return fresh;
-        });
-        if (a == fresh) {
-            for (Replica t : targets) {
-                nodes.reserve(t.id(), chunkSize);
-            }
+        return new Allocation(HexFormat.of().formatHex(id), targets, replication, minReplicas, leases.lengthMs());
+    }
+
+    /** A full allocation for a file's first chunk ({@link #place}), for a create that answers with it. */
+    Allocation placeFirst() throws CairnException {
+        return place(replication, Set.of(), true);
+    }
+
+    /** Leases {@code a}'s chunk id to the writer of {@code inode}, in the caller's transaction. */
+    void grant(MetaTx tx, Allocation a, long inode) throws IOException {
+        leases.grant(tx, a.chunkId(), inode);
+    }
+
+    /** Counts the chunk on its targets until their next heartbeats (placement then sees them fuller). */
+    void reserve(Allocation a) {
+        for (Replica t : a.targets()) {
+            nodes.reserve(t.id(), chunkSize);
         }
-        return a;
     }
 
     /** Renews a writer's leases on the chunks it has not committed yet. */

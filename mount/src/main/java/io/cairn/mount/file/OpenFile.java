@@ -2,6 +2,7 @@ package io.cairn.mount.file;
 
 import io.cairn.common.client.Deadlines;
 import io.cairn.common.client.FileChunks;
+import io.cairn.common.wire.Allocation;
 import io.cairn.common.client.LayoutPages;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -97,6 +98,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
 
     public long inode() {
         return inode;
+    }
+
+    /** An allocation the master leased to this file already (with its create): the next upload uses it. */
+    public void offer(Allocation first) {
+        chunks.offer(first);
     }
 
     FileChunks chunks() {

@@ -2,9 +2,11 @@ package io.cairn.mount.fuse;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Limits;
+import io.cairn.common.wire.Replies;
 import io.cairn.mount.file.ByteSink;
 import io.cairn.mount.file.Handle;
 import io.cairn.mount.file.Handles;
@@ -311,12 +313,14 @@ public final class CairnFs extends FuseStubFS {
         return Guard.call("create", path, () -> {
             int flags = fi.flags.get();
             int[] who = caller();
-            Attr a = ns.create(path, FileType.FILE, (int) (mode & 07777), who[0], who[1], null,
+            // the answer carries the first chunk's allocation: a small file's close then skips that call
+            Replies.Created c = ns.createForWriting(path, (int) (mode & 07777), who[0], who[1],
                     OpenFlags.has(flags, OpenFlags.EXCL));
+            Attr a = c.attr();
             if (!a.isFile()) {
                 return -ErrorCodes.EEXIST(); // lost a race with a mkdir/mknod of the same name
             }
-            return openHandle(a, flags, fi);
+            return openHandle(a, flags, fi, c.allocation());
         });
     }
 
@@ -330,13 +334,16 @@ public final class CairnFs extends FuseStubFS {
             if (!a.isFile()) {
                 return -ErrorCodes.EINVAL(); // the kernel opens FIFOs and devices itself
             }
-            return openHandle(a, fi.flags.get(), fi);
+            return openHandle(a, fi.flags.get(), fi, null);
         });
     }
 
-    private int openHandle(Attr a, int flags, FuseFileInfo fi) throws Exception {
+    private int openHandle(Attr a, int flags, FuseFileInfo fi, Allocation first) throws Exception {
         boolean writable = OpenFlags.writable(flags);
         OpenFile f = files.open(a.inode(), a.size());
+        if (first != null && writable) {
+            f.offer(first);
+        }
         long fh = handles.add(new Handle(f, writable, OpenFlags.has(flags, OpenFlags.APPEND)));
         try {
             if (writable && OpenFlags.has(flags, OpenFlags.TRUNC) && f.size() > 0) {

@@ -6,6 +6,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ClusterStatus;
 import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
@@ -69,6 +70,14 @@ public final class Namespace {
         Attr a = master.create(path, type, mode, uid, gid, rdev, exclusive);
         created(path, a);
         return a;
+    }
+
+    /** A create of a regular file whose answer also carries its first chunk's allocation (or none). */
+    public Replies.Created createForWriting(String path, int mode, int uid, int gid, boolean exclusive)
+            throws IOException {
+        Replies.Created c = master.createForWriting(path, mode, uid, gid, exclusive);
+        created(path, c.attr());
+        return c;
     }
 
     public Attr symlink(String path, String target, int uid, int gid) throws IOException {
