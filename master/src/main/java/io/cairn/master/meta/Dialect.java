@@ -74,6 +74,14 @@ interface Dialect {
     /** Starts a transaction; a write transaction may take the engine's write lock up front. */
     void begin(Connection c, boolean write) throws SQLException;
 
+    /**
+     * Starts attempt {@code failures + 1} at a transaction ({@code failures} earlier attempts failed
+     * retryably): an engine with optimistic concurrency may run a transaction that keeps losing alone.
+     */
+    default void begin(Connection c, boolean write, int failures) throws SQLException {
+        begin(c, write);
+    }
+
     void commit(Connection c) throws SQLException;
 
     void rollback(Connection c) throws SQLException;

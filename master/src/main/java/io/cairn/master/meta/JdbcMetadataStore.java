@@ -152,7 +152,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         boolean duplicateSeen = false;
         int failures = 0;
         while (true) {
-            Attempt<T> a = attempt(kind, work);
+            Attempt<T> a = attempt(kind, work, failures);
             SQLException e = a.failure();
             if (e == null) {
                 return a.value();
@@ -177,7 +177,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private <T> Attempt<T> attempt(Kind kind, Work<T> work) throws IOException {
+    private <T> Attempt<T> attempt(Kind kind, Work<T> work, int failures) throws IOException {
         boolean write = kind != Kind.READ;
         ConnectionPool pool = write ? writers : readers;
         Connection c = pool.take();
@@ -187,7 +187,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 if (kind == Kind.SCHEMA) {
                     dialect.beginSchema(c);
                 } else {
-                    dialect.begin(c, write);
+                    dialect.begin(c, write, failures);
                 }
             } catch (SQLException e) {
                 broken = !valid(c);

@@ -15,8 +15,11 @@ import java.sql.Statement;
  * PostgreSQL, through a HikariCP pool. Write transactions run SERIALIZABLE: two masters (or two
  * threads of one) may run any operations at once, and PostgreSQL aborts one of two that would
  * together break an invariant (SQLSTATE 40001), or one of a deadlocked pair (40P01); the store runs
- * the loser again, up to {@link #ATTEMPTS} times. Reads run REPEATABLE READ READ ONLY: one snapshot,
- * never waiting for a writer. Names and ids compare byte by byte ({@code COLLATE "C"} on a UTF-8
+ * the loser again. A transaction that lost {@link #ALONE_AFTER} times runs alone: every write
+ * transaction holds the advisory lock {@link #WRITE_LOCK} shared, and the one that keeps losing takes
+ * it exclusively (then READ COMMITTED is enough: no other writer runs, and every statement sees all
+ * that was committed before it), so contention on one directory cannot exhaust the attempts. Reads
+ * run REPEATABLE READ READ ONLY: one snapshot, never waiting for a writer. Names and ids compare byte by byte ({@code COLLATE "C"} on a UTF-8
  * database), as on SQLite, so paged listings agree. Schema work runs READ COMMITTED under a
  * transaction-scoped advisory lock, so two masters starting at once migrate one after the other and
  * the second sees the first's tables. Commits wait for the WAL flush ({@code synchronous_commit}
@@ -29,8 +32,13 @@ import java.sql.Statement;
 public final class PostgresDialect implements Dialect {
     /** Attempts at one transaction: serialization failures are normal under contention and cheap to run again. */
     static final int ATTEMPTS = 20;
-    /** The key of the advisory lock that schema creation and upgrades hold (the bytes of "cairnmet"). */
-    static final long SCHEMA_LOCK = 0x636169726e6d6574L;
+    /**
+     * The key of the advisory lock every write transaction holds shared, and a transaction that must
+     * run alone (one that lost {@link #ALONE_AFTER} times, or schema work) exclusively (the bytes of "cairnmet").
+     */
+    static final long WRITE_LOCK = 0x636169726e6d6574L;
+    /** Retryable failures after which a transaction runs alone. */
+    static final int ALONE_AFTER = 3;
     private static final long CONNECT_TIMEOUT_MS = 5_000;
 
     /**
@@ -137,14 +145,32 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void begin(Connection c, boolean write) throws SQLException {
-        exec(c, write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        begin(c, write, 0);
+    }
+
+    @Override
+    public void begin(Connection c, boolean write, int failures) throws SQLException {
+        if (!write) {
+            exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        } else if (failures < ALONE_AFTER) {
+            exec(c, "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(" + WRITE_LOCK + ")");
+        } else {
+            beginAlone(c);
+        }
+    }
+
+    /**
+     * A write transaction no other writer runs beside: READ COMMITTED, so that every statement after
+     * the lock sees what the writers before it committed (a SERIALIZABLE snapshot would be taken
+     * while waiting for the lock, and be stale).
+     */
+    private static void beginAlone(Connection c) throws SQLException {
+        exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
     }
 
     @Override
     public void beginSchema(Connection c) throws SQLException {
-        // READ COMMITTED: every statement after the lock sees what the master before us committed
-        exec(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
-        exec(c, "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+        beginAlone(c); // two masters starting at once migrate one after the other; the second sees the tables
     }
 
     @Override
@@ -194,6 +220,11 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void continueIdentity(Connection c, String table) throws SQLException {
+        moveIdentity(c, table);
+    }
+
+    /** Makes {@code table}'s generated ids continue past its largest id. */
+    static void moveIdentity(Connection c, String table) throws SQLException {
         exec(c, "SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM "
                 + table + "), false)");
     }

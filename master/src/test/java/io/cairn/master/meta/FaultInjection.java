@@ -210,6 +210,11 @@ public final class FaultInjection {
         }
 
         @Override
+        public void begin(Connection c, boolean write, int failures) throws SQLException {
+            real.begin(c, write, failures);
+        }
+
+        @Override
         public void beginSchema(Connection c) throws SQLException {
             real.beginSchema(c);
         }
