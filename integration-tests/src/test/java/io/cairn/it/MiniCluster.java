@@ -372,6 +372,29 @@ public final class MiniCluster implements AutoCloseable {
         startMaster(masterPort);
     }
 
+    /**
+     * Starts the master again, on the same port, with its metadata on PostgreSQL from now on: in the
+     * cluster's database (made empty now if there is none), e.g. after the SQLite metadata was copied there.
+     */
+    public void restartMasterOnPostgres() throws IOException {
+        stopMaster();
+        if (db == null) {
+            db = TestPostgres.server().freshDatabase();
+        }
+        meta = StoreOpener.postgres(PostgresUrl.parse(db.url(), null,
+                db.password() == null ? Map.of() : Map.of("PGPASSWORD", db.password())));
+        b.store = Store.POSTGRESQL;
+        startMaster(masterPort);
+    }
+
+    /** The cluster's PostgreSQL database, made empty now if it has none yet (and dropped when it closes). */
+    public TestPostgres.Database postgresDatabase() {
+        if (db == null) {
+            db = TestPostgres.server().freshDatabase();
+        }
+        return db;
+    }
+
     /** Starts the master after {@link #stopMaster()}, on the same port and data directory. */
     public void startMaster() throws IOException {
         if (master != null) {
