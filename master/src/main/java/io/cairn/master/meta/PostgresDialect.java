@@ -38,7 +38,7 @@ public final class PostgresDialect implements Dialect {
      */
     static final long WRITE_LOCK = 0x636169726e6d6574L;
     /** Retryable failures after which a transaction runs alone. */
-    static final int ALONE_AFTER = 3;
+    static final int ALONE_AFTER = 1;
     private static final long CONNECT_TIMEOUT_MS = 5_000;
 
     /**
