@@ -6,7 +6,14 @@ import io.cairn.master.MasterServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.master.meta.PostgresUrl;
+import io.cairn.master.meta.StoreOpener;
+
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -74,8 +81,38 @@ final class MasterCommand implements Callable<Integer> {
             description = "how long a writer holds a chunk it has not committed without renewing its lease; an uncommitted"
                     + " chunk is collected as an orphan only once its lease has lapsed (default: ${DEFAULT-VALUE})")
     Duration chunkLease;
+    @Option(names = "--meta", paramLabel = "URL",
+            description = "keep the metadata in this PostgreSQL database (postgresql://USER@HOST:PORT/DB) instead of"
+                    + " SQLite in DIR/meta.db; the password comes from --meta-password-file, PGPASSWORD or PGPASSFILE")
+    String meta;
+    @Option(names = "--meta-password-file", paramLabel = "FILE",
+            description = "the file whose first line is the PostgreSQL password (never on the command line)")
+    Path metaPasswordFile;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
+
+    /** SQLite in the data directory, or the PostgreSQL database {@code meta} names. */
+    static StoreOpener store(String meta, Path passwordFile) throws IOException {
+        if (meta == null) {
+            if (passwordFile != null) {
+                throw new CairnException(ErrorCode.EINVAL, "--meta-password-file goes with --meta postgresql://...");
+            }
+            return StoreOpener.sqlite();
+        }
+        if (!PostgresUrl.is(meta)) {
+            throw new CairnException(ErrorCode.EINVAL, "--meta takes a PostgreSQL URL (postgresql://USER@HOST:PORT/DB), not "
+                    + meta);
+        }
+        return StoreOpener.postgres(PostgresUrl.parse(meta, passwordFile, System.getenv()));
+    }
+
+    private static String where(String meta) {
+        try {
+            return PostgresUrl.parse(meta, null, Map.of()).where();
+        } catch (IOException e) {
+            return meta;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -83,9 +120,10 @@ final class MasterCommand implements Callable<Integer> {
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
                 deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC());
         var stop = Foreground.stopSignal();
-        MasterServer server = MasterServer.start(config);
-        System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", data in "
-                + data.toAbsolutePath().normalize());
+        StoreOpener store = store(meta, metaPasswordFile);
+        MasterServer server = MasterServer.start(config, List.of(), store);
+        System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", "
+                + (meta == null ? "data in " + data.toAbsolutePath().normalize() : "metadata in " + where(meta)));
         return Foreground.runUntilSignalled(server, stop);
     }
 }

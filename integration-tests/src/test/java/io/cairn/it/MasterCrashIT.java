@@ -33,12 +33,21 @@ class MasterCrashIT {
     /** What the namespace must hold for one name after the acknowledged operations. */
     private enum State { ABSENT, FILE, DIR }
 
+    /** The master's extra arguments: none here (SQLite in its data directory); {@code --meta} in the subclass. */
+    String[] masterArgs() throws Exception {
+        return new String[0];
+    }
+
+    int defaultRounds() {
+        return 20;
+    }
+
     @Test
     void noAcknowledgedOperationIsLostWhenTheMasterIsKilled() throws Exception {
-        int rounds = Integer.getInteger("cairn.crash.rounds", 20);
+        int rounds = Integer.getInteger("cairn.crash.rounds", defaultRounds());
         Random random = new Random(20261124);
         long acknowledged = 0;
-        try (ProcessCluster cluster = new ProcessCluster(tmp.resolve("cluster"), null, 0)) {
+        try (ProcessCluster cluster = new ProcessCluster(tmp.resolve("cluster"), null, 0, masterArgs())) {
             for (int r0 = 0; r0 < rounds; r0++) {
                 final int round = r0;
                 String dir = "/r" + round;

@@ -9,6 +9,9 @@ import io.cairn.master.MasterServer;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.ManualClock;
 import io.cairn.testing.TcpProxy;
+import io.cairn.testing.TestPostgres;
+import io.cairn.master.meta.PostgresUrl;
+import io.cairn.master.meta.StoreOpener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -50,8 +54,25 @@ public final class MiniCluster implements AutoCloseable {
     private final List<TcpProxy> datanodeLinks = new ArrayList<>();
     private final List<TcpProxy> datanodeMasterLinks = new ArrayList<>();
     private Cluster client;
+    /** On PostgreSQL: the cluster's own database, dropped when it closes. */
+    private TestPostgres.Database db;
+    private StoreOpener meta = StoreOpener.sqlite();
+
+    /** Where a cluster's master keeps its metadata. */
+    public enum Store { SQLITE, POSTGRESQL }
+
+    private static volatile Store defaultStore = Store.SQLITE;
+
+    /**
+     * Where the masters of clusters built from now on keep their metadata (SQLite unless said):
+     * a test class that runs another's tests on PostgreSQL sets it before each test and resets it after.
+     */
+    public static void useStore(Store s) {
+        defaultStore = s;
+    }
 
     public static final class Builder {
+        Store store = defaultStore;
         int datanodes = 3;
         int replication = 2;
         int minReplicas = 1;
@@ -67,6 +88,12 @@ public final class MiniCluster implements AutoCloseable {
         Duration reportEvery = Duration.ofMinutes(10);
         int repairRate = 16;
         ManualClock masterClock;
+
+        /** SQLite in the master's data directory, or a fresh PostgreSQL database of the cluster's own. */
+        public Builder store(Store s) {
+            store = s;
+            return this;
+        }
 
         public Builder datanodes(int n) {
             datanodes = n;
@@ -157,6 +184,11 @@ public final class MiniCluster implements AutoCloseable {
 
     private MiniCluster startAll() throws IOException {
         try {
+            if (b.store == Store.POSTGRESQL) {
+                db = TestPostgres.server().freshDatabase();
+                meta = StoreOpener.postgres(PostgresUrl.parse(db.url(), null,
+                        db.password() == null ? Map.of() : Map.of("PGPASSWORD", db.password())));
+            }
             startMaster(0);
             for (int i = 0; i < b.datanodes; i++) {
                 ports.add(0);
@@ -178,7 +210,7 @@ public final class MiniCluster implements AutoCloseable {
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
                 b.chunkSize, b.deadAfter, b.gcGrace, b.orphanGrace != null ? b.orphanGrace : b.gcGrace, b.safeModeTimeout, b.repairRate,
                 b.chunkLease != null ? b.chunkLease : MasterConfig.DEFAULT_CHUNK_LEASE, clock);
-        master = MasterServer.start(c);
+        master = MasterServer.start(c, List.of(), meta);
         masterPort = master.port();
         masterLink.target("127.0.0.1", masterPort);
     }
@@ -340,6 +372,29 @@ public final class MiniCluster implements AutoCloseable {
         startMaster(masterPort);
     }
 
+    /**
+     * Starts the master again, on the same port, with its metadata on PostgreSQL from now on: in the
+     * cluster's database (made empty now if there is none), e.g. after the SQLite metadata was copied there.
+     */
+    public void restartMasterOnPostgres() throws IOException {
+        stopMaster();
+        if (db == null) {
+            db = TestPostgres.server().freshDatabase();
+        }
+        meta = StoreOpener.postgres(PostgresUrl.parse(db.url(), null,
+                db.password() == null ? Map.of() : Map.of("PGPASSWORD", db.password())));
+        b.store = Store.POSTGRESQL;
+        startMaster(masterPort);
+    }
+
+    /** The cluster's PostgreSQL database, made empty now if it has none yet (and dropped when it closes). */
+    public TestPostgres.Database postgresDatabase() {
+        if (db == null) {
+            db = TestPostgres.server().freshDatabase();
+        }
+        return db;
+    }
+
     /** Starts the master after {@link #stopMaster()}, on the same port and data directory. */
     public void startMaster() throws IOException {
         if (master != null) {
@@ -390,6 +445,22 @@ public final class MiniCluster implements AutoCloseable {
         datanodeLinks.forEach(TcpProxy::close);
         datanodeMasterLinks.forEach(TcpProxy::close);
         deleteTree(root);
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    /** Where the master keeps its metadata: SQLite or PostgreSQL. */
+    public Store store() {
+        return b.store;
+    }
+
+    /** The cluster's PostgreSQL database; only on {@link Store#POSTGRESQL}. */
+    public TestPostgres.Database database() {
+        if (db == null) {
+            throw new IllegalStateException("this cluster's metadata is in SQLite");
+        }
+        return db;
     }
 
     static void deleteTree(Path p) {

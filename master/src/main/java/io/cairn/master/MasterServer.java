@@ -8,8 +8,8 @@ import io.cairn.master.http.MasterApi;
 import io.cairn.master.lease.Leases;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
-import io.cairn.master.meta.JdbcMetadataStore;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.meta.StoreOpener;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.repair.Fsck;
@@ -93,8 +93,13 @@ public final class MasterServer implements AutoCloseable {
      * (tests add one that fails on purpose, to see how every fault is answered).
      */
     public static MasterServer start(MasterConfig config, List<Group> extra) throws IOException {
+        return start(config, extra, StoreOpener.sqlite());
+    }
+
+    /** As {@link #start(MasterConfig, List)}, with the metadata where {@code meta} opens it (SQLite or PostgreSQL). */
+    public static MasterServer start(MasterConfig config, List<Group> extra, StoreOpener meta) throws IOException {
         Files.createDirectories(config.dataDir());
-        MetadataStore store = JdbcMetadataStore.sqlite(config.dataDir().resolve("meta.db"));
+        MetadataStore store = meta.open(config.dataDir());
         MasterServer m;
         try {
             m = new MasterServer(config, store, clusterId(store));

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fixed number of connections of one kind (writers or readers), opened when first needed. Taking
  * one waits at most {@code wait}; a connection given back broken is closed and a fresh one opened
- * the next time one is needed.
+ * the next time one is needed. An engine with a pool of its own ({@link Dialect#pooled}) gets every
+ * connection back after each transaction; this pool then only bounds how many are out and how long
+ * a caller waits.
  */
 final class ConnectionPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
@@ -59,13 +61,20 @@ final class ConnectionPool implements AutoCloseable {
             return dialect.connect(reader);
         } catch (SQLException e) {
             permits.release();
-            throw new CairnException(ErrorCode.EIO, "cannot open " + dialect.describe() + ": " + e.getMessage(), e);
+            throw new CairnException(ErrorCode.EIO, "metadata store unavailable: cannot connect to " + dialect.describe()
+                    + ": " + e.getMessage(), e);
         }
     }
 
     /** Gives back a connection taken from this pool; a broken one is closed. */
     void give(Connection c, boolean broken) {
-        if (broken) {
+        if (dialect.pooled()) {
+            try {
+                dialect.release(c, broken);
+            } catch (SQLException e) {
+                LOG.warn("giving back a {} connection to {} failed: {}", kind(), dialect.describe(), e.toString());
+            }
+        } else if (broken) {
             quietlyClose(c);
         } else {
             idle.add(c);

@@ -32,8 +32,55 @@ interface Dialect {
     /** How many read-only connections the store keeps beside the writers. */
     int readers();
 
+    /**
+     * Whether the engine's connections come from a pool of its own (which checks and replaces them):
+     * then the store gives a connection back after every transaction instead of keeping it.
+     */
+    default boolean pooled() {
+        return false;
+    }
+
+    /** Gives back a connection from {@link #connect}; a broken one is thrown away, not reused. */
+    default void release(Connection c, boolean broken) throws SQLException {
+        c.close();
+    }
+
+    /** Attempts at one transaction before a retryable failure becomes EIO. */
+    default int attempts() {
+        return JdbcMetadataStore.MAX_ATTEMPTS;
+    }
+
+    /**
+     * Starts the transaction that reads the schema version and runs migrations: one that two
+     * masters starting at once on the same database do one after the other, the second seeing the
+     * first's tables.
+     */
+    default void beginSchema(Connection c) throws SQLException {
+        begin(c, true);
+    }
+
+    /** Checks the database's settings once, when the store opens (for example that commits are durable). */
+    default void check(Connection c) throws SQLException, IOException {
+    }
+
+    /** After rows were copied in with their own ids: makes {@code table}'s generated ids continue past the largest. */
+    default void continueIdentity(Connection c, String table) throws SQLException {
+    }
+
+    /** Frees what the dialect holds (a pool); connections still out are closed as they come back. */
+    default void close() {
+    }
+
     /** Starts a transaction; a write transaction may take the engine's write lock up front. */
     void begin(Connection c, boolean write) throws SQLException;
+
+    /**
+     * Starts attempt {@code failures + 1} at a transaction ({@code failures} earlier attempts failed
+     * retryably): an engine with optimistic concurrency may run a transaction that keeps losing alone.
+     */
+    default void begin(Connection c, boolean write, int failures) throws SQLException {
+        begin(c, write);
+    }
 
     void commit(Connection c) throws SQLException;
 

@@ -19,11 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The metadata store over JDBC, keeping the {@link MetadataStore} contract for any {@link Dialect}:
  * writer connections (SQLite: one) and a few read-only connections beside them; each call is one
- * transaction, run again after a retryable failure and once more after a duplicate key.
+ * transaction, run again after a retryable failure and once more after a duplicate key. Nothing of
+ * the namespace is kept here between transactions, so several stores (several masters) may share
+ * one database whose engine allows it (PostgreSQL).
  */
 public final class JdbcMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
-    /** Attempts at one transaction before a retryable failure becomes EIO. */
+    /** Attempts at one transaction before a retryable failure becomes EIO (unless the dialect says otherwise). */
     static final int MAX_ATTEMPTS = 6;
     private static final long FIRST_PAUSE_MS = 5;
     private static final long MAX_PAUSE_MS = 250;
@@ -61,11 +63,20 @@ public final class JdbcMetadataStore implements MetadataStore {
         return open(new SqliteDialect(file), version);
     }
 
+    /** Opens (creating or upgrading its tables) the PostgreSQL database {@code db}. */
+    public static JdbcMetadataStore postgres(PostgresDialect.Settings db) throws IOException {
+        return open(new PostgresDialect(db), Schema.CURRENT);
+    }
+
     /** Opens the database of {@code dialect}, running the migrations up to {@code version} it has not run yet. */
     static JdbcMetadataStore open(Dialect dialect, int version) throws IOException {
         JdbcMetadataStore s = new JdbcMetadataStore(dialect);
         try {
-            int had = s.run(true, (c, tx) -> {
+            s.run(Kind.READ, (c, tx) -> {
+                dialect.check(c);
+                return null;
+            });
+            int had = s.run(Kind.SCHEMA, (c, tx) -> {
                 int have = Schema.version(c);
                 if (have > Schema.CURRENT) {
                     throw new CairnException(ErrorCode.EINVAL, dialect.describe() + " has schema version " + have
@@ -92,17 +103,17 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public <T> T write(TxBody<T> body) throws IOException {
-        return run(true, (c, tx) -> body.run(tx));
+        return run(Kind.WRITE, (c, tx) -> body.run(tx));
     }
 
     @Override
     public <T> T read(TxBody<T> body) throws IOException {
-        return run(false, (c, tx) -> body.run(tx));
+        return run(Kind.READ, (c, tx) -> body.run(tx));
     }
 
     /** The schema version of the open database. */
     public int schemaVersion() throws IOException {
-        return run(false, (c, tx) -> Schema.version(c));
+        return run(Kind.READ, (c, tx) -> Schema.version(c));
     }
 
     @Override
@@ -165,6 +176,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         closed = true;
         writers.close();
         readers.close();
+        dialect.close();
+    }
+
+    /** Which engine and where, for messages. */
+    public String describe() {
+        return dialect.describe();
     }
 
     // ---- running transactions
@@ -182,11 +199,15 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
     }
 
-    private <T> T run(boolean write, Work<T> work) throws IOException {
+    /** What a transaction may do: read a snapshot, write, or read and change the schema. */
+    private enum Kind { READ, WRITE, SCHEMA }
+
+    private <T> T run(Kind kind, Work<T> work) throws IOException {
+        boolean write = kind != Kind.READ;
         boolean duplicateSeen = false;
         int failures = 0;
         while (true) {
-            Attempt<T> a = attempt(write, work);
+            Attempt<T> a = attempt(kind, work, failures);
             SQLException e = a.failure();
             if (e == null) {
                 return a.value();
@@ -202,22 +223,27 @@ public final class JdbcMetadataStore implements MetadataStore {
                 throw storeError(e);
             }
             failures++;
-            if (failures >= MAX_ATTEMPTS) {
-                throw new CairnException(ErrorCode.EIO, "metadata store error after " + failures + " attempts: "
-                        + e.getMessage(), e);
+            if (failures >= dialect.attempts()) {
+                throw new CairnException(ErrorCode.EIO, (lostConnection(e) ? "metadata store unavailable after "
+                        : "metadata store error after ") + failures + " attempts: " + e.getMessage(), e);
             }
             LOG.debug("transaction attempt {} failed, running it again: {}", failures, e.toString());
             pause(failures);
         }
     }
 
-    private <T> Attempt<T> attempt(boolean write, Work<T> work) throws IOException {
+    private <T> Attempt<T> attempt(Kind kind, Work<T> work, int failures) throws IOException {
+        boolean write = kind != Kind.READ;
         ConnectionPool pool = write ? writers : readers;
         Connection c = pool.take();
         boolean broken = false;
         try {
             try {
-                dialect.begin(c, write);
+                if (kind == Kind.SCHEMA) {
+                    dialect.beginSchema(c);
+                } else {
+                    dialect.begin(c, write, failures);
+                }
             } catch (SQLException e) {
                 broken = !valid(c);
                 return new Attempt<>(null, e, broken || dialect.retryable(e));
@@ -262,6 +288,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         } finally {
             pool.give(c, broken);
         }
+    }
+
+    /** Whether {@code e} says the connection or the server went away (SQLSTATE classes 08 and 57P). */
+    private static boolean lostConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     private boolean rollback(Connection c) {

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Real SQLite stores whose connections fail where a test says: the dialect and the connections are
- * SQLite's own, wrapped so that a chosen statement or commit throws the error the engine would.
+ * Real SQLite (or PostgreSQL) stores whose connections fail where a test says: the dialect and the
+ * connections are the engine's own, wrapped so that a chosen statement or commit throws the error the engine would.
  * Everything above (the store's retries, the namespace, membership) is the code under test.
  */
 public final class FaultInjection {
@@ -39,6 +39,9 @@ public final class FaultInjection {
     private volatile Fault fault = NONE;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger injected = new AtomicInteger();
+    /** PostgreSQL: the server processes of connections thrown away as broken, and how often one came back. */
+    private final java.util.Set<Integer> deadBackends = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicInteger deadReused = new AtomicInteger();
     /** Each wrapped connection's "lost" flag. */
     private final Map<Connection, boolean[]> lostFlags = Collections.synchronizedMap(new IdentityHashMap<>());
 
@@ -72,6 +75,20 @@ public final class FaultInjection {
         return connections.get();
     }
 
+    /** PostgreSQL: connections thrown away as broken so far. */
+    public int connectionsDiscarded() {
+        return deadBackends.size();
+    }
+
+    /** PostgreSQL: how often a connection thrown away was handed out again (never, if the pool is used right). */
+    public int discardedConnectionsReused() {
+        return deadReused.get();
+    }
+
+    private static int backend(Connection c) throws SQLException {
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+    }
+
     /** Failures injected so far. */
     public int injected() {
         return injected.get();
@@ -82,7 +99,24 @@ public final class FaultInjection {
         return JdbcMetadataStore.open(new Faulty(new SqliteDialect(file)), Schema.CURRENT);
     }
 
-    private SQLException check(Point p, String sql, Connection real, boolean[] lost) throws SQLException {
+    /**
+     * A real PostgreSQL store with the same faults: an injected SQLite error becomes the one
+     * PostgreSQL would give (busy: a serialization failure, 40001; an I/O error: 58030).
+     */
+    public JdbcMetadataStore open(PostgresDialect.Settings db) throws IOException {
+        return JdbcMetadataStore.open(new Faulty(new PostgresDialect(db)), Schema.CURRENT);
+    }
+
+    /** The store's engine's own words for an injected failure. */
+    private static SQLException translate(SQLException e, Dialect d) {
+        if (!(d instanceof PostgresDialect) || !(e instanceof SQLiteException se)) {
+            return e;
+        }
+        String state = se.getResultCode() == SQLiteErrorCode.SQLITE_BUSY ? "40001" : "58030";
+        return new SQLException(e.getMessage(), state);
+    }
+
+    private SQLException check(Dialect d, Point p, String sql, Connection real, boolean[] lost) throws SQLException {
         if (lost[0]) {
             return new SQLException("injected: connection is gone", "08003");
         }
@@ -94,10 +128,10 @@ public final class FaultInjection {
         if (f.loseConnection()) {
             lost[0] = true;
         }
-        return f.error();
+        return translate(f.error(), d);
     }
 
-    private Connection wrap(Connection real) {
+    private Connection wrap(Dialect d, Connection real) {
         boolean[] lost = {false};
         InvocationHandler h = (proxy, m, args) -> {
             switch (m.getName()) {
@@ -111,7 +145,7 @@ public final class FaultInjection {
                     return null;
                 case "prepareStatement":
                 case "createStatement": {
-                    SQLException e = check(Point.PREPARE, args == null || args.length == 0 ? null : (String) args[0], real, lost);
+                    SQLException e = check(d, Point.PREPARE, args == null || args.length == 0 ? null : (String) args[0], real, lost);
                     if (e != null) {
                         throw e;
                     }
@@ -132,11 +166,11 @@ public final class FaultInjection {
         return proxy;
     }
 
-    /** SQLite's dialect with its connections wrapped and its commits checked. */
+    /** A real dialect with its connections wrapped and its commits checked. */
     private final class Faulty implements Dialect {
-        private final SqliteDialect real;
+        private final Dialect real;
 
-        Faulty(SqliteDialect real) {
+        Faulty(Dialect real) {
             this.real = real;
         }
 
@@ -148,7 +182,56 @@ public final class FaultInjection {
         @Override
         public Connection connect(boolean reader) throws SQLException {
             connections.incrementAndGet();
-            return wrap(real.connect(reader));
+            Connection c = real.connect(reader);
+            if (real.pooled() && deadBackends.contains(backend(c))) {
+                deadReused.incrementAndGet();
+            }
+            return wrap(real, c);
+        }
+
+        @Override
+        public boolean pooled() {
+            return real.pooled();
+        }
+
+        @Override
+        public void release(Connection c, boolean broken) throws SQLException {
+            lostFlags.remove(c);
+            Connection inner = c.unwrap(Connection.class);
+            if (broken) {
+                deadBackends.add(backend(inner));
+            }
+            real.release(inner, broken);
+        }
+
+        @Override
+        public int attempts() {
+            return real.attempts();
+        }
+
+        @Override
+        public void begin(Connection c, boolean write, int failures) throws SQLException {
+            real.begin(c, write, failures);
+        }
+
+        @Override
+        public void beginSchema(Connection c) throws SQLException {
+            real.beginSchema(c);
+        }
+
+        @Override
+        public void check(Connection c) throws SQLException, IOException {
+            real.check(c);
+        }
+
+        @Override
+        public void continueIdentity(Connection c, String table) throws SQLException {
+            real.continueIdentity(c, table);
+        }
+
+        @Override
+        public void close() {
+            real.close();
         }
 
         @Override
@@ -168,7 +251,7 @@ public final class FaultInjection {
 
         @Override
         public void commit(Connection c) throws SQLException {
-            SQLException e = check(Point.COMMIT, null, c.unwrap(Connection.class), lostFlags.get(c));
+            SQLException e = FaultInjection.this.check(real, Point.COMMIT, null, c.unwrap(Connection.class), lostFlags.get(c));
             if (e != null) {
                 throw e; // the transaction stays open, as after a busy commit; the store rolls it back
             }
@@ -211,7 +294,7 @@ public final class FaultInjection {
         }
 
         @Override
-        public void backup(Connection c, Path target) throws SQLException {
+        public void backup(Connection c, Path target) throws SQLException, IOException {
             real.backup(c, target);
         }
     }

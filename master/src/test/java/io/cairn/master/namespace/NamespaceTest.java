@@ -8,6 +8,7 @@ import io.cairn.common.wire.ListPage;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.JdbcMetadataStore;
+import io.cairn.master.meta.TestStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,17 @@ class NamespaceTest {
     ChunkLists chunks;
     Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00.123456789Z"), ZoneOffset.UTC);
 
+    private TestStores.Opened opened;
+
+    /** The engine the namespace is stored on: SQLite here, PostgreSQL in {@link PostgresNamespaceTest}. */
+    TestStores.Engine engine() {
+        return TestStores.Engine.SQLITE;
+    }
+
     @BeforeEach
     void open() throws Exception {
-        store = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
+        opened = TestStores.open(engine(), dir);
+        store = opened.store();
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofSeconds(15), C);
         chunks = new ChunkLists(store, nodes, clock, C, 2, 1);
         ns = new Namespace(store, clock, chunks);
@@ -45,7 +54,9 @@ class NamespaceTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     private Attr mkdir(String p) throws Exception {

@@ -45,6 +45,11 @@ class RacingNamesTest {
         pool.shutdownNow();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         stores.forEach(MetadataStore::close);
+        closeDatabase();
+    }
+
+    /** After the stores: drops the test's database where there is one to drop. */
+    void closeDatabase() {
     }
 
     private Namespace namespace(MetadataStore store) throws IOException {
@@ -56,9 +61,14 @@ class RacingNamesTest {
     }
 
     private MetadataStore open() throws IOException {
-        MetadataStore s = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
+        MetadataStore s = newStore();
         stores.add(s);
         return s;
+    }
+
+    /** Another store on the test's database (SQLite here; PostgreSQL in {@link RacingNamesOnPostgresTest}). */
+    MetadataStore newStore() throws IOException {
+        return JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
     }
 
     private enum Op { MKDIR, CREATE, SYMLINK, LINK, RENAME, OPEN }

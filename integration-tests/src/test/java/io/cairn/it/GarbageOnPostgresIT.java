@@ -1,0 +1,17 @@
+package io.cairn.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Every test of {@link GarbageIT}, with the master's metadata on a real PostgreSQL database. */
+class GarbageOnPostgresIT extends GarbageIT {
+    @BeforeEach
+    void onPostgres() {
+        MiniCluster.useStore(MiniCluster.Store.POSTGRESQL);
+    }
+
+    @AfterEach
+    void backToSqlite() {
+        MiniCluster.useStore(MiniCluster.Store.SQLITE);
+    }
+}
