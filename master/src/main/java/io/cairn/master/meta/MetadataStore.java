@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where the namespace lives: SQLite now ({@link JdbcMetadataStore#sqlite}); the same schema and SQL on
- * PostgreSQL, with several masters on one database, is the planned second dialect.
+ * Where the namespace lives: SQLite in the master's data directory ({@link JdbcMetadataStore#sqlite}),
+ * or PostgreSQL ({@link JdbcMetadataStore#postgres}), with the same schema and SQL and a small
+ * {@link Dialect} for what differs. Several masters on one PostgreSQL database come next.
  *
  * <p>The contract every implementation keeps and every caller relies on:
  * <ul>
