@@ -9,6 +9,7 @@ import io.cairn.common.wire.Requests;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.JdbcMetadataStore;
+import io.cairn.master.meta.TestStores;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.replay.Replays;
@@ -41,6 +42,12 @@ class LeasesTest {
     Path dir;
     ManualClock clock = new ManualClock();
     JdbcMetadataStore store;
+    private TestStores.Opened opened;
+
+    /** The engine the store is on: SQLite here, PostgreSQL in {@link PostgresLeasesTest}. */
+    TestStores.Engine engine() {
+        return TestStores.Engine.SQLITE;
+    }
     Leases leases;
     ChunkLists chunks;
     Namespace ns;
@@ -48,7 +55,8 @@ class LeasesTest {
 
     @BeforeEach
     void open() throws Exception {
-        store = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
+        opened = TestStores.open(engine(), dir);
+        store = opened.store();
         NodeRegistry nodes = new NodeRegistry(clock, Duration.ofDays(30), C);
         leases = new Leases(store, clock, LEASE);
         Replays replays = new Replays(store, clock);
@@ -62,7 +70,9 @@ class LeasesTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     private Attr file(String path) throws Exception {

@@ -6,6 +6,7 @@ import io.cairn.common.wire.Requests;
 import io.cairn.master.lease.Leases;
 import io.cairn.master.meta.ChunkRow;
 import io.cairn.master.meta.JdbcMetadataStore;
+import io.cairn.master.meta.TestStores;
 import io.cairn.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,12 +37,19 @@ class FullReportsTest {
     Path dir;
     ManualClock clock = new ManualClock();
     JdbcMetadataStore store;
+    private TestStores.Opened opened;
+
+    /** The engine the store is on: SQLite here, PostgreSQL in {@link PostgresFullReportsTest}. */
+    TestStores.Engine engine() {
+        return TestStores.Engine.SQLITE;
+    }
     NodeRegistry registry;
     Membership members;
 
     @BeforeEach
     void open() throws Exception {
-        store = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
+        opened = TestStores.open(engine(), dir);
+        store = opened.store();
         registry = new NodeRegistry(clock, Duration.ofSeconds(15), 1 << 20);
         members = new Membership(store, registry, "cluster-1", clock, Duration.ofMinutes(2), Duration.ofHours(1),
                 () -> false, node -> List.of(), new Leases(store, clock, Duration.ofMinutes(10)), 2);
@@ -52,7 +60,9 @@ class FullReportsTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     private void register(String node) throws Exception {
