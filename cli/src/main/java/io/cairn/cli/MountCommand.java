@@ -39,6 +39,10 @@ final class MountCommand implements Callable<Integer> {
     Duration attrTimeout;
     @Option(names = "--timeout", paramLabel = "DURATION", description = "bound on every remote call (default: ${DEFAULT-VALUE})")
     Duration timeout;
+    @Option(names = "--owner-only", description = {"only the user who mounts may use the mount; by default every local",
+        "user may (allow_other, with modes and owners checked by the kernel), which needs root or",
+        "user_allow_other in /etc/fuse.conf"})
+    boolean ownerOnly;
     @Option(names = "--debug", description = "log every FUSE call")
     boolean debug;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN (default), INFO or DEBUG")
@@ -48,6 +52,6 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() {
         Foreground.setLogLevel(logLevel, "WARN");
         Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
-        return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug));
+        return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug, ownerOnly));
     }
 }

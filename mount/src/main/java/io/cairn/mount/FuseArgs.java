@@ -19,10 +19,13 @@ final class FuseArgs {
     private FuseArgs() {
     }
 
-    static String[] of(MountSettings s, boolean singleThreaded) {
+    static String[] of(MountSettings s, boolean singleThreaded, OtherUsers others) {
         String t = seconds(s.attrTimeout());
         List<String> opts = new ArrayList<>(List.of(BASE, "attr_timeout=" + t, "entry_timeout=" + t,
                 "negative_timeout=" + t));
+        if (others.allowOther()) {
+            opts.add("allow_other");
+        }
         for (String o : s.extraOptions()) { // last: libfuse takes the last value of an option given twice
             for (String one : o.split(",")) {
                 if (!one.isBlank()) {

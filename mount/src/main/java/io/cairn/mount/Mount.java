@@ -75,7 +75,11 @@ final class Mount {
 
     /** Mounts and serves until unmounted. Throws {@link ru.serce.jnrfuse.FuseException} when libfuse cannot mount. */
     void run() {
-        String[] args = FuseArgs.of(settings, SINGLE_THREADED);
+        OtherUsers others = OtherUsers.here(settings);
+        if (others.advice() != null) {
+            System.err.println("cairn mount: " + others.advice());
+        }
+        String[] args = FuseArgs.of(settings, SINGLE_THREADED, others);
         LOG.debug("libfuse options: {}", String.join(" ", args));
         try {
             fs.mount(mountPoint, true, settings.debug(), args);

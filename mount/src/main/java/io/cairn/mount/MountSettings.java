@@ -13,11 +13,18 @@ import java.util.List;
  * @param attrTimeout  how long attributes, entries and negative lookups are cached (null: 1s; zero: not at all)
  * @param timeout      bound on every remote call (null: 30s)
  * @param debug        libfuse prints every call it gets
+ * @param ownerOnly    only the mounting user may use the mount (no {@code allow_other}, see {@link OtherUsers})
  */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
-                            Duration timeout, boolean debug) {
+                            Duration timeout, boolean debug, boolean ownerOnly) {
     public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A mount every local user may use (the default). */
+    public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
+                         Duration timeout, boolean debug) {
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false);
+    }
 
     public MountSettings {
         extraOptions = extraOptions == null ? List.of() : List.copyOf(extraOptions);

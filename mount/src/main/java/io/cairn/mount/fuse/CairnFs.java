@@ -60,6 +60,13 @@ public final class CairnFs extends FuseStubFS {
         this.onMounted = onMounted;
     }
 
+    /** Mounts with the operation flags jnr-fuse does not set by name ({@link OpFlags}). */
+    @Override
+    public void mount(java.nio.file.Path mountPoint, boolean blocking, boolean debug, String[] fuseOpts) {
+        OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK);
+        super.mount(mountPoint, blocking, debug, fuseOpts);
+    }
+
     /** libfuse's init: the kernel has accepted the mount. */
     @Override
     public Pointer init(Pointer conn) {
@@ -246,7 +253,7 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int rename(String oldpath, String newpath) {
         // fuse2 has no renameat2 flags: RENAME_NOREPLACE/RENAME_EXCHANGE fail with EINVAL in the kernel
-        return Guard.call("rename", oldpath, () -> {
+        return Guard.call("rename", oldpath, newpath, () -> {
             ns.rename(oldpath, newpath);
             return 0;
         });
@@ -254,7 +261,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        return Guard.call("symlink", newpath, () -> {
+        return Guard.call("symlink", newpath, oldpath, () -> {
             int[] who = caller();
             ns.symlink(newpath, oldpath, who[0], who[1]);
             return 0;
@@ -278,7 +285,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int link(String oldpath, String newpath) {
-        return Guard.call("link", newpath, () -> {
+        return Guard.call("link", newpath, oldpath, () -> {
             ns.link(oldpath, newpath);
             return 0;
         });
