@@ -3,6 +3,7 @@ package io.cairn.mount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
 
 /**
@@ -42,6 +43,24 @@ record OtherUsers(boolean allowOther, String advice) {
         return conf.lines().map(l -> l.replaceFirst("#.*", "").trim()).anyMatch("user_allow_other"::equals);
     }
 
+    /**
+     * The first directory above the mount point that other users may not pass through (no
+     * search permission for others), or null when they can reach it: allow_other helps nobody who
+     * cannot get to the mount point.
+     */
+    static Path unreachable(Path mountPoint) {
+        for (Path p = mountPoint.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            try {
+                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return p;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                return null; // cannot tell: say nothing
+            }
+        }
+        return null;
+    }
+
     /** For this process. */
     static OtherUsers here(MountSettings s) {
         long uid;
@@ -56,6 +75,12 @@ record OtherUsers(boolean allowOther, String advice) {
         } catch (IOException e) {
             conf = Optional.empty(); // none, or unreadable: as if it said nothing
         }
-        return decide(uid, conf, s.ownerOnly(), FuseArgs.has(s, "allow_other"));
+        OtherUsers d = decide(uid, conf, s.ownerOnly(), FuseArgs.has(s, "allow_other"));
+        Path shut = d.allowOther() ? unreachable(s.mountPoint()) : null;
+        if (shut != null) {
+            return new OtherUsers(true, "other users cannot reach the mount point: " + shut
+                    + " gives them no search permission (chmod o+x " + shut + " to let them in)");
+        }
+        return d;
     }
 }

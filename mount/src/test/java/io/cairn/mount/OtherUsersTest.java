@@ -1,7 +1,11 @@
 package io.cairn.mount;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +31,16 @@ class OtherUsersTest {
     void anOwnerOnlyMountOrOneGivenAllowOtherByHandAddsNothingAndSaysNothing() {
         assertThat(OtherUsers.decide(0, Optional.empty(), true, false)).isEqualTo(new OtherUsers(false, null));
         assertThat(OtherUsers.decide(1000, Optional.empty(), false, true)).isEqualTo(new OtherUsers(false, null));
+    }
+
+    @Test
+    void aParentDirectoryOthersCannotSearchIsNamed(@TempDir Path tmp) throws Exception {
+        Path shut = Files.createDirectories(tmp.resolve("shut/inner"));
+        Files.setPosixFilePermissions(tmp.resolve("shut"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(OtherUsers.unreachable(shut.resolve("mnt"))).isEqualTo(tmp.resolve("shut"));
+        Files.setPosixFilePermissions(tmp.resolve("shut"), PosixFilePermissions.fromString("rwx--x--x"));
+        assertThat(OtherUsers.unreachable(shut.resolve("mnt"))).isNull();
     }
 
     @Test

@@ -45,6 +45,10 @@ class DemoIT {
             first.awaitStderr("(mounted on)", Duration.ofSeconds(90));
             Shell.Result cp = Shell.run(mnt, "cp /etc/services . && head -c 100 services && ls -l");
             assertThat(cp.exit()).as(cp.err()).isZero();
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Shell.Result other = Shell.run(mnt, "setpriv --reuid=nobody --regid=nogroup --clear-groups"
+                    + " bash -c 'ls -l services && cmp services /etc/services && echo read-by-nobody'");
+            assertThat(other.out()).as("every local user can use the demo's mount: %s", other.err()).contains("read-by-nobody");
             Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
             assertThat(nodes.stdout().split("\"live\"", -1)).hasSize(4);
             assertThat(first.terminate(Duration.ofSeconds(60))).as("Ctrl-C/SIGTERM exits 0").isZero();
