@@ -58,6 +58,8 @@ class MigrateMetaIT {
                 files.put(path, data);
             }
             c.master().symlink("/a/link", "b/f0", 0, 0);
+            byte[] xattr = {0, 1, (byte) 0xfe, (byte) 0xff};
+            c.master().setXattr("/a/b/f0", "user.bytes", xattr, 0);
             c.master().unlink("/a/f4"); // a file removed: its chunks are garbage the copy carries too
             files.remove("/a/f4");
             long inodesBefore = c.master().status().inodes();
@@ -80,6 +82,7 @@ class MigrateMetaIT {
                 assertThat(get(c, e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
             }
             assertThat(c.master().attr("/a/link").type()).isEqualTo(FileType.SYMLINK);
+            assertThat(c.master().getXattr("/a/b/f0", "user.bytes")).isEqualTo(xattr); // raw bytes, as they were
             // new inodes continue past the copied ones
             Attr fresh = c.master().create("/after", FileType.FILE, 0644, 0, 0, null, true);
             assertThat(fresh.inode()).isGreaterThan(c.master().attr("/a/b/f9").inode());

@@ -171,6 +171,24 @@ public final class MasterClient {
         return change("fs/setattr", request, Attr.class);
     }
 
+    /** The value of extended attribute {@code name}, or ENODATA. */
+    public byte[] getXattr(String path, String name) throws IOException {
+        return get(url("fs/xattr").addQueryParameter("path", path).addQueryParameter("name", name).build(),
+                Replies.Xattr.class).value();
+    }
+
+    public List<String> listXattrs(String path) throws IOException {
+        return get(url("fs/xattrs").addQueryParameter("path", path).build(), Replies.XattrNames.class).names();
+    }
+
+    public void setXattr(String path, String name, byte[] value, int flags) throws IOException {
+        change("fs/setxattr", new Requests.SetXattr(path, name, value, flags), Replies.Ok.class);
+    }
+
+    public void removeXattr(String path, String name) throws IOException {
+        change("fs/removexattr", new Requests.RemoveXattr(path, name), Replies.Ok.class);
+    }
+
     public FileLayout layout(long inode, long from, int limit) throws IOException {
         return get(url("fs/chunks").addQueryParameter("inode", Long.toString(inode))
                 .addQueryParameter("from", Long.toString(from))

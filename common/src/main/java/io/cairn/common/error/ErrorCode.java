@@ -18,6 +18,8 @@ public enum ErrorCode {
     ELOOP(400),
     EXDEV(409),
     ENOSPC(507),
+    /** No such extended attribute. */
+    ENODATA(404),
     EIO(500),
     /** Stored bytes do not match their checksum. */
     EBADMSG(422),

@@ -43,6 +43,32 @@ public final class PathRules {
         return name;
     }
 
+    /** The namespaces of extended attribute names Cairn stores ({@code system.*} is the kernel's: ACLs). */
+    public static final List<String> XATTR_PREFIXES = List.of("user.", "trusted.", "security.");
+
+    /**
+     * Checks the name of an extended attribute: UTF-8 without NUL, at most
+     * {@link io.cairn.common.wire.Limits#XATTR_NAME_MAX} bytes (ERANGE beyond, as Linux says), in one
+     * of {@link #XATTR_PREFIXES} with something after it (EINVAL otherwise).
+     */
+    public static String xattrName(String name) throws CairnException {
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new CairnException(ErrorCode.EINVAL, "an extended attribute needs a name without NUL");
+        }
+        checkUtf8(name);
+        if (name.getBytes(StandardCharsets.UTF_8).length > io.cairn.common.wire.Limits.XATTR_NAME_MAX) {
+            throw new CairnException(ErrorCode.ENAMETOOLONG, "extended attribute name longer than "
+                    + io.cairn.common.wire.Limits.XATTR_NAME_MAX + " bytes");
+        }
+        for (String prefix : XATTR_PREFIXES) {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                return name;
+            }
+        }
+        throw new CairnException(ErrorCode.EINVAL, "extended attribute names start with user., trusted. or security.: "
+                + printable(name));
+    }
+
     /** Splits an absolute path into checked components; "/" gives an empty list. */
     public static List<String> split(String path) throws CairnException {
         if (path == null || path.isEmpty()) {

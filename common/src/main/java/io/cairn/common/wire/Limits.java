@@ -10,6 +10,17 @@ public final class Limits {
      */
     public static final long MAX_FILE_SIZE = 1L << 60;
 
+    /** The longest name of an extended attribute, prefix included (Linux's XATTR_NAME_MAX). */
+    public static final int XATTR_NAME_MAX = 255;
+    /** The largest value of an extended attribute (Linux's XATTR_SIZE_MAX, 64 KiB). */
+    public static final int XATTR_SIZE_MAX = 64 << 10;
+    /**
+     * The most an inode's list of extended attribute names may take, each name with its NUL
+     * (Linux's XATTR_LIST_MAX, 64 KiB): a set that would pass it is refused with ENOSPC, so that a
+     * listxattr can always answer.
+     */
+    public static final int XATTR_LIST_MAX = 64 << 10;
+
     private Limits() {
     }
 }

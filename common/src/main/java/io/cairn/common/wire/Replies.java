@@ -16,6 +16,14 @@ public final class Replies {
      * allocation, leased to the file (null when the name is not a regular file or no datanode can
      * take a chunk: the writer then allocates as usual).
      */
+    /** The value of one extended attribute. */
+    public record Xattr(byte[] value) {
+    }
+
+    /** The names of an inode's extended attributes, in byte order. */
+    public record XattrNames(List<String> names) {
+    }
+
     public record Created(Attr attr, Allocation allocation) {
     }
 

@@ -46,6 +46,20 @@ public final class Requests {
         public static final long NOW = Long.MIN_VALUE;
     }
 
+    /**
+     * Set extended attribute {@code name} of the inode at {@code path} to {@code value} (base64 in
+     * JSON). {@code flags}: {@link #CREATE} fails with EEXIST when it exists, {@link #REPLACE} with
+     * ENODATA when it does not, 0 either way.
+     */
+    public record SetXattr(String path, String name, byte[] value, int flags) {
+        public static final int CREATE = 1;
+        public static final int REPLACE = 2;
+    }
+
+    /** Remove extended attribute {@code name} of the inode at {@code path} (ENODATA when it has none). */
+    public record RemoveXattr(String path, String name) {
+    }
+
     /** Ask for a new chunk's id and targets, avoiding the listed nodes. */
     public record Allocate(long inode, List<String> exclude, Integer count) {
     }

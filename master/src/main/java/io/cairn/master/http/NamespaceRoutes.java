@@ -8,7 +8,7 @@ import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 
 /**
- * /api/v1/fs: attributes, listings, every change to names and attributes (each under its request id),
+ * /api/v1/fs: attributes, extended attributes, listings, every change to names and attributes (each under its request id),
  * and the barrier that makes the changes so far survive a power cut.
  */
 final class NamespaceRoutes implements RouteGroup {
@@ -45,6 +45,13 @@ final class NamespaceRoutes implements RouteGroup {
             ns.sync();
             Reply.json(ctx, Replies.Ok.OK);
         });
+        r.get("/api/v1/fs/xattr", ctx -> Reply.json(ctx, ns.xattrs().get(Query.param(ctx, "path"),
+                Query.param(ctx, "name"))));
+        r.get("/api/v1/fs/xattrs", ctx -> Reply.json(ctx, ns.xattrs().list(Query.param(ctx, "path"))));
+        r.post("/api/v1/fs/setxattr", Requests.SetXattr.class, (ctx, b) -> Reply.json(ctx,
+                ns.xattrs().set(b, RequestIds.of(ctx))));
+        r.post("/api/v1/fs/removexattr", Requests.RemoveXattr.class, (ctx, b) -> Reply.json(ctx,
+                ns.xattrs().remove(b, RequestIds.of(ctx))));
         r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b, RequestIds.of(ctx))));
     }
 }

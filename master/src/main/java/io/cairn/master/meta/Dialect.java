@@ -105,6 +105,9 @@ interface Dialect {
     /** A text column that compares byte by byte (names and ids are paged with {@code >}). */
     String text();
 
+    /** A column of raw bytes (extended attribute values). */
+    String bytes();
+
     /** The inode id column: a primary key the engine generates, increasing, never reused. */
     String identity();
 

@@ -150,7 +150,41 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public void deleteInode(long id) throws IOException {
+        update("DELETE FROM xattrs WHERE inode = ?", ps -> ps.setLong(1, id));
         update("DELETE FROM inodes WHERE id = ?", ps -> ps.setLong(1, id));
+    }
+
+    @Override
+    public byte[] xattr(long inode, String name) throws IOException {
+        List<byte[]> v = query("SELECT value FROM xattrs WHERE inode = ? AND name = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setString(2, name);
+        }, rs -> rs.getBytes(1));
+        return v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public List<String> xattrNames(long inode) throws IOException {
+        return query("SELECT name FROM xattrs WHERE inode = ? ORDER BY name", ps -> ps.setLong(1, inode),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void putXattr(long inode, String name, byte[] value) throws IOException {
+        update("INSERT INTO xattrs(inode, name, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT(inode, name) DO UPDATE SET value = excluded.value", ps -> {
+                    ps.setLong(1, inode);
+                    ps.setString(2, name);
+                    ps.setBytes(3, value);
+                });
+    }
+
+    @Override
+    public boolean deleteXattr(long inode, String name) throws IOException {
+        return update("DELETE FROM xattrs WHERE inode = ? AND name = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setString(2, name);
+        }) > 0;
     }
 
     @Override

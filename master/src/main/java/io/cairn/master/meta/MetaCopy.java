@@ -119,6 +119,8 @@ public final class MetaCopy {
                         Object v = rs.getObject(i);
                         if (v == null) {
                             ps.setNull(i, types[i - 1]);
+                        } else if (v instanceof byte[] b) {
+                            ps.setBytes(i, b); // extended attribute values
                         } else if (types[i - 1] == java.sql.Types.VARCHAR) {
                             ps.setString(i, v.toString());
                         } else if (types[i - 1] == java.sql.Types.INTEGER) {
@@ -140,7 +142,7 @@ public final class MetaCopy {
         }
     }
 
-    /** The JDBC type each column gets in PostgreSQL: text, a 32-bit or a 64-bit integer. */
+    /** The JDBC type each column gets in PostgreSQL: text, a 32-bit or a 64-bit integer (bytes go as they are). */
     private static int[] targetTypes(Connection to, String table, ResultSetMetaData source) throws SQLException {
         int n = source.getColumnCount();
         int[] out = new int[n];
@@ -201,7 +203,8 @@ public final class MetaCopy {
                 while (rs.next()) {
                     for (int i = 1; i <= n; i++) {
                         Object v = rs.getObject(i);
-                        String text = v == null ? "\u0000" : v instanceof Number num ? Long.toString(num.longValue()) : v.toString();
+                        String text = v == null ? "\u0000" : v instanceof Number num ? Long.toString(num.longValue())
+                                : v instanceof byte[] raw ? HexFormat.of().formatHex(raw) : v.toString();
                         sha.update(text.getBytes(StandardCharsets.UTF_8));
                         sha.update((byte) 1);
                     }

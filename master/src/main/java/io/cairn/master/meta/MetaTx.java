@@ -32,6 +32,20 @@ public interface MetaTx {
 
     long countInodes(FileType type) throws IOException;
 
+    // ---- extended attributes (deleted with their inode)
+
+    /** The value of an inode's extended attribute, or null when it has none of that name. */
+    byte[] xattr(long inode, String name) throws IOException;
+
+    /** The names of an inode's extended attributes, in byte order (bounded by the store's rules). */
+    List<String> xattrNames(long inode) throws IOException;
+
+    /** Sets (adds or replaces) an extended attribute. */
+    void putXattr(long inode, String name, byte[] value) throws IOException;
+
+    /** Removes an extended attribute; says whether there was one. */
+    boolean deleteXattr(long inode, String name) throws IOException;
+
     // ---- directory entries
 
     Long lookup(long parent, String name) throws IOException;

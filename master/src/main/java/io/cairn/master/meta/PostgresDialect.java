@@ -208,6 +208,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String bytes() {
+        return "BYTEA";
+    }
+
+    @Override
     public String text() {
         return "TEXT COLLATE \"C\"";
     }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 5;
+    static final int CURRENT = 6;
 
     private Schema() {
     }
@@ -25,6 +25,7 @@ final class Schema {
         String i64 = d.bigint();
         String i32 = d.integer();
         String text = d.text();
+        String bytes = d.bytes();
         return List.of(
                 // 1: the namespace, chunk lists, replicas, garbage, datanodes
                 List.of("CREATE TABLE meta (key " + text + " PRIMARY KEY, value " + text + " NOT NULL)",
@@ -66,7 +67,10 @@ final class Schema {
                         "ALTER TABLE garbage ADD COLUMN handed_ms " + i64,
                         "CREATE TABLE answers (request_id " + text + " PRIMARY KEY, op " + text + " NOT NULL,"
                                 + " answer " + text + " NOT NULL, made_ms " + i64 + " NOT NULL)",
-                        "CREATE INDEX answers_by_age ON answers (made_ms)"));
+                        "CREATE INDEX answers_by_age ON answers (made_ms)"),
+                // 6: extended attributes, by inode and name
+                List.of("CREATE TABLE xattrs (inode " + i64 + " NOT NULL, name " + text + " NOT NULL, value " + bytes
+                        + " NOT NULL, PRIMARY KEY (inode, name))"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

@@ -126,6 +126,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String bytes() {
+        return "BLOB";
+    }
+
+    @Override
     public String text() {
         return "TEXT"; // SQLite's default collation compares bytes
     }

@@ -38,6 +38,7 @@ public final class Namespace {
     private final Clock clock;
     private final ChunkLists chunkLists;
     private final Replays replays;
+    private final Xattrs xattrs;
 
     /** A namespace that answers replays from its own {@link Replays}. */
     public Namespace(MetadataStore store, Clock clock, ChunkLists chunkLists) {
@@ -49,6 +50,12 @@ public final class Namespace {
         this.clock = clock;
         this.chunkLists = chunkLists;
         this.replays = replays;
+        this.xattrs = new Xattrs(store, clock, replays);
+    }
+
+    /** The extended attributes of this namespace's inodes. */
+    public Xattrs xattrs() {
+        return xattrs;
     }
 
     long now() {

@@ -279,6 +279,11 @@ public final class FaultInjection {
         }
 
         @Override
+        public String bytes() {
+            return real.bytes();
+        }
+
+        @Override
         public String identity() {
             return real.identity();
         }

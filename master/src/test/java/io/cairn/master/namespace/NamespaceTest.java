@@ -59,6 +59,83 @@ class NamespaceTest {
         }
     }
 
+    // ---- extended attributes
+
+    @Test
+    void extendedAttributesAreSetReadListedAndRemovedWithLinuxsFlagsAndErrors() throws Exception {
+        file("/x");
+        Xattrs x = ns.xattrs();
+        byte[] binary = {0, (byte) 0xff, 7};
+        x.set(new Requests.SetXattr("/x", "user.b", binary, 0), null);
+        x.set(new Requests.SetXattr("/x", "user.a", new byte[0], Requests.SetXattr.CREATE), null);
+        x.set(new Requests.SetXattr("/x", "trusted.z", "t".getBytes(), 0), null);
+        assertThat(x.get("/x", "user.b").value()).containsExactly(0, 0xff, 7);
+        assertThat(x.get("/x", "user.a").value()).isEmpty();
+        assertThat(x.list("/x").names()).containsExactly("trusted.z", "user.a", "user.b"); // byte order
+        expect(ErrorCode.EEXIST, () -> x.set(new Requests.SetXattr("/x", "user.a", new byte[1], Requests.SetXattr.CREATE), null));
+        expect(ErrorCode.ENODATA, () -> x.set(new Requests.SetXattr("/x", "user.c", new byte[1], Requests.SetXattr.REPLACE), null));
+        x.set(new Requests.SetXattr("/x", "user.a", "new".getBytes(), Requests.SetXattr.REPLACE), null);
+        assertThat(new String(x.get("/x", "user.a").value())).isEqualTo("new");
+        expect(ErrorCode.ENODATA, () -> x.get("/x", "user.c"));
+        expect(ErrorCode.ENODATA, () -> x.remove(new Requests.RemoveXattr("/x", "user.c"), null));
+        x.remove(new Requests.RemoveXattr("/x", "user.b"), null);
+        assertThat(x.list("/x").names()).containsExactly("trusted.z", "user.a");
+        expect(ErrorCode.ENOENT, () -> x.get("/nothing", "user.a"));
+    }
+
+    @Test
+    void extendedAttributeNamesValuesAndTheirListAreBoundedAsOnLinux() throws Exception {
+        file("/x");
+        Xattrs x = ns.xattrs();
+        expect(ErrorCode.EFBIG, () -> x.set(new Requests.SetXattr("/x", "user.big", new byte[65537], 0), null));
+        x.set(new Requests.SetXattr("/x", "user.max", new byte[65536], 0), null);
+        expect(ErrorCode.ENAMETOOLONG, () -> x.set(new Requests.SetXattr("/x", "user." + "n".repeat(251), new byte[1], 0), null));
+        x.set(new Requests.SetXattr("/x", "user." + "n".repeat(250), new byte[1], 0), null);
+        for (String bad : new String[] {"user.", "system.posix_acl_access", "other.x", "", "user.a\0b"}) {
+            expect(ErrorCode.EINVAL, () -> x.set(new Requests.SetXattr("/x", bad, new byte[1], 0), null));
+        }
+        expect(ErrorCode.EINVAL, () -> x.set(new Requests.SetXattr("/x", "user.f", new byte[1], 3), null));
+        // names of 250 bytes + NUL: the 64 KiB list holds 257 of them (with the two above), not one more
+        file("/many");
+        int fitted = 0;
+        try {
+            for (; fitted < 300; fitted++) {
+                x.set(new Requests.SetXattr("/many", String.format("user.%0245d", fitted), new byte[0], 0), null);
+            }
+        } catch (CairnException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.ENOSPC);
+        }
+        assertThat(fitted).isEqualTo(65536 / 251);
+        assertThat(Xattrs.listBytes(x.list("/many").names())).isLessThanOrEqualTo(65536);
+        x.set(new Requests.SetXattr("/many", String.format("user.%0245d", 0), new byte[3], 0), null); // replacing needs no room
+    }
+
+    @Test
+    void anInodesExtendedAttributesGoWithItsLastNameAndAChangeMovesItsCtime() throws Exception {
+        Attr a = file("/x");
+        ns.link(new Requests.Link("/x", "/y"));
+        ns = new Namespace(store, Clock.offset(clock, Duration.ofSeconds(5)), chunks);
+        Xattrs x = ns.xattrs();
+        x.set(new Requests.SetXattr("/x", "user.k", "v".getBytes(), 0), null);
+        assertThat(ns.attr("/y").ctimeNs()).isEqualTo(a.ctimeNs() + 5_000_000_000L);
+        assertThat(ns.attr("/y").mtimeNs()).isEqualTo(a.mtimeNs());
+        assertThat(new String(x.get("/y", "user.k").value())).isEqualTo("v"); // one inode, two names
+        ns.unlink("/x");
+        assertThat(x.list("/y").names()).containsExactly("user.k");
+        ns.unlink("/y");
+        List<String> left = store.read(tx -> tx.xattrNames(a.inode()));
+        assertThat(left).isEmpty();
+    }
+
+    @Test
+    void aCreateOnlySetSentAgainUnderItsRequestIdIsAnsweredAsTheFirstTime() throws Exception {
+        file("/x");
+        Requests.SetXattr once = new Requests.SetXattr("/x", "user.k", "v".getBytes(), Requests.SetXattr.CREATE);
+        ns.xattrs().set(once, "req-xattr-1");
+        assertThat(ns.xattrs().set(once, "req-xattr-1").ok()).isTrue();
+        expect(ErrorCode.EEXIST, () -> ns.xattrs().set(once, "req-xattr-2"));
+    }
+
     private Attr mkdir(String p) throws Exception {
         return ns.mkdir(new Requests.Mkdir(p, 0755, 0, 0, false));
     }

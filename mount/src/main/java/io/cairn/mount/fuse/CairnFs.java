@@ -7,6 +7,7 @@ import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Limits;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
 import io.cairn.mount.file.ByteSink;
 import io.cairn.mount.file.Handle;
 import io.cairn.mount.file.Handles;
@@ -37,8 +38,8 @@ import java.nio.charset.StandardCharsets;
  * (metadata) or an {@link OpenFile} (bytes), run inside {@link Guard}.
  *
  * <p>jnr-fuse registers with libfuse only the methods overridden here; every other operation is
- * answered by libfuse itself with ENOSYS. Deliberate choices: extended attributes answer ENOSYS
- * (the kernel then reports EOPNOTSUPP and stops asking); POSIX and BSD locks are not overridden, so
+ * answered by libfuse itself with ENOSYS. Deliberate choices: extended attributes are kept by the
+ * master ({@link XattrRules} for what the mount itself refuses); POSIX and BSD locks are not overridden, so
  * the kernel keeps them per machine; {@code access} is not needed with {@code default_permissions}.
  * {@code opendir}/{@code releasedir} keep one {@code DirStream} per directory handle, which
  * {@code readdir} serves a page at a time.
@@ -434,22 +435,67 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        return -ErrorCodes.ENOSYS(); // no extended attributes: the kernel answers EOPNOTSUPP from now on
+        return Guard.call("setxattr", path, name, () -> {
+            int refused = XattrRules.refuse(name);
+            if (refused != 0) {
+                return refused;
+            }
+            if (size > Limits.XATTR_SIZE_MAX) {
+                return -ErrorCodes.E2BIG();
+            }
+            byte[] v = new byte[(int) size];
+            if (size > 0) {
+                value.get(0, v, 0, v.length);
+            }
+            ns.setXattr(path, name, v, flags & (Requests.SetXattr.CREATE | Requests.SetXattr.REPLACE));
+            return 0;
+        });
     }
 
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        return -ErrorCodes.ENOSYS();
+        return Guard.call("getxattr", path, name, () -> {
+            int refused = XattrRules.refuse(name);
+            if (refused != 0) {
+                return refused;
+            }
+            byte[] v = ns.getXattr(path, name);
+            if (size == 0) {
+                return v.length; // the caller asks how big a buffer to bring
+            }
+            if (v.length > size) {
+                return -ErrorCodes.ERANGE();
+            }
+            value.put(0, v, 0, v.length);
+            return v.length;
+        });
     }
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
-        return -ErrorCodes.ENOSYS();
+        return Guard.call("listxattr", path, () -> {
+            byte[] names = XattrRules.listing(ns.listXattrs(path), caller()[0] == 0);
+            if (size == 0) {
+                return names.length;
+            }
+            if (names.length > size) {
+                return -ErrorCodes.ERANGE();
+            }
+            list.put(0, names, 0, names.length);
+            return names.length;
+        });
     }
 
     @Override
     public int removexattr(String path, String name) {
-        return -ErrorCodes.ENOSYS();
+        return Guard.call("removexattr", path, name, () -> {
+            int refused = XattrRules.refuse(name);
+            if (refused != 0) {
+                return refused;
+            }
+            ns.removeXattr(path, name);
+            return 0;
+        });
     }
 
     // ----

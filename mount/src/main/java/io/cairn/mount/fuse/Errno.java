@@ -31,6 +31,7 @@ public final class Errno {
             case EXDEV -> ErrorCodes.EXDEV();
             case EFBIG -> ErrorCodes.EFBIG();
             case ENOSYS -> ErrorCodes.ENOSYS();
+            case ENODATA -> ErrorCodes.ENODATA();
             case ENOSPC, ENONODES -> ErrorCodes.ENOSPC();
             case EIO, EBADMSG, ECLUSTER, EUNKNOWNNODE, EPROTO, ESTALE -> ErrorCodes.EIO();
         };

@@ -56,7 +56,7 @@ final class Guard {
         } catch (CairnException e) {
             int errno = Errno.of(e);
             switch (e.code()) {
-                case ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL, ENAMETOOLONG, EPERM, EACCES, ELOOP, EXDEV ->
+                case ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL, ENAMETOOLONG, EPERM, EACCES, ELOOP, EXDEV, ENODATA ->
                         LOG.debug("{} {}: {} {}", op, path, e.code(), e.getMessage());
                 default -> LOG.warn("{} {}: {} {}", op, path, e.code(), e.getMessage());
             }

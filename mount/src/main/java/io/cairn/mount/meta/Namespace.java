@@ -10,6 +10,7 @@ import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Namespace operations for the mount: each is one master call, and each keeps the {@link AttrCache}
@@ -20,6 +21,7 @@ public final class Namespace {
     private final MasterClient master;
     private final AttrCache cache;
     private final OpenDirs dirs;
+    private final AbsentCaps absentCaps = new AbsentCaps(System::nanoTime);
 
     public Namespace(MasterClient master, AttrCache cache) {
         this.master = master;
@@ -97,6 +99,7 @@ public final class Namespace {
     public void unlink(String path) throws IOException {
         Attr old = cache.get(path);
         master.unlink(path);
+        absentCaps.forget(path);
         cache.invalidate(path);
         if (old != null) {
             cache.invalidateInode(old.inode()); // other names of it have one link less
@@ -114,6 +117,8 @@ public final class Namespace {
         Attr moved = cache.get(from);
         Attr replaced = cache.get(to);
         master.rename(from, to, false);
+        absentCaps.forgetTree(from);
+        absentCaps.forgetTree(to);
         cache.invalidateTree(from);
         cache.invalidateTree(to);
         if (moved != null) {
@@ -139,6 +144,40 @@ public final class Namespace {
         Attr a = master.setAttr(new Requests.SetAttr(path, null, null, null, null, size, null, null));
         changed(path, a);
         return a;
+    }
+
+    /** The value of an extended attribute (ENODATA when there is none; see {@link AbsentCaps}). */
+    public byte[] getXattr(String path, String name) throws IOException {
+        boolean caps = AbsentCaps.NAME.equals(name);
+        if (caps && absentCaps.known(path)) {
+            throw new CairnException(ErrorCode.ENODATA, "no " + name);
+        }
+        try {
+            return master.getXattr(path, name);
+        } catch (CairnException e) {
+            if (caps && e.code() == ErrorCode.ENODATA) {
+                absentCaps.absent(path);
+            }
+            throw e;
+        }
+    }
+
+    public List<String> listXattrs(String path) throws IOException {
+        return master.listXattrs(path);
+    }
+
+    /** Sets an extended attribute; the inode's ctime moves, so its cached attributes go. */
+    public void setXattr(String path, String name, byte[] value, int flags) throws IOException {
+        absentCaps.forget(path);
+        master.setXattr(path, name, value, flags);
+        absentCaps.forget(path);
+        cache.invalidate(path);
+    }
+
+    public void removeXattr(String path, String name) throws IOException {
+        master.removeXattr(path, name);
+        absentCaps.forget(path);
+        cache.invalidate(path);
     }
 
     /** New attributes of an inode from a commit or a size change made through an open file. */
