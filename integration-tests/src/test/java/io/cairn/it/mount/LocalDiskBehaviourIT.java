@@ -132,4 +132,29 @@ class LocalDiskBehaviourIT {
         mnt.ok("touch 'naïve-日本'"); // valid UTF-8 is kept as given
         assertThat(mnt.ok("ls naïve-日本").out()).isEqualTo("naïve-日本\n");
     }
+
+    @Test
+    void fallocateGrowsAFileKeepSizeKeepsItAndOtherModesAreRefused() throws Exception {
+        mnt.ok("echo abc > fa && fallocate -o 0 -l 1048576 fa");
+        assertThat(mnt.ok("stat -c %s fa && head -c 4 fa | od -An -c && tail -c 4 fa | od -An -tx1").out()
+                .replaceAll(" +", " ").strip()).isEqualTo("1048576\n a b c \\n\n 00 00 00 00");
+        mnt.ok("fallocate -n -o 0 -l 4194304 fa && fallocate -o 0 -l 4096 fa"); // neither changes the size
+        assertThat(mnt.ok("stat -c %s fa").out().strip()).isEqualTo("1048576");
+        Shell.Result punch = mnt.sh("fallocate -p -o 0 -l 4096 fa");
+        assertThat(punch.exit()).isNotZero();
+        assertThat(punch.err()).contains("unsupported"); // EOPNOTSUPP, in fallocate(1)'s words
+        assertThat(mnt.ok("python3 -c \"import os; f = os.open('pf', os.O_CREAT | os.O_WRONLY, 0o644);"
+                + " os.posix_fallocate(f, 4096, 8192); os.close(f); print(os.stat('pf').st_size)\"").out().strip())
+                .isEqualTo("12288");
+    }
+
+    @Test
+    void dfDashIShowsTheInodesInUse() throws Exception {
+        mnt.ok("mkdir inodes && for i in 1 2 3 4 5; do echo $i > inodes/$i; done");
+        String[] before = mnt.ok("df --output=iused,iavail . | tail -1").out().strip().split("\\s+");
+        mnt.ok("for i in 6 7 8; do echo $i > inodes/$i; done");
+        String[] after = mnt.ok("df --output=iused,iavail . | tail -1").out().strip().split("\\s+");
+        assertThat(Long.parseLong(after[0]) - Long.parseLong(before[0])).isEqualTo(3);
+        assertThat(Long.parseLong(after[1])).isPositive();
+    }
 }

@@ -184,6 +184,41 @@ public final class CairnFs extends FuseStubFS {
         });
     }
 
+    /** fallocate(2)'s only mode besides 0 that Cairn honours. */
+    static final int FALLOC_FL_KEEP_SIZE = 0x01;
+
+    /**
+     * Mode 0 grows the file to {@code offset + length} when it is shorter (what posix_fallocate
+     * does), reading as zeros; it reserves no space on the datanodes, which allocate a chunk when it is
+     * written. {@code FALLOC_FL_KEEP_SIZE} changes nothing, for the same reason. Punching holes,
+     * collapsing, zeroing and inserting ranges are EOPNOTSUPP. (A write that extends the file at the
+     * same moment as a mode 0 fallocate through another descriptor may be cut back to the
+     * fallocate's end: callers allocate before they write.)
+     */
+    @Override
+    public int fallocate(String path, int mode, @off_t long offset, @off_t long length, FuseFileInfo fi) {
+        return Guard.call("fallocate", path, () -> {
+            if ((mode & ~FALLOC_FL_KEEP_SIZE) != 0) {
+                return -ErrorCodes.EOPNOTSUPP();
+            }
+            if (offset < 0 || length <= 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            if (offset > Limits.MAX_FILE_SIZE - length) {
+                return -ErrorCodes.EFBIG();
+            }
+            Handle h = handles.get(fi.fh.get());
+            if (h == null || !h.writable()) {
+                return -ErrorCodes.EBADF();
+            }
+            long end = offset + length;
+            if (mode == 0 && h.file().size() < end) {
+                h.file().truncate(end);
+            }
+            return 0;
+        });
+    }
+
     // ---- directories and names
 
     @Override
