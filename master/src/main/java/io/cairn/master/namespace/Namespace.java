@@ -178,6 +178,14 @@ public final class Namespace {
         return v == null ? 0 : v;
     }
 
+    /** S_ISGID on a directory: what is made in it takes the directory's group (and a directory the bit too). */
+    private static final int SET_GID = 02000;
+
+    /** The group a new entry of {@code dir} gets: the directory's own when it is set-group-ID, else the caller's. */
+    private static int groupIn(InodeRow dir, Integer gid) {
+        return (dir.mode() & SET_GID) != 0 ? dir.gid() : id(gid);
+    }
+
     public Attr mkdir(Requests.Mkdir r) throws IOException {
         return mkdir(r, null);
     }
@@ -216,8 +224,8 @@ public final class Namespace {
                             PathRules.join(parts.subList(0, i + 1)));
                 }
                 long t = now();
-                InodeRow dir = tx.insertInode(new InodeRow(0, FileType.DIR, perm(r.mode(), 0755), id(r.uid()),
-                        id(r.gid()), 0, 2, t, t, t, 0, null));
+                InodeRow dir = tx.insertInode(new InodeRow(0, FileType.DIR, perm(r.mode(), 0755) | (cur.mode() & SET_GID),
+                        id(r.uid()), groupIn(cur, r.gid()), 0, 2, t, t, t, 0, null));
                 tx.insertEntry(cur.id(), name, dir.id());
                 touchDir(tx, cur, t, +1);
                 cur = dir;
@@ -287,8 +295,8 @@ public final class Namespace {
         }
         long t = now();
         long rdev = (type == FileType.CHARDEV || type == FileType.BLOCKDEV) && r.rdev() != null ? r.rdev() : 0;
-        InodeRow n = tx.insertInode(new InodeRow(0, type, perm(r.mode(), 0644), id(r.uid()), id(r.gid()), 0, 1,
-                t, t, t, rdev, null));
+        InodeRow n = tx.insertInode(new InodeRow(0, type, perm(r.mode(), 0644), id(r.uid()), groupIn(s.dir(), r.gid()),
+                0, 1, t, t, t, rdev, null));
         tx.insertEntry(s.dir().id(), s.name(), n.id());
         touchDir(tx, s.dir(), t, 0);
         return n.toAttr();
@@ -310,7 +318,7 @@ public final class Namespace {
                 throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
             }
             long t = now();
-            InodeRow n = tx.insertInode(new InodeRow(0, FileType.SYMLINK, 0777, id(r.uid()), id(r.gid()),
+            InodeRow n = tx.insertInode(new InodeRow(0, FileType.SYMLINK, 0777, id(r.uid()), groupIn(s.dir(), r.gid()),
                     target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 1, t, t, t, 0, target));
             tx.insertEntry(s.dir().id(), s.name(), n.id());
             touchDir(tx, s.dir(), t, 0);

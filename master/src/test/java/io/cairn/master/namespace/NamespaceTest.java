@@ -59,6 +59,19 @@ class NamespaceTest {
         }
     }
 
+    @Test
+    void whatIsMadeInASetGroupIdDirectoryTakesItsGroupAndADirectoryTheBitToo() throws Exception {
+        ns.mkdir(new Requests.Mkdir("/shared", 02775, 0, 50, false));
+        Attr sub = ns.mkdir(new Requests.Mkdir("/shared/sub", 0755, 1000, 1000, false));
+        assertThat(sub.gid()).isEqualTo(50);
+        assertThat(sub.mode()).isEqualTo(02755);
+        Attr f = ns.create(new Requests.Create("/shared/sub/f", FileType.FILE, 0644, 1000, 1000, null, true));
+        assertThat(f.gid()).isEqualTo(50);
+        assertThat(f.mode()).isEqualTo(0644);
+        assertThat(ns.symlink(new Requests.Symlink("/shared/l", "f", 1000, 1000)).gid()).isEqualTo(50);
+        assertThat(ns.create(new Requests.Create("/plain", FileType.FILE, 0644, 1000, 1000, null, true)).gid()).isEqualTo(1000);
+    }
+
     // ---- extended attributes
 
     @Test
