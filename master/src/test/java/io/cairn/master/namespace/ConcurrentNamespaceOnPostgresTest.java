@@ -77,6 +77,37 @@ class ConcurrentNamespaceOnPostgresTest {
     }
 
     @Test
+    void twoMastersStartingAtOnceOnAnEmptyDatabaseMakeOneSchemaAndOneRoot() throws Exception {
+        for (int round = 0; round < 4; round++) {
+            stores.forEach(MetadataStore::close);
+            stores.clear();
+            if (db != null) {
+                db.close();
+            }
+            db = TestPostgres.server().freshDatabase();
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<Namespace>> started = new ArrayList<>();
+            for (int m = 0; m < 2; m++) {
+                started.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return namespace(); // opens the store (its schema) and makes the root if there is none
+                }));
+            }
+            List<Namespace> both = new ArrayList<>();
+            for (Future<Namespace> f : started) {
+                both.add(f.get(60, TimeUnit.SECONDS));
+            }
+            both.get(0).mkdir(new Requests.Mkdir("/from-a", 0755, 0, 0, false));
+            assertThat(both.get(1).list("/", null, 10).entries()).extracting(e -> e.name()).containsExactly("from-a");
+            try (Connection c = db.server().connect(db.schema()); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM inodes WHERE type = 'DIR'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("round %d: the root and /from-a", round).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void manyThreadsCreatingRenamingAndUnlinkingThroughTwoStoresLeaveAConsistentNamespace() throws Exception {
         db = TestPostgres.server().freshDatabase();
         Namespace a = namespace();
