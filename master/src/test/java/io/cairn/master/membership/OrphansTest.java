@@ -7,6 +7,8 @@ import io.cairn.master.meta.ChunkRow;
 import io.cairn.master.meta.FaultInjection;
 import io.cairn.master.meta.JdbcMetadataStore;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.meta.TestStores;
+import io.cairn.testing.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,15 +74,39 @@ class OrphansTest {
         return m;
     }
 
+    TestPostgres.Database db;
+
+    /** The engine the store is on: SQLite here, PostgreSQL in {@link PostgresOrphansTest}. */
+    TestStores.Engine engine() {
+        return TestStores.Engine.SQLITE;
+    }
+
+    /** The store, with fault injection. */
+    private MetadataStore openStore() throws Exception {
+        return engine() == TestStores.Engine.SQLITE ? faults.open(dir.resolve("meta.db")) : faults.open(TestStores.settings(db));
+    }
+
+    /** A second, plain store on the same database (another master, or this one after a restart). */
+    private MetadataStore otherStore() throws Exception {
+        return engine() == TestStores.Engine.SQLITE ? JdbcMetadataStore.sqlite(dir.resolve("meta.db"))
+                : JdbcMetadataStore.postgres(TestStores.settings(db));
+    }
+
     @BeforeEach
     void open() throws Exception {
-        store = faults.open(dir.resolve("meta.db"));
+        if (engine() == TestStores.Engine.POSTGRESQL) {
+            db = TestPostgres.server().freshDatabase();
+        }
+        store = openStore();
         members = membership(store);
     }
 
     @AfterEach
     void close() {
         store.close();
+        if (db != null) {
+            db.close();
+        }
     }
 
     private void report(Membership m, String... ids) throws Exception {
@@ -157,11 +183,11 @@ class OrphansTest {
     void orphansOutliveARestartAndAreSeenByASecondMasterOnTheSameDatabase() throws Exception {
         report(members, X);
         store.close();
-        try (MetadataStore other = JdbcMetadataStore.sqlite(dir.resolve("meta.db"))) {
+        try (MetadataStore other = otherStore()) {
             Membership second = membership(other);
             clock.advance(GRACE);
             assertThat(heartbeat(second)).containsExactly(X);
         }
-        store = faults.open(dir.resolve("meta.db"));
+        store = openStore();
     }
 }
