@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.it.MiniCluster;
-import io.cairn.it.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +58,7 @@ class LocalDiskComparisonIT {
     static final JsonNode EACCES = JSON.createObjectNode().put("e", "EACCES");
     static final JsonNode EPERM = JSON.createObjectNode().put("e", "EPERM");
     static int sameInodeRefusals;
-    static MiniCluster cluster;
+    static MountedCluster it;
     static Mounted mnt;
     static Path work;
     static final List<Worker> workers = new ArrayList<>();
@@ -72,12 +70,9 @@ class LocalDiskComparisonIT {
 
     @BeforeAll
     static void mount() throws Exception {
-        Mounted.assumeFuse();
-        cluster = MiniCluster.builder().datanodes(2).replication(2).chunkSize(1 << 20).start();
-        work = Files.createTempDirectory("cairn-compare-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        mnt = Mounted.at(work.resolve("mnt"), cluster.masterUrl()).attrTimeout(Duration.ZERO)
-                .javaOpts("-Xmx192m").start();
+        it = MountedCluster.start("compare", Duration.ZERO);
+        mnt = it.mnt;
+        work = it.work;
         Path script = work.resolve("posix-worker.py");
         try (InputStream in = LocalDiskComparisonIT.class.getResourceAsStream("/posix-worker.py")) {
             Files.copy(in, script);
@@ -94,17 +89,8 @@ class LocalDiskComparisonIT {
             w.close();
         }
         io.shutdownNow();
-        try (AutoCloseable m = mnt) {
-            if (mnt != null) {
-                assertThat(mnt.stop()).isZero();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (work != null && (mnt == null || !Mounted.isMounted(mnt.dir))) {
-                Shell.run(Path.of("/"), "rm -rf " + work);
-            }
+        if (it != null) {
+            it.close();
         }
     }
 

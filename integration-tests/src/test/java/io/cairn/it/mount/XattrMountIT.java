@@ -1,6 +1,5 @@
 package io.cairn.it.mount;
 
-import io.cairn.it.MiniCluster;
 import io.cairn.it.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,33 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class XattrMountIT {
-    static MiniCluster cluster;
+    static MountedCluster it;
     static Mounted mnt;
     static Path work;
 
     @BeforeAll
     static void mount() throws Exception {
-        Mounted.assumeFuse();
-        cluster = MiniCluster.builder().datanodes(2).replication(2).chunkSize(1 << 20).start();
-        work = Files.createTempDirectory("cairn-xattr-");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        mnt = Mounted.at(work.resolve("mnt"), cluster.masterUrl()).attrTimeout(Duration.ZERO)
-                .javaOpts("-Xmx128m").start();
+        it = MountedCluster.start("xattr", Duration.ZERO);
+        mnt = it.mnt;
+        work = it.work;
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        try (AutoCloseable m = mnt) {
-            if (mnt != null) {
-                assertThat(mnt.stop()).isZero();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (work != null && (mnt == null || !Mounted.isMounted(mnt.dir))) {
-                Shell.run(Path.of("/"), "rm -rf " + work);
-            }
+        if (it != null) {
+            it.close();
         }
     }
 
