@@ -60,7 +60,7 @@ final class PartFile {
                         + ", the writer sent " + crc32c + ": the bytes were damaged on the way");
             }
             if (durable) {
-                ch.force(true);
+                ch.force(false); // fdatasync: the bytes, and the size that reads them back
             }
         }
         return n;
