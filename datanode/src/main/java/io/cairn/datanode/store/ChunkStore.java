@@ -119,7 +119,7 @@ public final class ChunkStore {
                     + MAX_CHUNK + " allowed");
         }
         // A chunk stored already (a writer retrying after a lost reply) takes no new space, even on a full node.
-        boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        boolean exists = present(target);
         long claimed = -1;
         long size = -1;
         boolean stored = false;
@@ -163,7 +163,7 @@ public final class ChunkStore {
             throws IOException {
         Path sum = Sidecar.of(target);
         synchronized (locks.of(id)) {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (present(target)) {
                 if (Files.size(target) == size && crcOf(target) == crc32c) {
                     if (!new ChunkSum(size, crc32c).equals(Sidecar.sumIn(sum))) {
                         Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -210,6 +210,15 @@ public final class ChunkStore {
             Fsync.directory(paths.root());
         }
         knownDirs.add(dir);
+    }
+
+    /**
+     * Whether a name is taken in chunks/, found without an exception for an absent one (every put of
+     * a new chunk asks twice; {@code Files.exists} builds and throws one each time). A dangling link
+     * counts as absent: the rename of a new chunk replaces the link itself, never what it names.
+     */
+    private static boolean present(Path file) {
+        return file.toFile().exists();
     }
 
     private static long crcOf(Path file) throws IOException {
