@@ -167,9 +167,11 @@ public final class ChunkStore {
                 if (Files.size(target) == size && crcOf(target) == crc32c) {
                     if (!new ChunkSum(size, crc32c).equals(Sidecar.sumIn(sum))) {
                         Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        if (durable) {
-                            Fsync.directory(target.getParent());
-                        }
+                    }
+                    if (durable) {
+                        // It may have been stored without sync: this answer promises it is on disk.
+                        syncFiles(target);
+                        Fsync.directory(target.getParent());
                     }
                     return false;
                 }
@@ -235,18 +237,23 @@ public final class ChunkStore {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " to sync");
             }
-            try (FileChannel ch = FileChannel.open(Sidecar.of(p), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                ch.force(true);
-            } catch (NoSuchFileException e) {
-                // a chunk of an older version: no sidecar
-            }
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            syncFiles(p);
             dirs.add(p.getParent());
         }
         for (Path d : dirs) {
             Fsync.directory(d);
+        }
+    }
+
+    /** Syncs a stored chunk's sidecar (when it has one) and its bytes; their names are the directory's to sync. */
+    private static void syncFiles(Path chunk) throws IOException {
+        try (FileChannel ch = FileChannel.open(Sidecar.of(chunk), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            // a chunk of an older version: no sidecar
+        }
+        try (FileChannel ch = FileChannel.open(chunk, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
     }
 

@@ -103,6 +103,15 @@ class DatanodeCrashTest {
             assertThat(synced).filteredOn(l -> l.startsWith("fsync(") && l.contains("/chunks/ab>"))
                     .as("the directory holding both names").hasSize(1);
 
+            List<String> again;
+            try (Strace s = Strace.attach(tmp.resolve("again.trace"), dn.pid())) {
+                // A writer retrying with sync a chunk first stored without: the answer promises it is on disk.
+                assertThat(dn.put(ids.get(0), b, crc, true)).isEqualTo(201);
+                again = s.stop();
+            }
+            assertThat(again).as("the chunk stored before without sync").anyMatch(l -> l.contains("/chunks/ab/" + ids.get(0) + ">"));
+            assertThat(again).as("its directory").anyMatch(l -> l.startsWith("fsync(") && l.contains("/chunks/ab>"));
+
             List<String> later;
             try (Strace s = Strace.attach(tmp.resolve("later.trace"), dn.pid())) {
                 assertThat(dn.post("/api/v1/sync", ChildDatanode.syncBody(ids)).statusCode()).isEqualTo(200);
