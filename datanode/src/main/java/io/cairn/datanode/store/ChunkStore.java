@@ -23,7 +23,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +52,10 @@ public final class ChunkStore {
     private final StripedLocks locks = new StripedLocks();
     private final Inventory inventory;
     private final ChunkVerifier verifier;
+    /** Names the files of writes under way in tmp/ (emptied on start; the directory lock keeps other processes out). */
+    private final AtomicLong serial = new AtomicLong();
+    /** The chunk directories known to exist (at most 256): a put does not look for its directory again. */
+    private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
 
     private ChunkStore(DataDir dir, Space space) {
         this.paths = new ChunkPaths(dir.chunksDir());
@@ -114,7 +119,7 @@ public final class ChunkStore {
                     + MAX_CHUNK + " allowed");
         }
         // A chunk stored already (a writer retrying after a lost reply) takes no new space, even on a full node.
-        boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        boolean exists = present(target);
         long claimed = -1;
         long size = -1;
         boolean stored = false;
@@ -122,9 +127,10 @@ public final class ChunkStore {
             space.claim(length, false);
             claimed = length;
         }
-        String unique = id + "." + UUID.randomUUID();
+        String unique = id + "." + serial.incrementAndGet();
         Path part = tmp.resolve(unique + ".part");
         Path sumPart = tmp.resolve(unique + Sidecar.SUFFIX);
+        boolean placed = false; // both files were renamed into place: nothing is left in tmp/
         try {
             size = PartFile.receive(in, part, length, id, crc32c, durable);
             if (claimed < 0 && !exists) {
@@ -133,10 +139,13 @@ public final class ChunkStore {
             }
             Sidecar.write(sumPart, new ChunkSum(size, crc32c), durable);
             stored = commit(id, part, sumPart, target, size, crc32c, durable);
+            placed = stored;
             return new Replies.Stored(id, size, crc32c);
         } finally {
-            Files.deleteIfExists(part);
-            Files.deleteIfExists(sumPart);
+            if (!placed) {
+                Files.deleteIfExists(part);
+                Files.deleteIfExists(sumPart);
+            }
             if (claimed >= 0) {
                 space.release(claimed, stored);
             } else if (stored) {
@@ -154,29 +163,36 @@ public final class ChunkStore {
             throws IOException {
         Path sum = Sidecar.of(target);
         synchronized (locks.of(id)) {
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (present(target)) {
                 if (Files.size(target) == size && crcOf(target) == crc32c) {
                     if (!new ChunkSum(size, crc32c).equals(Sidecar.sumIn(sum))) {
                         Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                        if (durable) {
-                            Fsync.directory(target.getParent());
-                        }
+                    }
+                    if (durable) {
+                        // It may have been stored without sync: this answer promises it is on disk.
+                        syncFiles(target);
+                        Fsync.directory(target.getParent());
                     }
                     return false;
                 }
                 throw new CairnException(ErrorCode.EEXIST, "chunk " + id + " is already stored with other bytes");
             }
             Path dir = target.getParent();
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                Fsync.directory(paths.root());
+            if (!knownDirs.contains(dir)) {
+                makeDirectory(dir);
             }
-            // An orphan sidecar (a crash between placing a sidecar and its chunk) is simply replaced.
-            Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // The sidecar is renamed first, so that a chunk is never in place without it (an orphan
+            // sidecar, left by a crash between the two renames, is simply replaced, or removed on start).
+            // One directory sync after both makes both names durable: the bytes of both files were
+            // synced before either rename, so no crash leaves a torn chunk under its name (see the README).
             try {
-                if (durable) {
-                    Fsync.directory(dir); // the sidecar's name is durable before the chunk's
-                }
+                Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException e) {
+                knownDirs.remove(dir); // removed behind the store's back: made again
+                makeDirectory(dir);
+                Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(sum);
@@ -187,6 +203,24 @@ public final class ChunkStore {
             }
             return true;
         }
+    }
+
+    /** Makes a chunk directory if it is missing, durably (its name is synced in chunks/), and remembers it. */
+    private void makeDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Fsync.directory(paths.root());
+        }
+        knownDirs.add(dir);
+    }
+
+    /**
+     * Whether a name is taken in chunks/, found without an exception for an absent one (every put of
+     * a new chunk asks twice; {@code Files.exists} builds and throws one each time). A dangling link
+     * counts as absent: the rename of a new chunk replaces the link itself, never what it names.
+     */
+    private static boolean present(Path file) {
+        return file.toFile().exists();
     }
 
     private static long crcOf(Path file) throws IOException {
@@ -203,18 +237,23 @@ public final class ChunkStore {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " to sync");
             }
-            try (FileChannel ch = FileChannel.open(Sidecar.of(p), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                ch.force(true);
-            } catch (NoSuchFileException e) {
-                // a chunk of an older version: no sidecar
-            }
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
+            syncFiles(p);
             dirs.add(p.getParent());
         }
         for (Path d : dirs) {
             Fsync.directory(d);
+        }
+    }
+
+    /** Syncs a stored chunk's sidecar (when it has one) and its bytes; their names are the directory's to sync. */
+    private static void syncFiles(Path chunk) throws IOException {
+        try (FileChannel ch = FileChannel.open(Sidecar.of(chunk), StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            // a chunk of an older version: no sidecar
+        }
+        try (FileChannel ch = FileChannel.open(chunk, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
     }
 
@@ -244,7 +283,15 @@ public final class ChunkStore {
             throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " here");
         }
         try {
-            return new Chunk(Channels.newInputStream(ch), ch.size());
+            long size = ch.size();
+            ChunkSum recorded = Sidecar.sumIn(Sidecar.of(p));
+            if (recorded != null && recorded.size() != size) {
+                // Torn: cut short or grown (a power cut before the bytes were synced, a damaged disk).
+                LOG.warn("chunk {} has {} bytes, {} recorded when it was stored: not served", id, size, recorded.size());
+                throw new CairnException(ErrorCode.EBADMSG, "chunk " + id + " here has " + size + " bytes, "
+                        + recorded.size() + " were stored: it is damaged");
+            }
+            return new Chunk(Channels.newInputStream(ch), size);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

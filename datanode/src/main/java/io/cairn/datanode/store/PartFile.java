@@ -34,7 +34,7 @@ final class PartFile {
     static long receive(InputStream in, Path part, long length, String id, long crc32c, boolean durable)
             throws IOException {
         Crc32c crc = new Crc32c();
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = new byte[length >= 0 && length < BUFFER ? (int) length + 1 : BUFFER]; // +1: the end is seen in one read more
         long n = 0;
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             int r;
@@ -60,7 +60,7 @@ final class PartFile {
                         + ", the writer sent " + crc32c + ": the bytes were damaged on the way");
             }
             if (durable) {
-                ch.force(true);
+                ch.force(false); // fdatasync: the bytes, and the size that reads them back
             }
         }
         return n;

@@ -139,7 +139,7 @@ final class Sidecar {
                 ch.write(b);
             }
             if (durable) {
-                ch.force(true);
+                ch.force(false); // fdatasync: the bytes, and the size that reads them back
             }
         }
     }

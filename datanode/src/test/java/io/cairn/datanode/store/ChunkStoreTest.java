@@ -252,4 +252,67 @@ class ChunkStoreTest extends StoreFixture {
         s.sync(List.of(A));
         assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.GOOD);
     }
+
+    @Test
+    void aChunkCutShortOnDiskAsACrashLeavesItIsNotServedAsGood() throws IOException, InterruptedException {
+        ChunkStore s = open(0, 0);
+        byte[] b = random(4096, 7);
+        s.put(A, new ByteArrayInputStream(b), b.length, crc(b), false);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(chunkFile(A),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(1000); // what a power cut before the page cache reached the disk can leave
+        }
+        assertThatThrownBy(() -> s.open(A)).isInstanceOfSatisfying(CairnException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.EBADMSG));
+        assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.CORRUPT);
+        Files.write(chunkFile(A), new byte[0]); // cut to nothing
+        assertThatThrownBy(() -> s.open(A)).isInstanceOfSatisfying(CairnException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.EBADMSG));
+    }
+
+    @Test
+    void aChunkThatGrewOnDiskIsNotServedAsGood() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = random(4096, 8);
+        put(s, A, b);
+        Files.write(chunkFile(A), new byte[10], java.nio.file.StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> s.open(A)).isInstanceOfSatisfying(CairnException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.EBADMSG));
+    }
+
+    @Test
+    void aChunkWithoutASidecarIsStillServed() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("stored by an older version");
+        put(s, A, b);
+        Files.delete(sidecar(A));
+        assertThat(read(s, A)).isEqualTo(b);
+    }
+
+    @Test
+    void putsOfBothKindsLeaveNothingInTmpAndEveryChunkReadsBack() throws IOException {
+        ChunkStore s = open(0, 0);
+        for (int i = 0; i < 50; i++) {
+            byte[] b = random(4096, i);
+            s.put(id(i), new ByteArrayInputStream(b), b.length, crc(b), i % 2 == 0);
+        }
+        assertThat(tmpFiles()).isEmpty();
+        for (int i = 0; i < 50; i++) {
+            assertThat(read(s, id(i))).isEqualTo(random(4096, i));
+            assertThat(s.storedSum(id(i))).isEqualTo(new ChunkSum(4096, crc(random(4096, i))));
+        }
+    }
+
+    @Test
+    void aChunkDirectoryRemovedBehindTheStoresBackIsMadeAgain() throws IOException {
+        ChunkStore s = open(0, 0);
+        byte[] b = bytes("first");
+        put(s, A, b);
+        s.delete(A);
+        Files.delete(chunkFile(A).getParent());
+        byte[] c = bytes("second");
+        put(s, A, c);
+        assertThat(read(s, A)).isEqualTo(c);
+        assertThat(tmpFiles()).isEmpty();
+    }
 }
