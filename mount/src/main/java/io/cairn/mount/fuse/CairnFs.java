@@ -72,6 +72,15 @@ public final class CairnFs extends FuseStubFS {
         mounted.set(false);
     }
 
+    /** The operations table jnr-fuse built, for {@link FuseLoop} to hand to libfuse. */
+    ru.serce.jnrfuse.struct.FuseOperations operations() {
+        return fuseOperations;
+    }
+
+    void markMounted(boolean on) {
+        mounted.set(on);
+    }
+
     // ---- attributes
 
     @Override
