@@ -11,6 +11,7 @@ import io.cairn.mount.file.DirtyBudget;
 import io.cairn.mount.file.Handles;
 import io.cairn.mount.file.OpenFiles;
 import io.cairn.mount.fuse.CairnFs;
+import io.cairn.mount.fuse.FuseLoop;
 import io.cairn.mount.meta.AttrCache;
 import io.cairn.mount.meta.Namespace;
 import org.slf4j.Logger;
@@ -82,7 +83,7 @@ final class Mount {
         String[] args = FuseArgs.of(settings, SINGLE_THREADED, others);
         LOG.debug("libfuse options: {}", String.join(" ", args));
         try {
-            fs.mount(mountPoint, true, settings.debug(), args);
+            FuseLoop.load().run(fs, mountPoint, settings.debug(), args); // its workers are JVM threads: see FuseLoop
         } finally {
             mounted = false;
             fs.unmounted();

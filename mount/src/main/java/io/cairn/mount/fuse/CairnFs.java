@@ -61,13 +61,6 @@ public final class CairnFs extends FuseStubFS {
         this.onMounted = onMounted;
     }
 
-    /** Mounts with the operation flags jnr-fuse does not set by name ({@link OpFlags}). */
-    @Override
-    public void mount(java.nio.file.Path mountPoint, boolean blocking, boolean debug, String[] fuseOpts) {
-        OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK);
-        super.mount(mountPoint, blocking, debug, fuseOpts);
-    }
-
     /** libfuse's init: the kernel has accepted the mount. */
     @Override
     public Pointer init(Pointer conn) {
@@ -78,6 +71,19 @@ public final class CairnFs extends FuseStubFS {
     /** The FUSE loop has ended: keep jnr-fuse's shutdown hook from unmounting again. */
     public void unmounted() {
         mounted.set(false);
+    }
+
+    /**
+     * The operations table jnr-fuse built, for {@link FuseLoop} to hand to libfuse, with the flag
+     * bits jnr-fuse does not set by name ({@link OpFlags}: utimens may get {@code UTIME_OMIT}).
+     */
+    ru.serce.jnrfuse.struct.FuseOperations operations() {
+        OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK);
+        return fuseOperations;
+    }
+
+    void markMounted(boolean on) {
+        mounted.set(on);
     }
 
     // ---- attributes
