@@ -65,16 +65,43 @@ public final class Namespace {
 
     /** Creates the root directory if the namespace is new. */
     public void init() throws IOException {
-        store.write(tx -> {
-            if (tx.inode(ROOT) == null) {
-                long t = now();
-                InodeRow root = tx.insertInode(new InodeRow(0, FileType.DIR, 0755, 0, 0, 0, 2, t, t, t, 0, null));
-                if (root.id() != ROOT) {
-                    throw new CairnException(ErrorCode.EIO, "root inode got id " + root.id());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.write(tx -> {
+                    if (tx.inode(ROOT) == null) {
+                        long t = now();
+                        InodeRow root = tx.insertInode(new InodeRow(0, FileType.DIR, 0755, 0, 0, 0, 2, t, t, t, 0, null));
+                        if (root.id() != ROOT) {
+                            throw new RootRace(root.id()); // rolls this transaction back
+                        }
+                    }
+                    return null;
+                });
+                return;
+            } catch (RootRace e) {
+                if (attempt == ROOT_ATTEMPTS) {
+                    throw new CairnException(ErrorCode.EIO, "the root directory was not made: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(20L * attempt); // the other master's transaction commits meanwhile
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new CairnException(ErrorCode.EIO, "interrupted while making the root directory");
                 }
             }
-            return null;
-        });
+        }
+    }
+
+    private static final int ROOT_ATTEMPTS = 20;
+
+    /**
+     * Another master made the root in the same moment on a new database (PostgreSQL hands out the
+     * next inode id to the second one): this one's transaction rolls back and looks again.
+     */
+    private static final class RootRace extends CairnException {
+        RootRace(long got) {
+            super(ErrorCode.EIO, "the root inode got id " + got + ": another master made the root at the same moment");
+        }
     }
 
     // ---- resolution

@@ -78,7 +78,7 @@ class ConcurrentNamespaceOnPostgresTest {
 
     @Test
     void twoMastersStartingAtOnceOnAnEmptyDatabaseMakeOneSchemaAndOneRoot() throws Exception {
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 10; round++) {
             stores.forEach(MetadataStore::close);
             stores.clear();
             if (db != null) {
