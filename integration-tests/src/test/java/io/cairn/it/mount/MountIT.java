@@ -206,9 +206,11 @@ class MountIT {
     }
 
     @Test
-    void extendedAttributesAreRefusedOnPurpose() throws Exception {
+    void userExtendedAttributesAreKeptAndAclsRefusedOnPurpose() throws Exception {
         ok("touch xa");
-        Shell.Result r = mnt.sh("python3 -c \"import os; os.setxattr('xa', 'user.k', b'v')\"");
+        assertThat(ok("python3 -c \"import os; os.setxattr('xa', 'user.k', b'v'); print(os.getxattr('xa', 'user.k'))\"")
+                .out()).isEqualTo("b'v'\n");
+        Shell.Result r = mnt.sh("python3 -c \"import os; os.setxattr('xa', 'system.cairn', b'v')\"");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("Operation not supported");
     }
