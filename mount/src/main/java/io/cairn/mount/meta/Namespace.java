@@ -71,6 +71,9 @@ public final class Namespace {
             throws IOException {
         Attr a = master.create(path, type, mode, uid, gid, rdev, exclusive);
         created(path, a);
+        if (a.isFile() && exclusive) {
+            absentCaps.absent(path); // made just now: it has no extended attributes at all
+        }
         return a;
     }
 
@@ -79,6 +82,12 @@ public final class Namespace {
             throws IOException {
         Replies.Created c = master.createForWriting(path, mode, uid, gid, exclusive);
         created(path, c.attr());
+        if (c.attr().isFile()) {
+            // the kernel creates only a name it found absent, so this file is new and has no
+            // capability: its first write asks for none (one made by another mount in that instant,
+            // with a capability set, is the window AbsentCaps already allows)
+            absentCaps.absent(path);
+        }
         return c;
     }
 
