@@ -48,7 +48,12 @@ public final class Http {
     private final Deadlines deadlines;
 
     public Http(Duration timeout) {
-        this(timeout, WireVersion.CURRENT);
+        this(timeout, WireVersion.CURRENT, Credentials.NONE);
+    }
+
+    /** A client that proves itself to the master with {@code credentials}. */
+    public Http(Duration timeout, Credentials credentials) {
+        this(timeout, WireVersion.CURRENT, credentials);
     }
 
     /**
@@ -56,6 +61,10 @@ public final class Http {
      * tests of how servers refuse a caller of another version.
      */
     public Http(Duration timeout, int wireVersion) {
+        this(timeout, wireVersion, Credentials.NONE);
+    }
+
+    private Http(Duration timeout, int wireVersion, Credentials credentials) {
         this.timeout = timeout;
         this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);
@@ -70,8 +79,8 @@ public final class Http {
                 .retryOnConnectionFailure(true)
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
-                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                        .header(WireVersion.HEADER, announced).build()))
+                .addInterceptor(chain -> chain.proceed(credentials.apply(chain.request().newBuilder()
+                        .header(WireVersion.HEADER, announced).build())))
                 .build();
     }
 

@@ -13,6 +13,8 @@ public enum ErrorCode {
     ENOTEMPTY(409),
     EINVAL(400),
     ENAMETOOLONG(400),
+    /** No credentials, or credentials that are not valid (unknown, revoked, expired, forged). */
+    EAUTH(401),
     EPERM(403),
     EACCES(403),
     ELOOP(400),

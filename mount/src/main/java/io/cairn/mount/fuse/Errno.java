@@ -26,7 +26,7 @@ public final class Errno {
             case EINVAL -> ErrorCodes.EINVAL();
             case ENAMETOOLONG -> ErrorCodes.ENAMETOOLONG();
             case EPERM -> ErrorCodes.EPERM();
-            case EACCES -> ErrorCodes.EACCES();
+            case EACCES, EAUTH -> ErrorCodes.EACCES();
             case ELOOP -> ErrorCodes.ELOOP();
             case EXDEV -> ErrorCodes.EXDEV();
             case EFBIG -> ErrorCodes.EFBIG();
