@@ -16,6 +16,7 @@ import io.cairn.master.repair.Fsck;
 import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
 import io.cairn.master.replay.Replays;
+import io.cairn.master.security.ClusterKey;
 import io.cairn.server.Group;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Route;
@@ -46,6 +47,7 @@ public final class MasterServer implements AutoCloseable {
     static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
 
     private final MasterConfig config;
+    private final ClusterKey clusterKey;
     private final MetadataStore store;
     private final String clusterId;
     private final NodeRegistry registry;
@@ -63,8 +65,9 @@ public final class MasterServer implements AutoCloseable {
     });
     private HttpServer http;
 
-    private MasterServer(MasterConfig config, MetadataStore store, String clusterId) {
+    private MasterServer(MasterConfig config, MetadataStore store, String clusterId, ClusterKey clusterKey) {
         this.config = config;
+        this.clusterKey = clusterKey;
         this.store = store;
         this.clusterId = clusterId;
         this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
@@ -99,10 +102,11 @@ public final class MasterServer implements AutoCloseable {
     /** As {@link #start(MasterConfig, List)}, with the metadata where {@code meta} opens it (SQLite or PostgreSQL). */
     public static MasterServer start(MasterConfig config, List<Group> extra, StoreOpener meta) throws IOException {
         Files.createDirectories(config.dataDir());
+        ClusterKey clusterKey = ClusterKey.openOrCreate(config.dataDir());
         MetadataStore store = meta.open(config.dataDir());
         MasterServer m;
         try {
-            m = new MasterServer(config, store, clusterId(store));
+            m = new MasterServer(config, store, clusterId(store), clusterKey);
             m.namespace.init();
             m.membership.load();
             for (String id : store.read(tx -> tx.decommissioning())) {

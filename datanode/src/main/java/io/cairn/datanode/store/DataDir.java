@@ -3,6 +3,8 @@ package io.cairn.datanode.store;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.SecretFile;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,6 +26,8 @@ import java.util.regex.Pattern;
  * <pre>
  *   node-id      this datanode's UUID, created once, kept across restarts
  *   cluster-id   the cluster it joined, written on its first successful registration
+ *   node.key     the key it signs requests and checks chunk tokens with, given once when it
+ *                enrolled (mode 0600; a looser file is refused)
  *   lock         held while a datanode process uses the directory
  *   chunks/ab/…  chunk files, named by id, under the id's first two hex digits, each with a sidecar
  *                &lt;id&gt;.crc holding its size and CRC32C
@@ -109,6 +113,33 @@ public final class DataDir implements AutoCloseable {
         }
         Fsync.writeAtomically(root.resolve("cluster-id"), (id + "\n").getBytes(StandardCharsets.UTF_8), tmp);
         clusterId = id;
+    }
+
+    /** The file that holds this datanode's key. */
+    public Path nodeKeyFile() {
+        return root.resolve("node.key");
+    }
+
+    /**
+     * This datanode's key, or null before it has enrolled.
+     *
+     * @throws CairnException EACCES when others may read the key file
+     */
+    public byte[] nodeKey() throws IOException {
+        String text = SecretFile.readIfPresent(nodeKeyFile());
+        if (text == null) {
+            return null;
+        }
+        try {
+            return NodeKeys.fromText(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(nodeKeyFile() + " does not hold a node key");
+        }
+    }
+
+    /** Keeps the key this datanode was given when it enrolled (mode 0600, durable before it returns). */
+    public synchronized void saveNodeKey(byte[] key) throws IOException {
+        SecretFile.write(nodeKeyFile(), NodeKeys.toText(key), true);
     }
 
     private String loadOrCreateNodeId() throws IOException {
