@@ -16,14 +16,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator tasks.",
-        subcommands = {AdminCommand.Backup.class, AdminCommand.MigrateMeta.class})
+        subcommands = {AdminCommand.Backup.class, AdminCommand.MigrateMeta.class, TokenCommands.Token.class,
+            TokenCommands.JoinToken.class})
 final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an admin task (backup, migrate-meta)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an admin task (backup, migrate-meta, token, join-token)");
     }
 
     @Command(name = "backup", mixinStandardHelpOptions = true,

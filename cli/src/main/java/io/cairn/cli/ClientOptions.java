@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.common.client.Cluster;
+import io.cairn.common.client.TokenFile;
 import io.cairn.common.units.Units;
 import io.cairn.master.MasterConfig;
 import io.cairn.mount.MountSettings;
@@ -35,6 +36,9 @@ final class ClientOptions {
     @Option(names = "--master", paramLabel = "URL", description = MASTER_HELP)
     String master;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = TokenFile.HELP)
+    Path tokenFile;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "bound on every remote call (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -48,7 +52,7 @@ final class ClientOptions {
         return master;
     }
 
-    Cluster connect() {
-        return new Cluster(masterUrl(), timeout);
+    Cluster connect() throws java.io.IOException {
+        return new Cluster(masterUrl(), timeout, TokenFile.find(masterUrl(), tokenFile));
     }
 }

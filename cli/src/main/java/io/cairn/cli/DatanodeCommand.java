@@ -64,6 +64,10 @@ final class DatanodeCommand implements Callable<Integer> {
             description = "time between full chunk reports to the master, which then knows exactly what this node holds"
                     + " (default: ${DEFAULT-VALUE})")
     Duration reportInterval;
+    @Option(names = "--join-token-file", paramLabel = "FILE",
+            description = {"on its first start: the join token (mode 0600) to enroll with (cairn admin join-token makes one);",
+                "the key it is given is kept in DIR/node.key and the token is not needed again"})
+    Path joinTokenFile;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -76,7 +80,8 @@ final class DatanodeCommand implements Callable<Integer> {
         Path dir = data != null ? data : Path.of("cairn-datanode-" + port);
         DatanodeConfig config = new DatanodeConfig(bind, port, dir, master, advertise, heartbeat,
                 capacity == null ? 0 : Units.parseSize(capacity), Units.parseSize(reserve), Clock.systemUTC())
-                .withScrub(Units.parseSize(scrubRate), scrubInterval).withReportInterval(reportInterval);
+                .withScrub(Units.parseSize(scrubRate), scrubInterval).withReportInterval(reportInterval)
+                .withJoinTokenFile(joinTokenFile);
         var stop = Foreground.stopSignal();
         DatanodeServer server = DatanodeServer.start(config);
         System.err.println("cairn datanode: " + server.nodeId() + " at " + server.url() + ", data in "

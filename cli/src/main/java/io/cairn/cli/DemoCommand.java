@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
@@ -57,13 +58,22 @@ final class DemoCommand implements Callable<Integer> {
                     .withReplication(replication, 1));
             started.add(master);
             for (int port : DATANODE_PORTS) {
-                started.add(DatanodeServer.start(new DatanodeConfig("127.0.0.1", port, data.resolve("datanode-" + port),
-                        master.url(), null, Duration.ofSeconds(1), 0, 0, Clock.systemUTC())));
+                Path dn = data.resolve("datanode-" + port);
+                Path join = enrollOnce(master, dn);
+                try {
+                    started.add(DatanodeServer.start(new DatanodeConfig("127.0.0.1", port, dn, master.url(), null,
+                            Duration.ofSeconds(1), 0, 0, Clock.systemUTC()).withJoinTokenFile(join)));
+                } finally {
+                    if (join != null) {
+                        Files.deleteIfExists(join);
+                    }
+                }
             }
             awaitLive(master, DATANODE_PORTS.length);
-            printWelcome(master, data, mnt);
+            Path token = clientToken(master, data);
+            printWelcome(master, data, mnt, token);
             int code = MountMain.run(new MountSettings(mnt, master.url(), List.of(), Duration.ofSeconds(1),
-                    Duration.ofSeconds(30), false));
+                    Duration.ofSeconds(30), false, false, token));
             System.err.println(code == 0 ? "cairn demo: unmounted " + mnt + "; stopping the cluster (data kept in " + data + ")"
                     : "cairn demo: the mount failed; stopping the cluster");
             return code;
@@ -76,6 +86,30 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** A join token file for a datanode that has not enrolled yet (null when it has its key). */
+    private static Path enrollOnce(MasterServer master, Path dn) throws IOException {
+        if (Files.exists(dn.resolve("node.key"))) {
+            return null;
+        }
+        Path file = dn.resolveSibling(dn.getFileName() + ".join");
+        SecretFile.write(file, master.tokens().createJoin(null, null, "cairn demo").token(), true);
+        return file;
+    }
+
+    /**
+     * The read-write token the demo mounts with and offers to the commands, in DATA/client.token
+     * (made on the first run, kept for the next).
+     */
+    private static Path clientToken(MasterServer master, Path data) throws IOException {
+        Path file = data.resolve("client.token");
+        if (SecretFile.readIfPresent(file) != null) {
+            return file;
+        }
+        String name = "demo-" + Long.toString(System.currentTimeMillis(), 36);
+        SecretFile.write(file, master.tokens().create(name, "read-write", null, "cairn demo").token(), true);
+        return file;
     }
 
     /** Everything that can be checked before anything starts, so a failure leaves nothing half-started. */
@@ -136,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         throw new IOException("the datanodes did not register with the master within 30 s");
     }
 
-    private static void printWelcome(MasterServer master, Path data, Path mnt) throws IOException {
+    private static void printWelcome(MasterServer master, Path data, Path mnt, Path token) throws IOException {
         StringBuilder nodes = new StringBuilder();
         for (NodeInfo n : master.nodes()) {
             nodes.append("    ").append(n.address()).append("  ").append(n.id()).append('\n');
@@ -147,13 +181,18 @@ final class DemoCommand implements Callable<Integer> {
                   datanodes
                 %s  mounted   %s
                   data      %s   (kept for the next run)
+                  security  datanodes enrolled with join tokens; the mount uses a read-write token
+                            admin token %s
 
                 Try, in another terminal:
                   cp /etc/services %s/          cat %s/services | head
                   ls -l %s                      mkdir -p %s/a/b && mv %s/services %s/a/b/
+                  export CAIRN_TOKEN_FILE=%s
                   bin/cairn nodes                bin/cairn stat /a/b/services    bin/cairn ls -l /a/b
+                  bin/cairn admin token list --token-file %s
                 Ctrl-C here unmounts and stops everything.
-                """.formatted(master.url(), master.clusterId(), nodes, mnt, data, mnt, mnt, mnt, mnt, mnt, mnt));
+                """.formatted(master.url(), master.clusterId(), nodes, mnt, data, master.adminTokenFile(), mnt, mnt, mnt,
+                mnt, mnt, mnt, token, master.adminTokenFile()));
         System.out.flush();
     }
 }

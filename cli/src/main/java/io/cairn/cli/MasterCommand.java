@@ -124,6 +124,10 @@ final class MasterCommand implements Callable<Integer> {
         MasterServer server = MasterServer.start(config, List.of(), store);
         System.err.println("cairn master: cluster " + server.clusterId() + " at " + server.url() + ", "
                 + (meta == null ? "data in " + data.toAbsolutePath().normalize() : "metadata in " + where(meta)));
+        if (java.nio.file.Files.exists(server.adminTokenFile())) {
+            System.err.println("cairn master: cluster key " + server.clusterKeyFile() + ", first admin token "
+                    + server.adminTokenFile() + " (give it with --token-file; keep both secret)");
+        }
         return Foreground.runUntilSignalled(server, stop);
     }
 }

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.common.client.TokenFile;
 import io.cairn.common.units.Units;
 import io.cairn.mount.MountMain;
 import io.cairn.mount.MountSettings;
@@ -32,6 +33,8 @@ final class MountCommand implements Callable<Integer> {
     Path mountPoint;
     @Option(names = "--master", paramLabel = "URL", description = ClientOptions.MASTER_HELP)
     String master;
+    @Option(names = "--token-file", paramLabel = "FILE", description = TokenFile.HELP)
+    Path tokenFile;
     @Option(names = "-o", paramLabel = "OPTIONS", description = "extra FUSE options, comma separated (e.g. allow_other)")
     List<String> options = new ArrayList<>();
     @Option(names = "--attr-timeout", paramLabel = "DURATION",
@@ -52,6 +55,7 @@ final class MountCommand implements Callable<Integer> {
     public Integer call() {
         Foreground.setLogLevel(logLevel, "WARN");
         Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
-        return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug, ownerOnly));
+        return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug, ownerOnly,
+                tokenFile));
     }
 }

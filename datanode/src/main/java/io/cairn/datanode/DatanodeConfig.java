@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param reportInterval time between full chunk reports to the master after the one sent at
  *                       registration (so that it learns of chunks written but never committed)
  * @param clock     the time source for everything time decides
+ * @param joinTokenFile  a file (mode 0600) holding the join token this datanode enrolls with, when it
+ *                       has no node.key yet; null when it has one
  */
 public record DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
                              Duration heartbeat, long capacity, long reserve, long scrubRate,
-                             Duration scrubInterval, Duration reportInterval, Clock clock) {
+                             Duration scrubInterval, Duration reportInterval, Clock clock, Path joinTokenFile) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(3);
     /** 32 MiB/s. */
@@ -71,6 +73,20 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         }
     }
 
+    /** A datanode that has enrolled already (or is given its join token by {@link #withJoinTokenFile}). */
+    public DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
+                          Duration heartbeat, long capacity, long reserve, long scrubRate,
+                          Duration scrubInterval, Duration reportInterval, Clock clock) {
+        this(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate, scrubInterval,
+                reportInterval, clock, null);
+    }
+
+    /** This configuration, enrolling with the join token in {@code file} if it has no key yet. */
+    public DatanodeConfig withJoinTokenFile(Path file) {
+        return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
+                scrubInterval, reportInterval, clock, file);
+    }
+
     /**
      * The settings of the first versions: scrubbing at {@link #DEFAULT_SCRUB_RATE} every
      * {@link #DEFAULT_SCRUB_INTERVAL}, a full chunk report every {@link #DEFAULT_REPORT_INTERVAL}.
@@ -93,13 +109,13 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
     /** This configuration with the scrubber set as given ({@code rate} 0: off). */
     public DatanodeConfig withScrub(long rate, Duration interval) {
         return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, rate,
-                interval, reportInterval, clock);
+                interval, reportInterval, clock, joinTokenFile);
     }
 
     /** This configuration with the full chunk report sent every {@code interval}. */
     public DatanodeConfig withReportInterval(Duration interval) {
         return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
-                scrubInterval, interval, clock);
+                scrubInterval, interval, clock, joinTokenFile);
     }
 
     static boolean isWildcard(String bind) {

@@ -5,6 +5,7 @@ import io.cairn.datanode.http.DatanodeApi;
 import io.cairn.datanode.membership.Membership;
 import io.cairn.datanode.scrub.Scrubber;
 import io.cairn.datanode.store.ChunkStore;
+import io.cairn.datanode.membership.Enrollment;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.common.units.Units;
 import io.cairn.server.Group;
@@ -91,6 +92,7 @@ public final class DatanodeServer implements AutoCloseable {
         HttpServer http = null;
         Membership membership = null;
         try {
+            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile());
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
             http = HttpServer.builder("datanode")
@@ -100,7 +102,7 @@ public final class DatanodeServer implements AutoCloseable {
                     .stopTimeout(STOP_TIMEOUT)
                     .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
-            membership = new Membership(dir, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
+            membership = new Membership(dir, nodeKey, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
                     c.reportInterval());
             Scrubber scrubber = new Scrubber(store, membership::reportBad, c.scrubRate(), c.scrubInterval(),
                     firstScrubDelay, c.clock());

@@ -16,7 +16,10 @@ import io.cairn.master.repair.Fsck;
 import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
 import io.cairn.master.replay.Replays;
+import io.cairn.master.security.Authenticator;
 import io.cairn.master.security.ClusterKey;
+import io.cairn.master.security.Guards;
+import io.cairn.master.security.TokenStore;
 import io.cairn.server.Group;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Route;
@@ -58,6 +61,8 @@ public final class MasterServer implements AutoCloseable {
     private final ClusterAdmin admin;
     private final Leases leases;
     private final Replays replays;
+    private final TokenStore tokens;
+    private final Authenticator auth;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-master-sweeper");
         t.setDaemon(true);
@@ -68,6 +73,8 @@ public final class MasterServer implements AutoCloseable {
     private MasterServer(MasterConfig config, MetadataStore store, String clusterId, ClusterKey clusterKey) {
         this.config = config;
         this.clusterKey = clusterKey;
+        this.tokens = new TokenStore(store, config.clock());
+        this.auth = new Authenticator(tokens, clusterKey, java.time.Clock.systemUTC()); // signatures: the wall clock
         this.store = store;
         this.clusterId = clusterId;
         this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
@@ -108,7 +115,9 @@ public final class MasterServer implements AutoCloseable {
         try {
             m = new MasterServer(config, store, clusterId(store), clusterKey);
             m.namespace.init();
+            m.tokens.ensureAdmin(config.dataDir());
             m.membership.load();
+            m.tellOfUnenrolledNodes();
             for (String id : store.read(tx -> tx.decommissioning())) {
                 m.registry.setDraining(id);
             }
@@ -118,7 +127,8 @@ public final class MasterServer implements AutoCloseable {
         }
         try {
             m.http = HttpServer.builder("master")
-                    .groups(MasterApi.groups(m.namespace, m.chunkLists, m.membership, m.repair, m.admin))
+                    .groups(MasterApi.groups(new MasterApi.Services(m.namespace, m.chunkLists, m.membership, m.repair,
+                            m.admin, m.tokens, m.clusterKey, m.clusterId), new Guards(m.auth)))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
                     .start(config.bind(), config.port());
@@ -132,13 +142,36 @@ public final class MasterServer implements AutoCloseable {
         return m;
     }
 
-    /** Forgets leases whose writers are long gone and answers too old to be asked for again. */
+    /**
+     * Datanodes that registered before this master needed credentials keep their ids and chunks, but
+     * must enroll before they can register again: one line says how.
+     */
+    private void tellOfUnenrolledNodes() throws IOException {
+        List<String> old = store.read(tx -> {
+            List<String> out = new java.util.ArrayList<>();
+            for (var n : tx.nodes()) {
+                if (tx.enrolledAt(n.id()) == null) {
+                    out.add(n.id());
+                }
+            }
+            return out;
+        });
+        if (!old.isEmpty()) {
+            LOG.warn("{} datanode(s) joined before this cluster needed credentials ({}): for each, make a join token"
+                    + " (cairn admin join-token --node ID --out FILE) and restart it with --join-token-file FILE;"
+                    + " it keeps its id and its chunks", old.size(), String.join(", ", old));
+        }
+    }
+
+    /** Forgets leases whose writers are long gone, answers too old to be asked for again, ended tokens. */
     private void sweep() {
         try {
             int l = leases.sweep();
             int a = replays.sweep();
-            if (l + a > 0) {
-                LOG.debug("forgot {} lapsed lease(s) and {} old answer(s)", l, a);
+            int t = tokens.sweep();
+            auth.forgetLapsed();
+            if (l + a + t > 0) {
+                LOG.debug("forgot {} lapsed lease(s), {} old answer(s), {} ended token(s)", l, a, t);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("sweeping lapsed leases and old answers failed: {}", e.toString());
@@ -176,6 +209,21 @@ public final class MasterServer implements AutoCloseable {
 
     public String clusterId() {
         return clusterId;
+    }
+
+    /** The file that holds the cluster key, in the data directory. */
+    public java.nio.file.Path clusterKeyFile() {
+        return config.dataDir().resolve(ClusterKey.FILE);
+    }
+
+    /** The file the first admin token was written to, in the data directory. */
+    public java.nio.file.Path adminTokenFile() {
+        return config.dataDir().resolve(TokenStore.ADMIN_TOKEN_FILE);
+    }
+
+    /** The tokens of this cluster (tests and the demo make their tokens here). */
+    public TokenStore tokens() {
+        return tokens;
     }
 
     /** Every route served, with its group, body limit and guard. */

@@ -1,6 +1,7 @@
 package io.cairn.mount;
 
 import io.cairn.common.client.Cluster;
+import io.cairn.common.client.TokenFile;
 import io.cairn.common.wire.ClusterStatus;
 import ru.serce.jnrfuse.FuseException;
 
@@ -27,9 +28,11 @@ public final class MountMain {
         }
         Cluster cluster;
         try {
-            cluster = new Cluster(s.masterUrl(), s.timeout());
+            cluster = new Cluster(s.masterUrl(), s.timeout(), TokenFile.find(s.masterUrl(), s.tokenFile()));
         } catch (IllegalArgumentException e) {
             return fail("bad master URL: " + s.masterUrl());
+        } catch (IOException e) {
+            return fail(e.getMessage());
         }
         try {
             ClusterStatus status;

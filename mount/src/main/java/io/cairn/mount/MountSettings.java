@@ -14,16 +14,18 @@ import java.util.List;
  * @param timeout      bound on every remote call (null: 30s)
  * @param debug        libfuse prints every call it gets
  * @param ownerOnly    only the mounting user may use the mount (no {@code allow_other}, see {@link OtherUsers})
+ * @param tokenFile    the file holding the token the mount calls the master with; null: as
+ *                     {@link io.cairn.common.client.TokenFile#resolve} finds one
  */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
-                            Duration timeout, boolean debug, boolean ownerOnly) {
+                            Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile) {
     public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     /** A mount every local user may use (the default). */
     public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                          Duration timeout, boolean debug) {
-        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false);
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false, null);
     }
 
     public MountSettings {

@@ -22,6 +22,7 @@ import java.util.List;
 public final class Routes {
     /** The largest JSON request body accepted. */
     public static final int MAX_JSON_BODY = 8 << 20;
+    private static final String BODY = "cairn.body";
 
     private final RoutesConfig javalin;
     private final Group group;
@@ -86,11 +87,26 @@ public final class Routes {
         });
     }
 
-    private static <T> T json(Context ctx, Class<T> type) throws IOException {
+    /**
+     * The request body of a route that takes a JSON body (or none), read once, bounded by
+     * {@link #MAX_JSON_BODY}, and kept on the request: a guard that must see the body (to check a
+     * signature over it) and the handler both get it.
+     */
+    public static byte[] bodyBytes(Context ctx) throws IOException {
+        byte[] kept = ctx.attribute(BODY);
+        if (kept != null) {
+            return kept;
+        }
         byte[] bytes;
         try (InputStream in = new ClientBody(ctx.bodyInputStream(), MAX_JSON_BODY)) {
             bytes = in.readAllBytes();
         }
+        ctx.attribute(BODY, bytes);
+        return bytes;
+    }
+
+    private static <T> T json(Context ctx, Class<T> type) throws IOException {
+        byte[] bytes = bodyBytes(ctx);
         if (bytes.length == 0) {
             throw new CairnException(ErrorCode.EINVAL, "empty request body");
         }

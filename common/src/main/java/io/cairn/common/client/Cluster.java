@@ -19,8 +19,14 @@ public final class Cluster implements AutoCloseable {
     private final ChunkService chunks;
     private final LeaseKeeper leases = new LeaseKeeper();
 
+    /** A client with no credentials: the master answers only its health check. */
     public Cluster(String masterUrl, Duration timeout) {
-        this.http = new Http(timeout);
+        this(masterUrl, timeout, Credentials.NONE);
+    }
+
+    /** A client that calls the master with {@code credentials} (see {@link TokenFile}). */
+    public Cluster(String masterUrl, Duration timeout, Credentials credentials) {
+        this.http = new Http(timeout, credentials);
         this.master = new MasterClient(http, masterUrl);
         this.datanodes = new DatanodeClient(http);
         AtomicInteger n = new AtomicInteger();

@@ -259,4 +259,31 @@ public final class MasterClient {
     public Replies.Reported report(Requests.ChunkReport r) throws IOException {
         return post("nodes/report", r, Replies.Reported.class);
     }
+
+    // ---- security
+
+    /** Makes a client token (admins only); the answer is the only place the token is shown. */
+    public Replies.TokenMade createToken(String name, String scope, Long ttlMs) throws IOException {
+        return post("admin/tokens", new Requests.TokenCreate(name, scope, ttlMs), Replies.TokenMade.class);
+    }
+
+    public List<Replies.TokenInfo> tokens() throws IOException {
+        return http.call(new Request.Builder().url(url("admin/tokens").build()).get().build(),
+                Json.mapper().getTypeFactory().constructType(new TypeReference<List<Replies.TokenInfo>>() { }));
+    }
+
+    public void revokeToken(String name) throws IOException {
+        http.call(new Request.Builder().url(url("admin/tokens").addPathSegment(name).build()).delete().build(),
+                Replies.Ok.class);
+    }
+
+    /** Makes a one-time join token for a datanode ({@code nodeId}: for that node only; null: any new node). */
+    public Replies.TokenMade createJoinToken(String nodeId, Long ttlMs) throws IOException {
+        return post("admin/join-tokens", new Requests.JoinTokenCreate(nodeId, ttlMs), Replies.TokenMade.class);
+    }
+
+    /** Enrolls datanode {@code nodeId} (this client's credentials are the join token). */
+    public Replies.Enrolled enroll(String nodeId) throws IOException {
+        return post("nodes/enroll", new Requests.Enroll(nodeId), Replies.Enrolled.class);
+    }
 }

@@ -133,6 +133,10 @@ public final class PathRules {
         return id != null && CHUNK_ID.matcher(id).matches();
     }
 
+    public static boolean isNodeId(String id) {
+        return id != null && NODE_ID.matcher(id).matches();
+    }
+
     public static String nodeId(String id) throws CairnException {
         if (id == null || !NODE_ID.matcher(id).matches()) {
             throw new CairnException(ErrorCode.EINVAL, "bad node id: " + printable(String.valueOf(id)));
@@ -167,7 +171,8 @@ public final class PathRules {
         }
     }
 
-    private static String printable(String s) {
+    /** {@code s} cut to 80 characters, with NULs shown as \\0: for messages. */
+    public static String printable(String s) {
         String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         return t.replace("\0", "\\0");
     }

@@ -76,4 +76,16 @@ public final class Replies {
     public record DatanodeStatus(String nodeId, String clusterId, String address, long capacity, long used,
                                  long chunks) {
     }
+
+    /** A token just made: the only time the token itself is shown. {@code expiresMs} 0: never. */
+    public record TokenMade(String name, String scope, String token, long expiresMs) {
+    }
+
+    /** A token as listed: never the token, never its hash. */
+    public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy) {
+    }
+
+    /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */
+    public record Enrolled(String nodeId, String clusterId, String nodeKey) {
+    }
 }

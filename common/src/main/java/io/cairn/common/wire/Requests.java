@@ -142,4 +142,22 @@ public final class Requests {
             return Boolean.TRUE.equals(full);
         }
     }
+
+    /**
+     * Make a bearer token named {@code name} with {@code scope} (admin, read-write, read-only,
+     * metrics); {@code ttlMs} 0 or null: it never ends on its own.
+     */
+    public record TokenCreate(String name, String scope, Long ttlMs) {
+    }
+
+    /**
+     * Make a one-time join token for a datanode; {@code nodeId}: only that node may use it (and it may
+     * enroll again, to be given its key once more), else any node that never enrolled.
+     */
+    public record JoinTokenCreate(String nodeId, Long ttlMs) {
+    }
+
+    /** A datanode asks for its key, showing a join token. */
+    public record Enroll(String nodeId) {
+    }
 }

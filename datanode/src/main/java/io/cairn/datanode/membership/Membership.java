@@ -1,5 +1,6 @@
 package io.cairn.datanode.membership;
 
+import io.cairn.common.client.Credentials;
 import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
@@ -71,16 +72,19 @@ public final class Membership implements AutoCloseable {
     /**
      * @param address the URL clients and other datanodes reach this datanode at
      */
-    public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock) {
-        this(dir, store, address, masterUrl, heartbeat, clock, DEFAULT_REPORT_EVERY);
+    public Membership(DataDir dir, byte[] nodeKey, ChunkStore store, String address, String masterUrl,
+                      Duration heartbeat, Clock clock) {
+        this(dir, nodeKey, store, address, masterUrl, heartbeat, clock, DEFAULT_REPORT_EVERY);
     }
 
     /**
      * @param reportInterval how often the full chunk report is sent again after registration, so that
      *                       the master learns of chunks a client wrote but never committed (and deletes them)
+     * @param nodeKey        the key this datanode signs its calls to the master with (given when it enrolled);
+     *                       signatures carry the wall clock's time, whatever {@code clock} is
      */
-    public Membership(DataDir dir, ChunkStore store, String address, String masterUrl, Duration heartbeat, Clock clock,
-                      Duration reportInterval) {
+    public Membership(DataDir dir, byte[] nodeKey, ChunkStore store, String address, String masterUrl,
+                      Duration heartbeat, Clock clock, Duration reportInterval) {
         if (reportInterval.isNegative() || reportInterval.isZero()) {
             throw new IllegalArgumentException("report interval must be positive, not " + reportInterval);
         }
@@ -90,7 +94,8 @@ public final class Membership implements AutoCloseable {
         this.store = store;
         this.address = address;
         this.heartbeat = heartbeat;
-        this.http = new Http(Duration.ofSeconds(10));
+        this.http = new Http(Duration.ofSeconds(10),
+                Credentials.node(masterUrl, dir.nodeId(), nodeKey, Clock.systemUTC()));
         this.master = new MasterClient(http, masterUrl);
         this.replicator = new Replicator(store, http, master, dir.nodeId());
         this.outage = new Outage(clock, 10);

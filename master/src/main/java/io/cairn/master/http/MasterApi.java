@@ -5,26 +5,39 @@ import io.cairn.master.membership.Membership;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.repair.Repair;
+import io.cairn.master.security.ClusterKey;
+import io.cairn.master.security.Guards;
+import io.cairn.master.security.TokenStore;
 import io.cairn.server.Group;
 import io.cairn.server.Guard;
 
 import java.util.List;
 
 /**
- * The master's /api/v1 as route groups, each given the one service it calls and a guard (open for
- * now): namespace, chunk lists, datanode membership, bad replica reports, and administration.
+ * The master's /api/v1 as route groups, each given the one service it calls and the guard that
+ * says who may call it: namespace and chunk lists (readers and writers), datanode membership
+ * (datanodes, each for itself), bad replica reports, the cluster's status, administration and
+ * tokens (admins), enrollment (a join token); and the open health check.
  */
 public final class MasterApi {
     private MasterApi() {
     }
 
-    public static List<Group> groups(Namespace namespace, ChunkLists chunkLists, Membership membership, Repair repair,
-                                     ClusterAdmin admin) {
+    /** What the routes call. */
+    public record Services(Namespace namespace, ChunkLists chunkLists, Membership membership, Repair repair,
+                           ClusterAdmin admin, TokenStore tokens, ClusterKey clusterKey, String clusterId) {
+    }
+
+    public static List<Group> groups(Services s, Guards guards) {
         return List.of(
-                new Group("namespace", Guard.OPEN, new NamespaceRoutes(namespace)),
-                new Group("chunks", Guard.OPEN, new ChunkListRoutes(chunkLists)),
-                new Group("nodes", Guard.OPEN, new NodeRoutes(membership)),
-                new Group("bad-replicas", Guard.OPEN, new BadReplicaRoutes(repair)),
-                new Group("admin", Guard.OPEN, new AdminRoutes(admin)));
+                new Group("health", Guard.OPEN, new HealthRoutes()),
+                new Group("namespace", guards.files(), new NamespaceRoutes(s.namespace())),
+                new Group("chunks", guards.files(), new ChunkListRoutes(s.chunkLists())),
+                new Group("enroll", guards.enroll(), new EnrollRoutes(s.tokens(), s.clusterKey(), s.clusterId())),
+                new Group("nodes", guards.nodes(), new NodeRoutes(s.membership())),
+                new Group("bad-replicas", guards.badReplicas(), new BadReplicaRoutes(s.repair())),
+                new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin())),
+                new Group("admin", guards.admin(), new AdminRoutes(s.admin())),
+                new Group("tokens", guards.admin(), new TokenRoutes(s.tokens())));
     }
 }

@@ -591,4 +591,57 @@ final class JdbcMetaTx implements MetaTx {
     public void setDecommissioning(String nodeId) throws IOException {
         update("INSERT INTO decommissioning(node_id) VALUES (?) ON CONFLICT DO NOTHING", ps -> ps.setString(1, nodeId));
     }
+
+    // ---- security
+
+    private static final String TOKEN_COLUMNS = "name, hash, scope, created_ms, expires_ms, made_by";
+
+    private static TokenRow tokenRow(ResultSet rs) throws SQLException {
+        return new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getString(6));
+    }
+
+    @Override
+    public TokenRow tokenByHash(String hash) throws IOException {
+        List<TokenRow> r = query("SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE hash = ?", ps -> ps.setString(1, hash),
+                JdbcMetaTx::tokenRow);
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public List<TokenRow> tokens() throws IOException {
+        return query("SELECT " + TOKEN_COLUMNS + " FROM tokens ORDER BY name", ps -> { }, JdbcMetaTx::tokenRow);
+    }
+
+    @Override
+    public boolean insertToken(TokenRow t) throws IOException {
+        return update("INSERT INTO tokens(" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, t.name());
+            ps.setString(2, t.hash());
+            ps.setString(3, t.scope());
+            ps.setLong(4, t.createdMs());
+            ps.setLong(5, t.expiresMs());
+            ps.setString(6, t.madeBy());
+        }) == 1;
+    }
+
+    @Override
+    public boolean deleteToken(String name) throws IOException {
+        return update("DELETE FROM tokens WHERE name = ?", ps -> ps.setString(1, name)) == 1;
+    }
+
+    @Override
+    public Long enrolledAt(String nodeId) throws IOException {
+        List<Long> r = query("SELECT enrolled_ms FROM enrolled WHERE node_id = ?", ps -> ps.setString(1, nodeId),
+                rs -> rs.getLong(1));
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public boolean enroll(String nodeId, long ms) throws IOException {
+        return update("INSERT INTO enrolled(node_id, enrolled_ms) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, nodeId);
+            ps.setLong(2, ms);
+        }) == 1;
+    }
 }

@@ -199,4 +199,31 @@ public interface MetaTx {
     List<String> decommissioning() throws IOException;
 
     void setDecommissioning(String nodeId) throws IOException;
+
+    // ---- security
+
+    /**
+     * A bearer token as kept: its name, the SHA-256 of the token, its scope, when it was made, when it
+     * ends (0: never), and who made it.
+     */
+    record TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy) {
+    }
+
+    /** The token whose hash is {@code hash}, or null. */
+    TokenRow tokenByHash(String hash) throws IOException;
+
+    /** Every token, by name. */
+    List<TokenRow> tokens() throws IOException;
+
+    /** Adds a token; false when one of that name (or hash) is already kept. */
+    boolean insertToken(TokenRow t) throws IOException;
+
+    /** Forgets the token named {@code name}; false when there was none. */
+    boolean deleteToken(String name) throws IOException;
+
+    /** When datanode {@code nodeId} enrolled (unix ms), or null when it never did. */
+    Long enrolledAt(String nodeId) throws IOException;
+
+    /** Records that {@code nodeId} enrolled at {@code ms}; false when it already had. */
+    boolean enroll(String nodeId, long ms) throws IOException;
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 6;
+    static final int CURRENT = 7;
 
     private Schema() {
     }
@@ -70,7 +70,12 @@ final class Schema {
                         "CREATE INDEX answers_by_age ON answers (made_ms)"),
                 // 6: extended attributes, by inode and name
                 List.of("CREATE TABLE xattrs (inode " + i64 + " NOT NULL, name " + text + " NOT NULL, value " + bytes
-                        + " NOT NULL, PRIMARY KEY (inode, name))"));
+                        + " NOT NULL, PRIMARY KEY (inode, name))"),
+                // 7: bearer tokens (by name; only their hashes) and the datanodes that enrolled
+                List.of("CREATE TABLE tokens (name " + text + " PRIMARY KEY, hash " + text + " NOT NULL UNIQUE, scope "
+                                + text + " NOT NULL, created_ms " + i64 + " NOT NULL, expires_ms " + i64
+                                + " NOT NULL DEFAULT 0, made_by " + text + " NOT NULL)",
+                        "CREATE TABLE enrolled (node_id " + text + " PRIMARY KEY, enrolled_ms " + i64 + " NOT NULL)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

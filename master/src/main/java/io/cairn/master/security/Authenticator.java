@@ -1,0 +1,127 @@
+package io.cairn.master.security;
+
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
+import io.cairn.common.security.NodeSignature;
+import io.cairn.master.meta.MetaTx;
+import io.cairn.server.Routes;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds who a request comes from, from its Authorization header: {@code Bearer <token>} for a
+ * client, an admin or a datanode enrolling; {@link NodeSignature} for a datanode. Anything else,
+ * or credentials that do not hold, is EAUTH (401) with a message that names the cause and never
+ * the secret.
+ */
+public final class Authenticator {
+    /** The most nonces remembered; past it, node requests are refused until old ones lapse. */
+    static final int MAX_NONCES = 200_000;
+
+    private final TokenStore tokens;
+    private final ClusterKey key;
+    private final Clock clock;
+    /** Nonces of node requests accepted, until they could no longer be accepted anyway. */
+    private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+    /** Datanodes known to have enrolled (enrollment is never undone, so this only grows). */
+    private final Set<String> enrolled = ConcurrentHashMap.newKeySet();
+
+    public Authenticator(TokenStore tokens, ClusterKey key, Clock clock) {
+        this.tokens = tokens;
+        this.key = key;
+        this.clock = clock;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    /** The principal of {@code ctx}'s request, put on it for handlers; or the refusal. */
+    public Principal authenticate(Context ctx) throws IOException {
+        Principal p = Principal.of(ctx);
+        if (p != null) {
+            return p;
+        }
+        String h = ctx.header("Authorization");
+        if (h == null || h.isBlank()) {
+            throw new CairnException(ErrorCode.EAUTH, "no credentials: this master needs a token"
+                    + " (--token-file FILE or $CAIRN_TOKEN_FILE)");
+        }
+        if (h.startsWith("Bearer ")) {
+            p = bearer(h.substring(7).trim());
+        } else if (h.startsWith(NodeSignature.SCHEME + " ")) {
+            p = node(ctx, h);
+        } else {
+            throw new CairnException(ErrorCode.EAUTH, "unknown kind of credentials (expected Bearer)");
+        }
+        ctx.attribute(Principal.ATTRIBUTE, p);
+        return p;
+    }
+
+    private Principal bearer(String token) throws IOException {
+        MetaTx.TokenRow row = tokens.lookup(token);
+        if (row == null) {
+            throw new CairnException(ErrorCode.EAUTH, "unknown, revoked or expired token");
+        }
+        if (row.scope().startsWith(Scope.JOIN.wire())) {
+            return Principal.token(row.name(), Scope.JOIN);
+        }
+        return Principal.token(row.name(), Scope.ofClientToken(row.scope()));
+    }
+
+    private Principal node(Context ctx, String header) throws IOException {
+        NodeSignature.Claim c = NodeSignature.parse(header);
+        if (c == null || !PathRules.isNodeId(c.nodeId())) {
+            throw new CairnException(ErrorCode.EAUTH, "malformed datanode signature");
+        }
+        long now = clock.millis();
+        long skew = NodeSignature.SKEW.toMillis();
+        if (Math.abs(now - c.timeMs()) > skew) {
+            throw new CairnException(ErrorCode.EAUTH, "datanode request signed at a time " + (c.timeMs() - now)
+                    + " ms from this master's clock (allowed: " + skew + " ms either way); check the clocks");
+        }
+        if (!enrolled.contains(c.nodeId())) {
+            if (!tokens.enrolled(c.nodeId())) {
+                throw new CairnException(ErrorCode.EAUTH, "datanode " + c.nodeId() + " has not enrolled");
+            }
+            enrolled.add(c.nodeId());
+        }
+        String q = ctx.queryString();
+        String pathAndQuery = ctx.req().getRequestURI() + (q == null ? "" : "?" + q);
+        byte[] body = Routes.bodyBytes(ctx);
+        if (!NodeSignature.verify(key.nodeKey(c.nodeId()), c, ctx.method().name(), pathAndQuery, body)) {
+            throw new CairnException(ErrorCode.EAUTH, "bad datanode signature");
+        }
+        String seen = c.nodeId() + "/" + c.nonce();
+        if (nonces.size() >= MAX_NONCES) {
+            forgetLapsed(now);
+            if (nonces.size() >= MAX_NONCES) {
+                throw new CairnException(ErrorCode.EAUTH, "too many datanode requests to check for replays; retry");
+            }
+        }
+        if (nonces.putIfAbsent(seen, c.timeMs() + skew) != null) {
+            throw new CairnException(ErrorCode.EAUTH, "replayed datanode request");
+        }
+        return Principal.node(c.nodeId());
+    }
+
+    /** Forgets nonces of requests too old to be accepted anyway. */
+    public void forgetLapsed(long nowMs) {
+        for (Iterator<Map.Entry<String, Long>> it = nonces.entrySet().iterator(); it.hasNext(); ) {
+            if (it.next().getValue() < nowMs) {
+                it.remove();
+            }
+        }
+    }
+
+    public void forgetLapsed() {
+        forgetLapsed(clock.millis());
+    }
+}
