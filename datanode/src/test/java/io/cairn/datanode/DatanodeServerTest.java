@@ -50,7 +50,7 @@ class DatanodeServerTest {
     }
 
     static DatanodeConfig config(Path dir, String masterUrl) {
-        return new DatanodeConfig("127.0.0.1", 0, dir, masterUrl, null, Duration.ofMillis(50), 0, 0, Clock.systemUTC());
+        return new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(dir), masterUrl, null, Duration.ofMillis(50), 0, 0, Clock.systemUTC());
     }
 
     @Test
@@ -85,7 +85,7 @@ class DatanodeServerTest {
     @Test
     void aPortInUseFailsTheStartAndLeavesTheDirectoryUnlocked() throws IOException {
         try (DatanodeServer s = DatanodeServer.start(config(tmp.resolve("a")))) {
-            DatanodeConfig same = new DatanodeConfig("127.0.0.1", s.port(), tmp.resolve("b"), master.url(), null,
+            DatanodeConfig same = new DatanodeConfig("127.0.0.1", s.port(), Enrolled.dir(tmp.resolve("b")), master.url(), null,
                     Duration.ofMillis(50), 0, 0, Clock.systemUTC());
             assertThatThrownBy(() -> DatanodeServer.start(same)).isInstanceOf(java.net.BindException.class);
             DataDir.open(tmp.resolve("b")).close();
@@ -94,7 +94,7 @@ class DatanodeServerTest {
 
     @Test
     void anAdvertisedUrlIsWhatTheMasterIsTold() throws IOException {
-        DatanodeConfig c = new DatanodeConfig("0.0.0.0", 0, tmp.resolve("dn"), master.url(), "http://dn1.example:6000/",
+        DatanodeConfig c = new DatanodeConfig("0.0.0.0", 0, Enrolled.dir(tmp.resolve("dn")), master.url(), "http://dn1.example:6000/",
                 Duration.ofMillis(50), 0, 0, Clock.systemUTC());
         try (DatanodeServer s = DatanodeServer.start(c)) {
             assertThat(s.url()).isEqualTo("http://dn1.example:6000");
@@ -216,7 +216,7 @@ class DatanodeServerTest {
     void aBadChunkReportTheMasterRefusedIsSentAgainLater() throws IOException {
         master.refuseBadReports(1);
         ManualClock clock = new ManualClock();
-        DatanodeConfig c = new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(), null,
+        DatanodeConfig c = new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(tmp.resolve("dn")), master.url(), null,
                 Duration.ofMillis(50), 0, 0, 1L << 30, Duration.ofSeconds(1), DatanodeConfig.DEFAULT_REPORT_INTERVAL,
                 clock);
         String id = "ab".repeat(16);

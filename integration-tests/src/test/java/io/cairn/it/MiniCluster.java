@@ -1,6 +1,9 @@
 package io.cairn.it;
 
 import io.cairn.common.client.Cluster;
+import io.cairn.common.client.Credentials;
+import io.cairn.common.client.TokenFile;
+import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
@@ -213,13 +216,27 @@ public final class MiniCluster implements AutoCloseable {
         master = MasterServer.start(c, List.of(), meta);
         masterPort = master.port();
         masterLink.target("127.0.0.1", masterPort);
+        ClusterTokens.register(masterLink.url(), master.adminTokenFile());
+    }
+
+    /**
+     * A join token file for datanode {@code i} when it has not enrolled yet (its first start), made
+     * on the master as {@code cairn admin join-token} would; null when it has its key.
+     */
+    private Path joinToken(int i) throws IOException {
+        if (Files.exists(datanodeDir(i).resolve("node.key"))) {
+            return null;
+        }
+        Path file = root.resolve("dn" + i + ".join");
+        SecretFile.write(file, master.tokens().createJoin(null, null, "MiniCluster").token(), true);
+        return file;
     }
 
     @SuppressWarnings("deprecation") // the scrubber's first delay is set here, which the config cannot say
     private void startDatanode(int i) throws IOException {
         DatanodeConfig c = new DatanodeConfig("127.0.0.1", ports.get(i), root.resolve("dn" + i),
                 datanodeMasterLinks.get(i).url(), datanodeLinks.get(i).url(), b.heartbeat, b.capacity, 0,
-                Clock.systemUTC());
+                Clock.systemUTC()).withJoinTokenFile(joinToken(i));
         DatanodeServer d = DatanodeServer.start(c, b.scrub, b.reportEvery);
         datanodes.set(i, d);
         ports.set(i, d.port());
@@ -252,12 +269,26 @@ public final class MiniCluster implements AutoCloseable {
         return root.resolve("dn" + i);
     }
 
-    /** A client of this cluster, closed with it. */
+    /** A client of this cluster with the admin token, closed with it. */
     public synchronized Cluster client() {
         if (client == null) {
-            client = new Cluster(masterUrl(), Duration.ofSeconds(10));
+            client = new Cluster(masterUrl(), Duration.ofSeconds(10), credentials());
         }
         return client;
+    }
+
+    /** The file holding this cluster's first admin token (what its clients and mounts call with). */
+    public Path adminTokenFile() {
+        return masterDir().resolve("admin.token");
+    }
+
+    /** The admin token's credentials, for a client a test builds itself. */
+    public Credentials credentials() {
+        try {
+            return TokenFile.credentials(masterUrl(), adminTokenFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---- cutting links
@@ -441,6 +472,7 @@ public final class MiniCluster implements AutoCloseable {
             stopDatanode(i);
         }
         stopMaster();
+        ClusterTokens.forget(masterLink.url());
         masterLink.close();
         datanodeLinks.forEach(TcpProxy::close);
         datanodeMasterLinks.forEach(TcpProxy::close);

@@ -55,7 +55,8 @@ public final class ProcessCluster implements AutoCloseable {
             startMaster(0);
             for (int i = 0; i < datanodes; i++) {
                 List<String> args = new ArrayList<>(List.of("datanode", "--port", "0", "--data",
-                        dir.resolve("dn" + i).toString(), "--master", masterUrl, "--heartbeat", "500ms"));
+                        dir.resolve("dn" + i).toString(), "--master", masterUrl, "--heartbeat", "500ms",
+                        "--join-token-file", joinToken(i).toString()));
                 TcpProxy link = null;
                 if (linked) {
                     link = TcpProxy.untargeted();
@@ -99,6 +100,25 @@ public final class ProcessCluster implements AutoCloseable {
         master = Proc.start(dir.resolve("logs"), "master" + (restarts++), env, args.toArray(String[]::new));
         masterUrl = master.awaitStderr("cairn master: cluster \\S+ at (http://\\S+),", START);
         masterPort = Integer.parseInt(masterUrl.replaceAll(".*:", ""));
+        env.put("CAIRN_TOKEN_FILE", adminTokenFile().toString());
+        ClusterTokens.register(masterUrl, adminTokenFile());
+    }
+
+    /** The file holding the cluster's first admin token, which every command and mount here calls with. */
+    public Path adminTokenFile() {
+        return dir.resolve("master").resolve("admin.token");
+    }
+
+    /** A join token file for datanode {@code i}, made with {@code cairn admin join-token} as an operator would. */
+    public Path joinToken(int i) throws Exception {
+        Path file = dir.resolve("dn" + i + ".join");
+        java.nio.file.Files.deleteIfExists(file);
+        Proc.Result r = Proc.run(dir.resolve("logs"), env, Duration.ofSeconds(60), "admin", "join-token", "--master",
+                masterUrl, "--out", file.toString());
+        if (r.exit() != 0) {
+            throw new AssertionError("cairn admin join-token failed: " + r.stderr());
+        }
+        return file;
     }
 
     public String masterUrl() {
@@ -191,6 +211,9 @@ public final class ProcessCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (masterUrl != null) {
+            ClusterTokens.forget(masterUrl);
+        }
         for (Proc d : datanodes) {
             d.close();
         }

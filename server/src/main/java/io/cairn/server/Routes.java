@@ -14,7 +14,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * What a route group installs its routes with. Every route runs its group's guard first and reads
+ * What a route group installs its routes with. Every route refuses a declared body over its limit,
+ * then runs its group's guard, and reads
  * at most its body limit: a JSON body is read whole (at most {@link #MAX_JSON_BODY}) and parsed into
  * a fixed record type, a streamed body is handed over bounded; a route without a body refuses one.
  * A body over the limit is EFBIG (413), whether its Content-Length says so or its bytes do.
@@ -76,13 +77,13 @@ public final class Routes {
         table.add(route);
         Guard guard = group.guard();
         javalin.addHttpHandler(method, path, ctx -> {
-            guard.check(ctx);
-            long declared = ctx.req().getContentLengthLong();
+            long declared = ctx.req().getContentLengthLong(); // refused unread, before credentials are looked at
             if (declared > limit) {
                 throw limit == 0
                         ? new CairnException(ErrorCode.EFBIG, route.method() + " " + route.path() + " takes no request body")
                         : ClientBody.tooLarge(limit);
             }
+            guard.check(ctx);
             handler.handle(ctx);
         });
     }

@@ -64,7 +64,8 @@ public final class Http {
         this(timeout, wireVersion, Credentials.NONE);
     }
 
-    private Http(Duration timeout, int wireVersion, Credentials credentials) {
+    /** A client of another wire version with credentials: only for tests of refusals. */
+    public Http(Duration timeout, int wireVersion, Credentials credentials) {
         this.timeout = timeout;
         this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);

@@ -1,5 +1,6 @@
 package io.cairn.datanode.crash;
 
+import io.cairn.datanode.Enrolled;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 
@@ -34,7 +35,7 @@ final class ChildDatanode implements AutoCloseable {
 
     /** Runs a datanode on {@code dir}, reporting to {@code masterUrl}; prints where it listens. */
     public static void main(String[] args) throws Exception {
-        DatanodeConfig c = new DatanodeConfig("127.0.0.1", 0, Path.of(args[0]), args[1], null,
+        DatanodeConfig c = new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(Path.of(args[0])), args[1], null,
                 Duration.ofMillis(200), 0, 0, Clock.systemUTC()).withScrub(0, Duration.ofHours(1));
         DatanodeServer s = DatanodeServer.start(c);
         System.out.println(LISTENING + s.url());

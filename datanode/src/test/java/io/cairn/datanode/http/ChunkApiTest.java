@@ -1,5 +1,6 @@
 package io.cairn.datanode.http;
 
+import io.cairn.datanode.Enrolled;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.client.DatanodeClient;
 import io.cairn.common.client.Http;
@@ -60,7 +61,7 @@ class ChunkApiTest {
     /** Starts a datanode and waits until it has joined (so no cluster-id write is under way in tmp/). */
     DatanodeServer start(long capacity) throws IOException {
         int reports = master.reports.size();
-        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve("data"), master.url(),
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(tmp.resolve("data")), master.url(),
                 null, Duration.ofMillis(100), capacity, 0, Clock.systemUTC()));
         Eventually.await("the datanode reported to the master", () -> master.reports.size() > reports);
         return s;
@@ -266,7 +267,7 @@ class ChunkApiTest {
             }
         }
         assertThat(filesUnder(tmp)).extracting(p -> tmp.relativize(p).toString())
-                .containsExactlyInAnyOrder("data/node-id", "data/lock", "data/cluster-id");
+                .containsExactlyInAnyOrder("data/node-id", "data/node.key", "data/lock", "data/cluster-id");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cairn.datanode.membership;
 
+import io.cairn.datanode.Enrolled;
 import io.cairn.common.client.DatanodeClient;
 import io.cairn.common.client.Http;
 import io.cairn.common.error.ErrorCode;
@@ -63,7 +64,7 @@ class MembershipTest {
     }
 
     DatanodeServer start(String name) throws IOException {
-        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve(name), master.url(),
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(tmp.resolve(name)), master.url(),
                 null, HEARTBEAT, 0, 0, Clock.systemUTC()));
         servers.add(s);
         return s;
@@ -319,7 +320,7 @@ class MembershipTest {
 
     @Test
     void resendsTheFullReportEveryReportInterval() throws IOException {
-        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(),
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(tmp.resolve("dn")), master.url(),
                 null, HEARTBEAT, 0, 0, Clock.systemUTC()).withReportInterval(Duration.ofMillis(200)));
         servers.add(s);
         put(s, id(9), "written, never committed");
@@ -333,7 +334,7 @@ class MembershipTest {
     void theClockDecidesWhenTheReportIsSentAgain() throws IOException {
         ManualClock clock = new ManualClock();
         plantChunks(tmp.resolve("dn"), 3);
-        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, tmp.resolve("dn"), master.url(),
+        DatanodeServer s = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, Enrolled.dir(tmp.resolve("dn")), master.url(),
                 null, HEARTBEAT, 0, 0, clock));
         servers.add(s);
         Eventually.await("heartbeating", () -> master.heartbeats.size() >= 5);

@@ -77,6 +77,17 @@ public final class Mounted implements AutoCloseable {
         private Spec(Path dir, String masterUrl) {
             this.dir = dir.toAbsolutePath().normalize();
             this.masterUrl = masterUrl;
+            Path token = io.cairn.it.ClusterTokens.of(masterUrl);
+            if (token != null) {
+                env.put("CAIRN_TOKEN_FILE", token.toString());
+            }
+        }
+
+        /** {@code --token-file}: the token the mount calls with (the cluster's admin token unless set). */
+        public Spec tokenFile(Path file) {
+            env.remove("CAIRN_TOKEN_FILE");
+            args.addAll(List.of("--token-file", file.toString()));
+            return this;
         }
 
         /** {@code --attr-timeout}: how long the kernel caches attributes and entries (0: always ask). */

@@ -4,6 +4,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
+import io.cairn.master.Callers;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
 import io.cairn.server.Group;
@@ -41,7 +42,9 @@ final class BothServers implements AutoCloseable {
         master = MasterServer.start(MasterConfig.defaults(dir.resolve("master")).withPort(0), List.of(FAULTS));
         try {
             datanode = DatanodeServer.start(new DatanodeConfig("127.0.0.1", 0, dir.resolve("datanode"), master.url(),
-                    null, Duration.ofMillis(100), 0, 0, Clock.systemUTC()), List.of(FAULTS));
+                    null, Duration.ofMillis(100), 0, 0, Clock.systemUTC())
+                    .withJoinTokenFile(Callers.joinTokenFile(master, dir.resolve("datanode.join"))), List.of(FAULTS));
+            Raw.authorize(master.port(), Callers.adminHeader(master));
             awaitRegistered();
         } catch (IOException | RuntimeException e) {
             master.close();

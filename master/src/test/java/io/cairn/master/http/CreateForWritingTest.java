@@ -7,6 +7,7 @@ import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.master.Callers;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,12 +31,13 @@ class CreateForWritingTest {
     @TempDir
     Path dir;
     MasterServer master;
-    Http http = new Http(Duration.ofSeconds(10));
+    Http http;
     MasterClient client;
 
     @BeforeEach
     void start() throws Exception {
         master = MasterServer.start(MasterConfig.defaults(dir).withPort(0).withReplication(2, 1));
+        http = new Http(Duration.ofSeconds(10), Callers.admin(master));
         client = new MasterClient(http, master.url());
     }
 
@@ -47,8 +49,15 @@ class CreateForWritingTest {
     }
 
     private void register(int n) throws Exception {
-        client.register(new Requests.Register(String.format("00000000-0000-0000-0000-%012d", n), master.clusterId(),
-                "http://127.0.0.1:" + (6000 + n), 1L << 40, 0, 0));
+        String id = String.format("00000000-0000-0000-0000-%012d", n);
+        Http node = new Http(Duration.ofSeconds(10), Callers.node(master, id));
+        try {
+            new MasterClient(node, master.url()).register(new Requests.Register(id, master.clusterId(),
+                    "http://127.0.0.1:" + (6000 + n), 1L << 40, 0, 0));
+        } finally {
+            node.client().dispatcher().executorService().shutdown();
+            node.client().connectionPool().evictAll();
+        }
     }
 
     @Test

@@ -51,7 +51,23 @@ final class Raw {
         }
     }
 
+    /** Credentials a request to {@code port} carries when it names none (a header line, e.g. the admin's bearer token). */
+    private static final java.util.Map<Integer, String> AUTH = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static void authorize(int port, String headerLine) {
+        AUTH.put(port, headerLine);
+    }
+
+    /** Sends {@code req}, with the credentials {@link #authorize} set for the port unless it names its own. */
     static Reply send(int port, Req req) throws IOException {
+        String auth = AUTH.get(port);
+        String head = auth == null || req.head().toLowerCase(java.util.Locale.ROOT).contains("\r\nauthorization:")
+                ? req.head() : req.head() + "\r\n" + auth;
+        return sendAsIs(port, new Req(head, req.body()));
+    }
+
+    /** Sends {@code req} exactly as it is: no credentials added. */
+    static Reply sendAsIs(int port, Req req) throws IOException {
         RawHttp.Reply r = RawHttp.send(port, req.head(), req.body());
         return new Reply(r.status(), r.headers(), r.body());
     }

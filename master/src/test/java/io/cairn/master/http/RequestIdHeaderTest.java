@@ -1,5 +1,6 @@
 package io.cairn.master.http;
 
+import io.cairn.master.Callers;
 import io.cairn.common.wire.RequestId;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
@@ -23,6 +24,7 @@ class RequestIdHeaderTest {
     @BeforeEach
     void start() throws Exception {
         master = MasterServer.start(MasterConfig.defaults(dir).withPort(0));
+        Raw.authorize(master.port(), Callers.adminHeader(master));
     }
 
     @AfterEach

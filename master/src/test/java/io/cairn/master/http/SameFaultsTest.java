@@ -1,5 +1,6 @@
 package io.cairn.master.http;
 
+import io.cairn.master.Callers;
 import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.wire.WireVersion;
@@ -29,7 +30,7 @@ class SameFaultsTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         servers = new BothServers(dir);
-        Http http = new Http(Duration.ofSeconds(10));
+        Http http = new Http(Duration.ofSeconds(10), Callers.admin(servers.master));
         try {
             file = new MasterClient(http, servers.master.url()).create("/f", null, null, null, null, null, true).inode();
         } finally {

@@ -1,5 +1,6 @@
 package io.cairn.master.http;
 
+import io.cairn.master.Callers;
 import io.cairn.common.client.DatanodeClient;
 import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
@@ -34,8 +35,8 @@ class WireVersionTest {
     @BeforeAll
     void start(@TempDir Path dir) throws IOException {
         servers = new BothServers(dir);
-        today = new Http(Duration.ofSeconds(10));
-        newer = new Http(Duration.ofSeconds(10), OTHER);
+        today = new Http(Duration.ofSeconds(10), Callers.admin(servers.master));
+        newer = new Http(Duration.ofSeconds(10), OTHER, Callers.admin(servers.master));
     }
 
     @AfterAll

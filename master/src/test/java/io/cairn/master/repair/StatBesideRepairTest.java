@@ -1,5 +1,6 @@
 package io.cairn.master.repair;
 
+import io.cairn.master.Callers;
 import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.wire.Attr;
@@ -58,16 +59,24 @@ class StatBesideRepairTest {
         return m;
     }
 
-    /** Registers the two datanodes the chunks are on (so that they count as live), then keeps them live. */
-    private static Thread heartbeats(MasterClient m, String clusterId) throws Exception {
+    /**
+     * Registers the two datanodes the chunks are on (so that they count as live), then keeps them
+     * live; each signs as itself.
+     */
+    private static Thread heartbeats(MasterServer master, String clusterId) throws Exception {
+        java.util.List<MasterClient> as = new java.util.ArrayList<>();
         for (String n : NODES) {
+            MasterClient m = new MasterClient(new Http(Duration.ofSeconds(30), Callers.node(master, n)), master.url());
+            as.add(m);
             m.register(new Requests.Register(n, clusterId, "http://127.0.0.1:1" + n.substring(35), 1L << 40, 0, 0));
         }
         Thread t = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    for (String n : NODES) {
-                        m.heartbeat(new Requests.Heartbeat(n, clusterId, "http://127.0.0.1:1" + n.substring(35), 1L << 40, 0, 0));
+                    for (int i = 0; i < NODES.length; i++) {
+                        String n = NODES[i];
+                        as.get(i).heartbeat(new Requests.Heartbeat(n, clusterId, "http://127.0.0.1:1" + n.substring(35),
+                                1L << 40, 0, 0));
                     }
                     Thread.sleep(1000);
                 }
@@ -95,12 +104,11 @@ class StatBesideRepairTest {
         int chunks = Budget.of(20_000, 2_000_000);
         int n = Budget.of(1_000, 5_000);
         Path data = dir.resolve("master");
-        Http http = new Http(Duration.ofSeconds(30));
         Latency empty;
         String clusterId;
         try (MasterServer master = start(data)) {
             clusterId = master.clusterId();
-            MasterClient m = new MasterClient(http, master.url());
+            MasterClient m = new MasterClient(new Http(Duration.ofSeconds(30), Callers.admin(master)), master.url());
             m.create("/f", FileType.FILE, 0644, 0, 0, null, true);
             empty = stats(m, n);
         }
@@ -125,8 +133,8 @@ class StatBesideRepairTest {
         Latency busy;
         long before = replicaRows(data.resolve("meta.db"));
         try (MasterServer master = start(data)) {
-            MasterClient m = new MasterClient(http, master.url());
-            Thread beats = heartbeats(m, clusterId);
+            MasterClient m = new MasterClient(new Http(Duration.ofSeconds(30), Callers.admin(master)), master.url());
+            Thread beats = heartbeats(master, clusterId);
             try {
                 Thread.sleep(1500); // a few repair rounds have begun
                 busy = stats(m, n);
@@ -140,7 +148,5 @@ class StatBesideRepairTest {
                 empty.p50us(), empty.p99us(), chunks, before, insertSecs, busy.p50us(), busy.p99us(), trimmed);
         assertThat(before).isEqualTo(2L * chunks);
         assertThat(trimmed).as("repair worked beside the stats").isPositive();
-        http.client().dispatcher().executorService().shutdown();
-        http.client().connectionPool().evictAll();
     }
 }
