@@ -53,6 +53,8 @@ class CliIT {
         all.add("--master=" + master);
         if (!master.equals(cluster.masterUrl())) {
             all.add("--timeout=2s");
+        } else {
+            all.add("--token-file=" + cluster.adminTokenFile());
         }
         all.addAll(List.of(args).subList(1, args.length));
         return capture(all.toArray(String[]::new));

@@ -209,7 +209,7 @@ class ClusterCoreIT {
             mc.waitForLive(2, Duration.ofSeconds(20));
             assertThat(mc.nodes()).filteredOn(n -> n.id().equals(id)).singleElement()
                     .satisfies(n -> assertThat(n.chunks()).isEqualTo(chunksBefore));
-            try (Cluster fresh = new Cluster(mc.masterUrl(), Duration.ofSeconds(10))) {
+            try (Cluster fresh = new Cluster(mc.masterUrl(), Duration.ofSeconds(10), mc.credentials())) {
                 assertThat(get(fresh, "/f")).isEqualTo(data);
             }
         }
@@ -281,7 +281,7 @@ class ClusterCoreIT {
             for (int t = 0; t < clients; t++) {
                 final int id = t;
                 threads.add(new Thread(() -> {
-                    try (Cluster own = new Cluster(mc.masterUrl(), Duration.ofSeconds(20))) {
+                    try (Cluster own = new Cluster(mc.masterUrl(), Duration.ofSeconds(20), mc.credentials())) {
                         for (int i = 0; i < 6; i++) {
                             byte[] data = random(50_000 + id * 7_000 + i * 3_000, id * 100 + i);
                             String p = "/shared/c" + id + "-" + i;

@@ -65,7 +65,7 @@ class GarbageIT {
             Attr f = mc.client().master().create("/dying", FileType.FILE, 0644, 0, 0, null, true);
             // a writer that stores a chunk on its replicas and dies before committing it: its own
             // client, closed (so nothing renews its lease or commits for it) right after the upload
-            try (Cluster writer = new Cluster(mc.masterUrl(), Duration.ofSeconds(10))) {
+            try (Cluster writer = new Cluster(mc.masterUrl(), Duration.ofSeconds(10), mc.credentials())) {
                 writer.fileChunks(f.inode(), 64 << 10).upload(0, new byte[1000], 1000, true);
             }
             assertThat(chunkFiles(mc)).isEqualTo(2);

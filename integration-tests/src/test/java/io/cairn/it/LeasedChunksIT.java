@@ -72,7 +72,7 @@ class LeasedChunksIT {
     private static void aDeadWritersChunkIsCollected(MiniCluster mc, int round) throws Exception {
         Attr f = mc.client().master().create("/dead-writer-" + round, FileType.FILE, 0644, 0, 0, null, true);
         String id;
-        try (Cluster dying = new Cluster(mc.masterUrl(), Duration.ofSeconds(10))) {
+        try (Cluster dying = new Cluster(mc.masterUrl(), Duration.ofSeconds(10), mc.credentials())) {
             id = dying.fileChunks(f.inode(), C).upload(0, random(1000, round), 1000, true).id();
         }
         assertThat(copiesOnDisk(mc, id)).isEqualTo(2);

@@ -54,7 +54,7 @@ class MasterCrashIT {
                 Map<String, State> model = new HashMap<>();
                 List<String> inFlight = new ArrayList<>();
                 AtomicBoolean stop = new AtomicBoolean();
-                Http http = new Http(Duration.ofSeconds(5));
+                Http http = new Http(Duration.ofSeconds(5), cluster.credentials());
                 MasterClient m = new MasterClient(http, cluster.masterUrl());
                 m.mkdir(dir, 0755, 0, 0, true);
                 long[] acks = {0};
@@ -103,7 +103,7 @@ class MasterCrashIT {
                 cluster.crashAndRestartMaster();
                 acknowledged += acks[0];
 
-                MasterClient after = new MasterClient(new Http(Duration.ofSeconds(10)), cluster.masterUrl());
+                MasterClient after = new MasterClient(new Http(Duration.ofSeconds(10), cluster.credentials()), cluster.masterUrl());
                 for (Map.Entry<String, State> e : model.entrySet()) {
                     if (inFlight.contains(e.getKey())) {
                         continue;

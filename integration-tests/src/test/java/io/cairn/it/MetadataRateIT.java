@@ -30,7 +30,7 @@ class MetadataRateIT {
 
     private static double rate(MiniCluster.Store store) throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(1).replication(1).store(store).start();
-             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(30))) {
+             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(30), mc.credentials())) {
             MasterClient m = c.master();
             m.mkdir("/shared", 0755, 0, 0, false);
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);

@@ -58,7 +58,7 @@ class MiniClusterIT {
     void blockingTheMasterCutsClientsOffButNotTheDatanodes() throws Exception {
         ManualClock clock = new ManualClock();
         try (MiniCluster mc = MiniCluster.builder().datanodes(1).masterClock(clock).start()) {
-            try (Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(5))) {
+            try (Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(5), mc.credentials())) {
                 assertThat(c.master().status().liveNodes()).isEqualTo(1);
                 mc.blockMaster();
                 assertThatThrownBy(() -> c.master().status()).isInstanceOf(IOException.class);
@@ -74,7 +74,7 @@ class MiniClusterIT {
     @Test
     void aRequestWhoseReplyIsDroppedWasStillCarriedOut() throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(1).start();
-             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(5))) {
+             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(5), mc.credentials())) {
             c.master().status(); // a connection is open
             mc.masterLink().dropNextReply();
             try {

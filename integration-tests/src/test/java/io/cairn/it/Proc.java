@@ -88,6 +88,11 @@ public final class Proc implements AutoCloseable {
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), stderr());
     }
 
+    /** What it printed on stdout so far. */
+    public String stdout() throws IOException {
+        return Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+    }
+
     public String stderr() throws IOException {
         return Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
     }

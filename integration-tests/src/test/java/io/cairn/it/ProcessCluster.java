@@ -109,6 +109,11 @@ public final class ProcessCluster implements AutoCloseable {
         return dir.resolve("master").resolve("admin.token");
     }
 
+    /** The admin token's credentials, for a client a test builds itself. */
+    public io.cairn.common.client.Credentials credentials() throws java.io.IOException {
+        return io.cairn.common.client.TokenFile.credentials(masterUrl, adminTokenFile());
+    }
+
     /** A join token file for datanode {@code i}, made with {@code cairn admin join-token} as an operator would. */
     public Path joinToken(int i) throws Exception {
         Path file = dir.resolve("dn" + i + ".join");

@@ -30,7 +30,7 @@ class RequestReplayIT {
     @Test
     void mkdirCreateRenameUnlinkAndCommitWhoseAnswersAreLostHappenOnceAndSucceed() throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(C).start();
-             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(10))) {
+             Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(10), mc.credentials())) {
             c.master().status(); // a connection is open
             int dropped = 0;
 

@@ -49,8 +49,20 @@ class DemoIT {
             Shell.Result other = Shell.run(mnt, "setpriv --reuid=nobody --regid=nogroup --clear-groups"
                     + " bash -c 'ls -l services && cmp services /etc/services && echo read-by-nobody'");
             assertThat(other.out()).as("every local user can use the demo's mount: %s", other.err()).contains("read-by-nobody");
-            Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
-            assertThat(nodes.stdout().split("\"live\"", -1)).hasSize(4);
+            Path data = tmp.resolve("data");
+            Proc.Result stranger = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "nodes", "--json");
+            assertThat(stranger.exit()).as("security is on in the demo").isNotZero();
+            assertThat(stranger.stderr()).contains("no credentials");
+            Proc.Result nodes = Proc.run(tmp.resolve("logs"), Map.of("CAIRN_TOKEN_FILE",
+                    data.resolve("client.token").toString()), Duration.ofSeconds(60), "nodes", "--json");
+            assertThat(nodes.stdout().split("\"live\"", -1)).as(nodes.stderr()).hasSize(4);
+            for (Path secret : new Path[] {data.resolve("master/cluster.key"), data.resolve("master/admin.token"),
+                    data.resolve("client.token"), data.resolve("datanode-6000/node.key")}) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)))
+                        .as(secret.toString()).isEqualTo("rw-------");
+            }
+            assertThat(first.stdout() + first.stderr()).as("no secret is printed").doesNotContain(Files.readString(data.resolve("client.token")).trim())
+                    .doesNotContain(Files.readString(data.resolve("master/admin.token")).trim());
             assertThat(first.terminate(Duration.ofSeconds(60))).as("Ctrl-C/SIGTERM exits 0").isZero();
         } finally {
             Mounted.forceUnmount(mnt);
