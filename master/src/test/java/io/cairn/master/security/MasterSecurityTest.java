@@ -1,0 +1,332 @@
+package io.cairn.master.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.common.client.Credentials;
+import io.cairn.common.client.Http;
+import io.cairn.common.client.MasterClient;
+import io.cairn.common.error.CairnException;
+import io.cairn.common.json.Json;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.NodeSignature;
+import io.cairn.common.security.SecretFile;
+import io.cairn.common.security.Tokens;
+import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.FileType;
+import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
+import io.cairn.master.Callers;
+import io.cairn.master.MasterConfig;
+import io.cairn.master.MasterServer;
+import io.cairn.server.Route;
+import io.cairn.testing.RawHttp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Who may call a real master over its HTTP API, and what each credential opens: every route but
+ * the health check refuses a stranger, each token scope opens what it says and no more, revoked,
+ * ended and forged tokens open nothing, join tokens are used once, and a datanode's signed calls
+ * can be neither replayed nor made for another node.
+ */
+@Timeout(120)
+class MasterSecurityTest {
+    private static final String NODE_A = "00000000-0000-0000-0000-00000000000a";
+    private static final String NODE_B = "00000000-0000-0000-0000-00000000000b";
+
+    @TempDir
+    Path dir;
+    MasterServer master;
+    final List<Http> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        master = MasterServer.start(MasterConfig.defaults(dir).withPort(0).withReplication(1, 1));
+    }
+
+    @AfterEach
+    void stop() {
+        master.close();
+        for (Http h : clients) {
+            h.client().dispatcher().executorService().shutdown();
+            h.client().connectionPool().evictAll();
+        }
+    }
+
+    private MasterClient as(Credentials c) {
+        Http h = new Http(Duration.ofSeconds(10), c);
+        clients.add(h);
+        return new MasterClient(h, master.url());
+    }
+
+    private MasterClient withToken(String token) {
+        return as(Credentials.bearer(master.url(), token));
+    }
+
+    private MasterClient admin() {
+        return as(Callers.admin(master));
+    }
+
+    private static CairnException refusal(ThrowingCall call) {
+        try {
+            call.run();
+        } catch (CairnException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError("expected a refusal, got " + e, e);
+        }
+        throw new AssertionError("expected a refusal, the call was served");
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    private RawHttp.Reply raw(String method, String target, String... headers) throws IOException {
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nContent-Length: 0");
+        for (String h : headers) {
+            head.append("\r\n").append(h);
+        }
+        return RawHttp.send(master.port(), head.toString(), new byte[0]);
+    }
+
+    @Test
+    void everyRouteButTheHealthCheckRefusesACallerWithoutCredentials() throws Exception {
+        List<Route> routes = master.routes();
+        assertThat(routes).hasSizeGreaterThan(25);
+        int open = 0;
+        for (Route r : routes) {
+            String target = r.path().replace("{name}", "x").replace("{id}", "x") + "?path=/&inode=1";
+            if (r.path().equals("/healthz")) {
+                RawHttp.Reply ok = raw(r.method(), target);
+                assertThat(ok.status()).isEqualTo(200);
+                assertThat(ok.body()).isEqualTo("ok\n");
+                open++;
+                continue;
+            }
+            for (String[] creds : new String[][] {{}, {"Authorization: Bearer " + Tokens.newToken(Tokens.CLIENT_PREFIX)},
+                    {"Authorization: Bearer not a token"}, {"Authorization: Basic YWRtaW46YWRtaW4="},
+                    {"Authorization: " + NodeSignature.SCHEME + " " + NODE_A + " 1 00 AAAA"}}) {
+                RawHttp.Reply reply = raw(r.method(), target, creds);
+                assertThat(reply.status()).as(r.method() + " " + r.path() + " with " + List.of(creds)).isEqualTo(401);
+                JsonNode body = Json.mapper().readTree(reply.body());
+                assertThat(body.path("code").asText()).as(r.method() + " " + r.path()).isEqualTo("EAUTH");
+                assertThat(body.path("message").asText()).isNotBlank();
+            }
+        }
+        assertThat(open).as("only the health check is open").isEqualTo(1);
+    }
+
+    @Test
+    void eachScopeOpensWhatItSaysAndNoMore() throws Exception {
+        MasterClient admin = admin();
+        MasterClient rw = withToken(admin.createToken("laptop", "read-write", null).token());
+        MasterClient ro = withToken(admin.createToken("reader", "read-only", null).token());
+        MasterClient metrics = withToken(admin.createToken("prometheus", "metrics", null).token());
+
+        rw.mkdir("/d", null, null, null, false);
+        assertThat(ro.attr("/d").isDir()).isTrue();
+        assertThat(refusal(() -> ro.mkdir("/e", null, null, null, false)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> ro.create("/d/f", FileType.FILE, 0644, 0, 0, null, true)).getMessage())
+                .contains("reader").contains("read-only");
+        assertThat(metrics.status().clusterId()).isEqualTo(master.clusterId());
+        assertThat(refusal(() -> metrics.attr("/d")).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.tokens()).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.createToken("mine", "admin", null)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.fsck("/")).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.decommission(NODE_A)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.backup(java.io.OutputStream.nullOutputStream())).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> rw.register(new Requests.Register(NODE_A, master.clusterId(), "http://h:1", 1, 0, 0)))
+                .code().name()).as("a client is not a datanode").isEqualTo("EACCES");
+        assertThat(admin.tokens()).extracting(Replies.TokenInfo::name)
+                .contains("admin", "laptop", "reader", "prometheus");
+    }
+
+    @Test
+    void tokensAreKeptOnlyAsHashesAndListedWithoutThem() throws Exception {
+        Replies.TokenMade t = admin().createToken("laptop", "read-write", null);
+        String listed = Json.mapper().writeValueAsString(admin().tokens());
+        assertThat(listed).doesNotContain(t.token()).doesNotContain(Tokens.hash(t.token()));
+        master.close();
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("meta.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, hash, scope FROM tokens")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+        }
+        assertThat(rows).contains("laptop " + Tokens.hash(t.token()) + " read-write");
+        assertThat(String.join("\n", rows)).doesNotContain(t.token())
+                .doesNotContain(SecretFile.read(master.adminTokenFile()));
+        master = MasterServer.start(MasterConfig.defaults(dir).withPort(0));
+        assertThat(withToken(t.token()).status().clusterId()).as("kept across a restart").isEqualTo(master.clusterId());
+    }
+
+    @Test
+    void aRevokedTokenStopsWorkingWithinASecondAndAnEndedOneOpensNothing() throws Exception {
+        MasterClient admin = admin();
+        MasterClient laptop = withToken(admin.createToken("laptop", "read-write", null).token());
+        laptop.mkdir("/before", null, null, null, false);
+        admin.revokeToken("laptop");
+        Thread.sleep(TokenStore.REMEMBER.toMillis() + 100);
+        CairnException e = refusal(() -> laptop.attr("/"));
+        assertThat(e.code().name()).isEqualTo("EAUTH");
+        assertThat(e.getMessage()).contains("revoked");
+        assertThat(admin.tokens()).extracting(Replies.TokenInfo::name).doesNotContain("laptop");
+
+        MasterClient brief = withToken(admin.createToken("brief", "read-only", 300L).token());
+        assertThat(brief.attr("/").isDir()).isTrue();
+        Thread.sleep(400);
+        assertThat(refusal(() -> brief.attr("/")).code().name()).isEqualTo("EAUTH");
+
+        assertThat(refusal(() -> admin.revokeToken("admin")).getMessage()).contains("last admin token");
+        assertThat(refusal(() -> admin.createToken("laptop2", "root", null)).code().name()).isEqualTo("EINVAL");
+        assertThat(refusal(() -> admin.createToken("../x", "read-only", null)).code().name()).isEqualTo("EINVAL");
+    }
+
+    @Test
+    void aJoinTokenEnrollsOneDatanodeOnceAndOpensNothingElse() throws Exception {
+        MasterClient admin = admin();
+        Replies.TokenMade join = admin.createJoinToken(null, null);
+        MasterClient joiner = withToken(join.token());
+        assertThat(refusal(() -> joiner.attr("/")).code().name()).as("a join token is not a client token").isEqualTo("EACCES");
+        Replies.Enrolled e = joiner.enroll(NODE_A);
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(master.clusterKeyFile()));
+        assertThat(e.nodeKey()).isEqualTo(NodeKeys.toText(NodeKeys.nodeKey(clusterKey, NODE_A)));
+        assertThat(refusal(() -> joiner.enroll(NODE_B)).code().name()).as("used once").isEqualTo("EAUTH");
+
+        assertThat(refusal(() -> withToken(admin.createJoinToken(null, null).token()).enroll(NODE_A)).getMessage())
+                .as("an enrolled id cannot be taken with a new join token").contains("enrolled already");
+        assertThat(refusal(() -> withToken(admin.createJoinToken(NODE_A, null).token()).enroll(NODE_B)).code().name())
+                .as("a token for one node is not for another").isEqualTo("EACCES");
+        assertThat(withToken(admin.createJoinToken(NODE_A, null).token()).enroll(NODE_A).nodeKey())
+                .as("a token made for the node gives it its key again").isEqualTo(e.nodeKey());
+        MasterClient expired = withToken(admin.createJoinToken(null, 200L).token());
+        Thread.sleep(300);
+        assertThat(refusal(() -> expired.enroll(NODE_B)).code().name()).isEqualTo("EAUTH");
+        assertThat(refusal(() -> admin().enroll(NODE_B)).code().name()).as("an admin token is not a join token")
+                .isEqualTo("EACCES");
+    }
+
+    private Credentials signedAs(String claimedId, byte[] key, Clock clock) {
+        return Credentials.node(master.url(), claimedId, key, clock);
+    }
+
+    @Test
+    void aDatanodeSpeaksOnlyForItselfAndItsCallsCannotBeReplayed() throws Exception {
+        Requests.Register regA = new Requests.Register(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0);
+        assertThat(refusal(() -> as(signedAs(NODE_A, new byte[32], Clock.systemUTC())).register(regA)).getMessage())
+                .as("not enrolled").contains("has not enrolled");
+        Credentials a = Callers.node(master, NODE_A);
+        Callers.node(master, NODE_B);
+        assertThat(as(a).register(regA).clusterId()).isEqualTo(master.clusterId());
+
+        byte[] keyA = NodeKeys.fromText(withTokenFor(NODE_A));
+        assertThat(refusal(() -> as(signedAs(NODE_B, keyA, Clock.systemUTC())).register(
+                new Requests.Register(NODE_B, master.clusterId(), "http://127.0.0.1:6002", 1, 0, 0))).getMessage())
+                .as("A's key does not sign for B").contains("bad datanode signature");
+        assertThat(refusal(() -> as(a).register(new Requests.Register(NODE_B, master.clusterId(), "http://127.0.0.1:6002",
+                1, 0, 0))).code().name()).as("A may not speak for B").isEqualTo("EACCES");
+        Clock late = Clock.offset(Clock.systemUTC(), NodeSignature.SKEW.plusSeconds(5));
+        assertThat(refusal(() -> as(signedAs(NODE_A, keyA, late)).register(regA)).getMessage()).contains("check the clocks");
+
+        // the same signed request twice: the second is refused, as is one whose body was changed
+        byte[] body = Json.mapper().writeValueAsBytes(new Requests.Heartbeat(NODE_A, master.clusterId(),
+                "http://127.0.0.1:6001", 1L << 30, 0, 0));
+        String sig = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
+        RawHttp.Reply first = post("/api/v1/nodes/heartbeat", sig, body);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        RawHttp.Reply again = post("/api/v1/nodes/heartbeat", sig, body);
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(again.body()).contains("replayed");
+        byte[] changed = new String(body, StandardCharsets.UTF_8).replace("6001", "6666").getBytes(StandardCharsets.UTF_8);
+        String sig2 = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
+        assertThat(post("/api/v1/nodes/heartbeat", sig2, changed).status()).as("a changed body").isEqualTo(401);
+        String sig3 = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/report", System.currentTimeMillis(), body);
+        assertThat(post("/api/v1/nodes/heartbeat", sig3, body).status()).as("signed for another path").isEqualTo(401);
+    }
+
+    private String withTokenFor(String nodeId) throws IOException {
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(master.clusterKeyFile()));
+        return NodeKeys.toText(NodeKeys.nodeKey(clusterKey, nodeId));
+    }
+
+    private RawHttp.Reply post(String path, String authorization, byte[] body) throws IOException {
+        return RawHttp.send(master.port(), "POST " + path + " HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\nAuthorization: " + authorization, body);
+    }
+
+    @Test
+    void aClientCannotCommitAChunkItWasNotGiven() throws Exception {
+        Credentials node = Callers.node(master, NODE_A);
+        as(node).register(new Requests.Register(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0));
+        MasterClient rw = admin();
+        long mine = rw.create("/mine", FileType.FILE, 0644, 0, 0, null, true).inode();
+        long theirs = rw.create("/theirs", FileType.FILE, 0644, 0, 0, null, true).inode();
+        Allocation a = rw.allocate(theirs, List.of(), null);
+        CairnException e = refusal(() -> rw.commit(new Requests.Commit(mine, 10, List.of(new Requests.CommitChunk(0,
+                a.chunkId(), 10, 10, 0, List.of(NODE_A))), null)));
+        assertThat(e.code().name()).isEqualTo("ESTALE");
+        assertThat(rw.attr("/mine").size()).isZero();
+    }
+
+    @Test
+    void theSecretsAreWrittenOwnerOnlyAndALooseOneIsRefused() throws Exception {
+        for (Path p : new Path[] {master.clusterKeyFile(), master.adminTokenFile()}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).as(p.toString()).isEqualTo("rw-------");
+        }
+        String adminToken = SecretFile.read(master.adminTokenFile());
+        master.close();
+        Files.setPosixFilePermissions(master.clusterKeyFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> MasterServer.start(MasterConfig.defaults(dir).withPort(0)))
+                .hasMessageContaining("chmod 600").hasMessageContaining("cluster.key")
+                .hasMessageNotContaining(SecretFile.class.getName());
+        Files.setPosixFilePermissions(master.clusterKeyFile(), PosixFilePermissions.fromString("rw-------"));
+        master = MasterServer.start(MasterConfig.defaults(dir).withPort(0));
+        assertThat(SecretFile.read(master.adminTokenFile())).as("the first admin token is kept").isEqualTo(adminToken);
+    }
+
+    @Test
+    void aThousandIdleConnectionsDoNotKeepARealClientWaiting() throws Exception {
+        MasterClient admin = admin();
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1000; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", master.port()), 5000);
+                idle.add(s);
+            }
+            long t0 = System.nanoTime();
+            assertThat(admin.status().clusterId()).isEqualTo(master.clusterId());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("with 1000 idle connections open, a status call took " + ms + " ms");
+            assertThat(ms).as("served within a second").isLessThan(1000);
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+    }
+}
