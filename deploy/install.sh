@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs Cairn on a Debian 12 server from this source tree and runs one role as a systemd service.
-#   deploy/install.sh --role master   [--bind ADDR] [--port 5000] [--data DIR]
-#   deploy/install.sh --role datanode --master URL --advertise URL [--bind ADDR] [--port 6000] [--data DIR]
-#   deploy/install.sh --role client   --master URL [--mountpoint /mnt/cairn]
+#   deploy/install.sh --role master   --bind ADDR [--port 5000] [--data DIR]
+#   deploy/install.sh --role datanode --bind ADDR --master URL --advertise URL --join-token-file FILE [--port 6000] [--data DIR]
+#   deploy/install.sh --role client   --master URL --token-file FILE [--mountpoint /mnt/cairn]
 # Options: --prefix DIR (default /opt/cairn), --no-systemd (install only; do not write units or start).
+# The master and datanodes run as the system user cairn, with only their data directory writable.
+# A datanode enrolls once with a join token (on the master host: cairn admin join-token --token-file
+# DATA/admin.token --out FILE); a client mounts with a token (cairn admin token create NAME --read-write).
 # Safe to run again: it rebuilds only what is missing and restarts the service.
 set -euo pipefail
 src="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 role="" master="" bind="" advertise="" port="" data="" mountpoint="/mnt/cairn" prefix="/opt/cairn" systemd=1
+join="" token=""
 die() { echo "install.sh: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,18 +22,26 @@ while [ $# -gt 0 ]; do
     --port) port=${2:-}; shift 2 ;;
     --data) data=${2:-}; shift 2 ;;
     --mountpoint) mountpoint=${2:-}; shift 2 ;;
+    --join-token-file) join=${2:-}; shift 2 ;;
+    --token-file) token=${2:-}; shift 2 ;;
     --prefix) prefix=${2:-}; shift 2 ;;
     --no-systemd) systemd=0; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
 case "$role" in
-  master) port=${port:-5000}; bind=${bind:-0.0.0.0}; data=${data:-/var/lib/cairn/master} ;;
-  datanode) port=${port:-6000}; bind=${bind:-0.0.0.0}; data=${data:-/var/lib/cairn/datanode}
+  master) port=${port:-5000}; data=${data:-/var/lib/cairn/master}
+    [ -n "$bind" ] || die "--role master needs --bind ADDR (the address to serve on; nothing is exposed by default)" ;;
+  datanode) port=${port:-6000}; data=${data:-/var/lib/cairn/datanode}
+    [ -n "$bind" ] || die "--role datanode needs --bind ADDR (the address to serve on; nothing is exposed by default)"
     [ -n "$master" ] || die "--role datanode needs --master URL"
-    [ -n "$advertise" ] || die "--role datanode needs --advertise URL (how other hosts reach it, e.g. http://10.0.0.11:$port)" ;;
-  client) [ -n "$master" ] || die "--role client needs --master URL" ;;
+    [ -n "$advertise" ] || die "--role datanode needs --advertise URL (how other hosts reach it, e.g. http://10.0.0.11:$port)"
+    [ "$systemd" -eq 0 ] || [ -n "$join" ] || [ -f "$data/node.key" ] || die "--role datanode needs --join-token-file FILE"\
+" (on the master host: cairn admin join-token --token-file MASTER_DATA/admin.token --out FILE)" ;;
+  client) [ -n "$master" ] || die "--role client needs --master URL"
+    [ "$systemd" -eq 0 ] || [ -n "$token" ] || die "--role client needs --token-file FILE"\
+" (on the master host: cairn admin token create NAME --read-write --token-file MASTER_DATA/admin.token --out FILE)" ;;
   "") die "--role master|datanode|client is required" ;;
   *) die "unknown role '$role' (master, datanode or client)" ;;
 esac
@@ -61,17 +73,33 @@ if [ ! -d /run/systemd/system ]; then
   echo "install.sh: systemd is not running here: installed, but not started as a service"; exit 0
 fi
 mkdir -p /etc/cairn
+# the master and datanodes run as this system user; only their data directory is theirs
+if [ "$role" != client ] && ! id -u cairn >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/cairn --no-create-home --shell /usr/sbin/nologin cairn
+fi
 case "$role" in
-  master) unit=cairn-master; mkdir -p "$data"
+  master) unit=cairn-master; install -d -o cairn -g cairn -m 0700 "$data"
     printf 'CAIRN_BIN=%s\nCAIRN_PORT=%s\nCAIRN_BIND=%s\nCAIRN_DATA=%s\n' "$prefix/bin/cairn" "$port" "$bind" "$data" > /etc/cairn/master.env ;;
-  datanode) unit=cairn-datanode; mkdir -p "$data"
-    printf 'CAIRN_BIN=%s\nCAIRN_PORT=%s\nCAIRN_BIND=%s\nCAIRN_ADVERTISE=%s\nCAIRN_MASTER=%s\nCAIRN_DATA=%s\n' \
-      "$prefix/bin/cairn" "$port" "$bind" "$advertise" "$master" "$data" > /etc/cairn/datanode.env ;;
+  datanode) unit=cairn-datanode; install -d -o cairn -g cairn -m 0700 "$data"
+    if [ -n "$join" ]; then install -o cairn -g cairn -m 0600 "$join" /etc/cairn/join.token; fi
+    printf 'CAIRN_BIN=%s\nCAIRN_PORT=%s\nCAIRN_BIND=%s\nCAIRN_ADVERTISE=%s\nCAIRN_MASTER=%s\nCAIRN_DATA=%s\nCAIRN_JOIN_TOKEN_FILE=%s\n' \
+      "$prefix/bin/cairn" "$port" "$bind" "$advertise" "$master" "$data" /etc/cairn/join.token > /etc/cairn/datanode.env ;;
   client) unit=cairn-mount; mkdir -p "$mountpoint"
-    printf 'CAIRN_BIN=%s\nCAIRN_MASTER=%s\nCAIRN_MOUNTPOINT=%s\n' "$prefix/bin/cairn" "$master" "$mountpoint" > /etc/cairn/mount.env ;;
+    install -m 0600 "$token" /etc/cairn/mount.token
+    printf 'CAIRN_BIN=%s\nCAIRN_MASTER=%s\nCAIRN_MOUNTPOINT=%s\nCAIRN_TOKEN_FILE=%s\n' "$prefix/bin/cairn" "$master" "$mountpoint" \
+      /etc/cairn/mount.token > /etc/cairn/mount.env ;;
 esac
 install -m 0644 "$src/deploy/systemd/$unit.service" "/etc/systemd/system/$unit.service"
+if [ "$role" != client ]; then
+  mkdir -p "/etc/systemd/system/$unit.service.d"
+  printf '[Service]\nReadWritePaths=%s\n' "$data" > "/etc/systemd/system/$unit.service.d/data.conf"
+fi
 systemctl daemon-reload
 systemctl enable "$unit.service" >/dev/null
 systemctl restart "$unit.service"
 echo "install.sh: $unit.service enabled and started (journalctl -u $unit -f)"
+if [ "$role" = master ]; then
+  echo "install.sh: the first admin token is written to $data/admin.token on the first start (0600, user cairn);"
+  echo "  enroll a datanode: cairn admin join-token --master http://$bind:$port --token-file $data/admin.token --out FILE,"
+  echo "  copy FILE to the datanode host and pass it to install.sh --role datanode --join-token-file FILE"
+fi

@@ -1,13 +1,55 @@
 #!/usr/bin/env bash
 # Vagrant provisioning: installs Cairn from the rsynced source and starts this VM's role under systemd.
 #   vagrant/provision.sh ROLE IP MASTER_URL
+# The Vagrantfile made vagrant/.secrets/admin.token on the host (0600, never committed) and rsyncs it
+# here: the master takes it as its first admin token; a datanode uses it only to make its own join
+# token, a client its own read-write token. In a real cluster the admin token stays on the master.
 set -euo pipefail
 role=$1 ip=$2 master=$3
 src=/opt/cairn-src
+admin="$src/vagrant/.secrets/admin.token"
+[ -f "$admin" ] || { echo "provision.sh: $admin is missing (the Vagrantfile makes it on the host)" >&2; exit 2; }
+chmod 600 "$admin"
+cairn=/opt/cairn/bin/cairn
+# runs a cairn command against the master, again while the master is not up yet (at most 4 minutes)
+with_master() {
+  for _ in $(seq 1 120); do
+    if "$cairn" "$@"; then return 0; fi
+    sleep 2
+  done
+  echo "provision.sh: the master at $master did not answer within 4 minutes" >&2; exit 1
+}
 case "$role" in
-  master)   "$src/deploy/install.sh" --role master --bind 0.0.0.0 --port 5000 ;;
-  datanode) "$src/deploy/install.sh" --role datanode --bind 0.0.0.0 --port 6000 \
-              --advertise "http://$ip:6000" --master "$master" ;;
-  client)   "$src/deploy/install.sh" --role client --master "$master" --mountpoint /mnt/cairn ;;
+  master)
+    data=/var/lib/cairn/master
+    "$src/deploy/install.sh" --role master --bind "$ip" --port 5000 --no-systemd
+    if [ ! -f "$data/admin.token" ]; then
+      install -d -m 0700 "$data"
+      install -m 0600 "$admin" "$data/admin.token"
+    fi
+    "$src/deploy/install.sh" --role master --bind "$ip" --port 5000
+    chown -R cairn:cairn "$data" ;;
+  datanode)
+    "$src/deploy/install.sh" --role datanode --bind "$ip" --port 6000 --advertise "http://$ip:6000" \
+      --master "$master" --no-systemd
+    join=""
+    if [ ! -f /var/lib/cairn/datanode/node.key ]; then
+      join=$(mktemp -u /root/cairn-join.XXXXXX)
+      with_master admin join-token --master "$master" --token-file "$admin" --out "$join"
+    fi
+    "$src/deploy/install.sh" --role datanode --bind "$ip" --port 6000 --advertise "http://$ip:6000" \
+      --master "$master" ${join:+--join-token-file "$join"}
+    [ -z "$join" ] || rm -f "$join" ;;
+  client)
+    "$src/deploy/install.sh" --role client --master "$master" --mountpoint /mnt/cairn --no-systemd
+    token=/root/cairn-client.token
+    if [ ! -f /etc/cairn/mount.token ]; then
+      with_master admin token create "vagrant-$(hostname)" --read-write --master "$master" --token-file "$admin" \
+        --out "$token"
+    else
+      cp /etc/cairn/mount.token "$token"
+    fi
+    "$src/deploy/install.sh" --role client --master "$master" --mountpoint /mnt/cairn --token-file "$token"
+    rm -f "$token" ;;
   *) echo "provision.sh: unknown role $role" >&2; exit 2 ;;
 esac

@@ -30,19 +30,28 @@ class DeployScriptsIT {
     void installWithoutSystemdGivesAWorkingCairnUnderThePrefix() throws Exception {
         Path prefix = tmp.resolve("opt-cairn");
         MultiHostIT.Out o = MultiHostIT.run(Proc.root().resolve("deploy/install.sh").toString(), "--role", "datanode",
-                "--master", "http://10.0.0.10:5000", "--advertise", "http://10.0.0.11:6000", "--prefix", prefix.toString(),
+                "--bind", "10.0.0.11", "--master", "http://10.0.0.10:5000", "--advertise", "http://10.0.0.11:6000", "--prefix", prefix.toString(),
                 "--no-systemd");
         assertThat(o.exit()).as(o.out()).isZero();
         MultiHostIT.Out v = MultiHostIT.run(prefix.resolve("bin/cairn").toString(), "--version");
         assertThat(v.out()).startsWith("cairn ");
         assertThat(Files.exists(prefix.resolve("share/cairn/cairn-cli.jar"))).isTrue();
         MultiHostIT.Out again = MultiHostIT.run(Proc.root().resolve("deploy/install.sh").toString(), "--role", "master",
-                "--prefix", prefix.toString(), "--no-systemd");
+                "--bind", "10.0.0.10", "--prefix", prefix.toString(), "--no-systemd");
         assertThat(again.exit()).as("idempotent: " + again.out()).isZero();
         MultiHostIT.Out bad = MultiHostIT.run(Proc.root().resolve("deploy/install.sh").toString(), "--role", "datanode",
-                "--prefix", prefix.toString(), "--no-systemd");
+                "--bind", "10.0.0.11", "--prefix", prefix.toString(), "--no-systemd");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.out()).contains("--master");
+        MultiHostIT.Out unbound = MultiHostIT.run(Proc.root().resolve("deploy/install.sh").toString(), "--role", "master",
+                "--prefix", prefix.toString(), "--no-systemd");
+        assertThat(unbound.exit()).as("nothing is exposed on every address by default").isEqualTo(2);
+        assertThat(unbound.out()).contains("--bind");
+        MultiHostIT.Out noJoin = MultiHostIT.run(Proc.root().resolve("deploy/install.sh").toString(), "--role", "datanode",
+                "--bind", "10.0.0.11", "--master", "http://10.0.0.10:5000", "--advertise", "http://10.0.0.11:6000",
+                "--prefix", prefix.toString(), "--data", tmp.resolve("dn").toString());
+        assertThat(noJoin.exit()).as("a datanode service needs a join token: " + noJoin.out()).isEqualTo(2);
+        assertThat(noJoin.out()).contains("--join-token-file").contains("cairn admin join-token");
     }
 
     @Test
@@ -54,6 +63,9 @@ class DeployScriptsIT {
             assertThat(help.exit()).as(unit + " runs `cairn " + sub + "`").isZero();
             String text = Files.readString(Proc.root().resolve("deploy/systemd/" + unit + ".service"));
             assertThat(text).contains("Restart=").contains("EnvironmentFile=/etc/cairn/");
+            if (!unit.equals("cairn-mount")) {
+                assertThat(text).as(unit + " runs as the cairn user").contains("User=cairn").contains("ProtectSystem=strict");
+            }
         }
     }
 

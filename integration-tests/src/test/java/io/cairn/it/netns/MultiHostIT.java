@@ -141,14 +141,33 @@ class MultiHostIT {
         return p;
     }
 
+    /** The client host's read-write token, made with the admin token as an operator would. */
+    private Path clientToken;
+
     private Proc.Result client(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + PREFIX + "c", Proc.cairn().toString()));
-        cmd.add(args[0]);
+        return on("c", Map.of("CAIRN_TOKEN_FILE", clientToken.toString()), args);
+    }
+
+    /** Runs {@code cairn SUB --master=THE_MASTER ARGS...} on host {@code host} (SUB may be admin TASK or admin token TASK). */
+    private Proc.Result on(String host, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + PREFIX + host, Proc.cairn().toString()));
+        int sub = !args[0].equals("admin") ? 1 : args[1].equals("token") ? 3 : 2;
+        cmd.addAll(List.of(args).subList(0, sub));
         cmd.add("--master=http://" + NET + "10:5000");
-        cmd.addAll(List.of(args).subList(1, args.length));
-        try (Proc p = Proc.startCommand(tmp.resolve("logs"), "client-" + System.nanoTime(), Map.of(), cmd)) {
+        cmd.addAll(List.of(args).subList(sub, args.length));
+        try (Proc p = Proc.startCommand(tmp.resolve("logs"), "client-" + System.nanoTime(), env, cmd)) {
             return p.await(Duration.ofMinutes(2));
         }
+    }
+
+    /** An admin command on the master host, with the first admin token from its data directory. */
+    private Path adminMakes(String file, String... args) throws Exception {
+        Path out = tmp.resolve(file);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--token-file", tmp.resolve("master/admin.token").toString(), "--out", out.toString()));
+        Proc.Result r = on("m", Map.of(), all.toArray(String[]::new));
+        assertThat(r.exit()).as(String.join(" ", args) + ": " + r.stderr()).isZero();
+        return out;
     }
 
     @Test
@@ -157,11 +176,16 @@ class MultiHostIT {
         startUnit("m", "cairn-master", Map.of("CAIRN_PORT", "5000", "CAIRN_BIND", NET + "10",
                 "CAIRN_DATA", tmp.resolve("master").toString()))
                 .awaitStderr("cairn master: cluster \\S+ at (http://\\S+),", Duration.ofSeconds(60));
+        Proc.Result stranger = on("c", Map.of(), "nodes", "--json");
+        assertThat(stranger.exit()).as("a host without a token is refused").isNotZero();
+        assertThat(stranger.stderr()).contains("no credentials");
+        clientToken = adminMakes("client.token", "admin", "token", "create", "client-host", "--read-write");
         for (String d : List.of("d1", "d2", "d3")) {
             String ip = NET + HOSTS.get(d);
+            Path join = adminMakes(d + ".join", "admin", "join-token");
             startUnit(d, "cairn-datanode", Map.of("CAIRN_PORT", "6000", "CAIRN_BIND", ip,
                     "CAIRN_ADVERTISE", "http://" + ip + ":6000", "CAIRN_MASTER", "http://" + NET + "10:5000",
-                    "CAIRN_DATA", tmp.resolve(d).toString()))
+                    "CAIRN_DATA", tmp.resolve(d).toString(), "CAIRN_JOIN_TOKEN_FILE", join.toString()))
                     .awaitStderr("cairn datanode: \\S+ at (http://\\S+),", Duration.ofSeconds(60));
         }
         JsonNode nodes = Eventually.await("three datanodes are live", Duration.ofSeconds(60), Duration.ofMillis(300), () -> {
@@ -189,7 +213,7 @@ class MultiHostIT {
         // the client host mounts with the mount unit's command; cp in, read back
         mnt = Files.createDirectories(tmp.resolve("mnt"));
         startUnit("c", "cairn-mount", Map.of("CAIRN_MASTER", "http://" + NET + "10:5000",
-                "CAIRN_MOUNTPOINT", mnt.toString())).awaitStderr("(mounted on)", Duration.ofSeconds(60));
+                "CAIRN_MOUNTPOINT", mnt.toString(), "CAIRN_TOKEN_FILE", clientToken.toString())).awaitStderr("(mounted on)", Duration.ofSeconds(60));
         Path big = Data.randomFile(tmp.resolve("big"), 20L << 20, 42);
         must("cp", big.toString(), mnt.resolve("big").toString());
         must("cp", "-r", Proc.root().resolve("deploy").toString(), mnt.resolve("deploy").toString());
