@@ -3,9 +3,11 @@ package io.cairn.mount;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.client.TokenFile;
 import io.cairn.common.wire.ClusterStatus;
+import io.cairn.common.wire.Replies;
 import ru.serce.jnrfuse.FuseException;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,8 +40,23 @@ public final class MountMain {
             ClusterStatus status;
             try {
                 status = cluster.master().status();
+            } catch (io.cairn.common.error.CairnException e) {
+                return fail("the master at " + s.masterUrl() + " refused this mount: " + e.getMessage());
             } catch (IOException e) {
                 return fail("cannot reach the master at " + s.masterUrl() + ": " + e.getMessage());
+            }
+            Replies.WhoAmI who;
+            try {
+                who = cluster.master().whoAmI();
+            } catch (IOException e) {
+                return fail("the master at " + s.masterUrl() + " refused this mount's token: " + e.getMessage());
+            }
+            if ("read-only".equals(who.scope()) && !s.extraOptions().contains("ro")) {
+                List<String> ro = new java.util.ArrayList<>(s.extraOptions());
+                ro.add("ro");
+                s = new MountSettings(s.mountPoint(), s.masterUrl(), ro, s.attrTimeout(), s.timeout(), s.debug(),
+                        s.ownerOnly(), s.tokenFile());
+                System.err.println("cairn mount: token " + who.name() + " is read-only: mounting read-only");
             }
             Mount m;
             try {

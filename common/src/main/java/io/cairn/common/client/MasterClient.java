@@ -262,6 +262,11 @@ public final class MasterClient {
 
     // ---- security
 
+    /** The name and scope of the token this client calls with. */
+    public Replies.WhoAmI whoAmI() throws IOException {
+        return get(url("whoami").build(), Replies.WhoAmI.class);
+    }
+
     /** Makes a client token (admins only); the answer is the only place the token is shown. */
     public Replies.TokenMade createToken(String name, String scope, Long ttlMs) throws IOException {
         return post("admin/tokens", new Requests.TokenCreate(name, scope, ttlMs), Replies.TokenMade.class);

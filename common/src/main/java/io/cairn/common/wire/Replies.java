@@ -88,4 +88,8 @@ public final class Replies {
     /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */
     public record Enrolled(String nodeId, String clusterId, String nodeKey) {
     }
+
+    /** Who the master takes the caller for: the token's name and its scope. */
+    public record WhoAmI(String name, String scope) {
+    }
 }

@@ -1,0 +1,121 @@
+package io.cairn.it.mount;
+
+import io.cairn.common.client.Cluster;
+import io.cairn.common.client.TokenFile;
+import io.cairn.common.security.SecretFile;
+import io.cairn.it.Data;
+import io.cairn.it.MiniCluster;
+import io.cairn.it.Shell;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Credentials end to end: a mount is exactly as strong as its token (read-only reads and is
+ * refused a write with EACCES; with no token or a revoked one it does not mount), and a cluster
+ * made before credentials existed keeps its data while its datanodes enroll under their old ids.
+ */
+@Timeout(300)
+class SecurityMountIT {
+    @TempDir
+    Path tmp;
+
+    private static Path tokenFile(MiniCluster mc, Path file, String name, String scope) throws Exception {
+        SecretFile.write(file, mc.master().tokens().create(name, scope, null, "test").token(), false);
+        return file;
+    }
+
+    @Test
+    void aMountIsAsStrongAsItsToken() throws Exception {
+        Mounted.assumeFuse();
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).start()) {
+            Path rw = tokenFile(mc, tmp.resolve("rw.token"), "writer", "read-write");
+            Path ro = tokenFile(mc, tmp.resolve("ro.token"), "reader", "read-only");
+            try (Mounted w = Mounted.at(tmp.resolve("w"), mc.masterUrl()).tokenFile(rw).attrTimeout(Duration.ZERO).start()) {
+                w.ok("mkdir d && echo hello > d/f");
+            }
+            try (Mounted r = Mounted.at(tmp.resolve("r"), mc.masterUrl()).tokenFile(ro).attrTimeout(Duration.ZERO).start()) {
+                assertThat(r.ok("cat d/f").out()).isEqualTo("hello\n");
+                assertThat(r.stderr()).contains("token reader is read-only: mounting read-only");
+                Shell.Result write = r.sh("echo more >> d/f");
+                assertThat(write.exit()).isNotZero();
+                assertThat(write.err()).contains("Read-only file system");
+                Shell.Result mkdir = r.sh("mkdir e");
+                assertThat(mkdir.exit()).isNotZero();
+                assertThat(mkdir.err()).contains("Read-only file system");
+                assertThat(r.ok("cat d/f").out()).as("nothing changed").isEqualTo("hello\n");
+            }
+            for (String d : new String[] {"n", "x", "l"}) {
+                Files.createDirectories(tmp.resolve(d));
+            }
+            Shell.Result none = Mounted.at(tmp.resolve("n"), mc.masterUrl()).tokenFile(tmp.resolve("missing.token")).fail();
+            assertThat(none.exit()).isNotZero();
+            assertThat(none.err()).contains("no token file");
+            mc.client().master().revokeToken("reader");
+            Thread.sleep(1000);
+            Shell.Result revoked = Mounted.at(tmp.resolve("x"), mc.masterUrl()).tokenFile(ro).fail();
+            assertThat(revoked.exit()).isNotZero();
+            assertThat(revoked.err()).contains("revoked");
+            Files.setPosixFilePermissions(rw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Shell.Result loose = Mounted.at(tmp.resolve("l"), mc.masterUrl()).tokenFile(rw).fail();
+            assertThat(loose.exit()).isNotZero();
+            assertThat(loose.err()).contains("chmod 600").doesNotContain(Files.readString(rw).trim());
+        }
+    }
+
+    @Test
+    void aClusterMadeBeforeCredentialsKeepsItsDataAndItsDatanodesEnrollUnderTheirIds() throws Exception {
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
+            Path src = Data.randomFile(tmp.resolve("old.bin"), 300_000, 7);
+            try (Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(10), mc.credentials())) {
+                long inode = c.master().create("/old.bin", io.cairn.common.wire.FileType.FILE, 0644, 0, 0, null, true).inode();
+                try (var in = Files.newInputStream(src)) {
+                    c.uploader(4).upload(inode, 64 << 10, in, n -> { });
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < mc.size(); i++) {
+                ids.add(mc.datanode(i).nodeId());
+                mc.stopDatanode(i);
+            }
+            mc.stopMaster();
+            // as a data directory of the release before credentials: no keys, no tokens, no enrollments
+            Files.delete(mc.masterDir().resolve("cluster.key"));
+            Files.delete(mc.masterDir().resolve("admin.token"));
+            for (int i = 0; i < mc.size(); i++) {
+                Files.delete(mc.datanodeDir(i).resolve("node.key"));
+            }
+            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + mc.masterDir().resolve("meta.db"));
+                 Statement s = db.createStatement()) {
+                s.executeUpdate("DELETE FROM tokens");
+                s.executeUpdate("DELETE FROM enrolled");
+            }
+            mc.startMaster();
+            assertThat(mc.masterDir().resolve("cluster.key")).exists();
+            for (int i = 0; i < mc.size(); i++) {
+                mc.restartDatanode(i); // enrolls with a join token, under the id it had
+                assertThat(mc.datanode(i).nodeId()).isEqualTo(ids.get(i));
+                assertThat(mc.datanodeDir(i).resolve("node.key")).exists();
+            }
+            mc.waitForLive(2, Duration.ofSeconds(20));
+            Path back = tmp.resolve("back.bin");
+            try (Cluster c = new Cluster(mc.masterUrl(), Duration.ofSeconds(10),
+                    TokenFile.credentials(mc.masterUrl(), mc.adminTokenFile()));
+                 var out = Files.newOutputStream(back)) {
+                c.downloader(4).download(c.master().attr("/old.bin").inode(), out, n -> { });
+            }
+            assertThat(Data.sha256(back)).as("nothing lost").isEqualTo(Data.sha256(src));
+        }
+    }
+}
