@@ -59,7 +59,12 @@ class CliLocalFailuresIT {
         all[0] = sub;
         all[1] = "--master=" + cluster.masterUrl();
         System.arraycopy(args, 0, all, 2, args.length);
-        return Proc.run(work, Map.of(), Duration.ofSeconds(120), all);
+        return Proc.run(work, Map.of("CAIRN_TOKEN_FILE", cluster.adminTokenFile().toString()), Duration.ofSeconds(120), all);
+    }
+
+    /** The environment assignment that gives a shell command the cluster's admin token. */
+    private static String token() {
+        return "CAIRN_TOKEN_FILE=" + cluster.adminTokenFile() + " ";
     }
 
     @Test
@@ -77,14 +82,14 @@ class CliLocalFailuresIT {
     void aDownloadToAFullStandardOutputFailsWithExitOne() throws Exception {
         // cairn get /big.bin - > /dev/full; cairn cat /big.bin > /dev/full
         for (String cmd : new String[] {"get /big.bin -", "cat /big.bin"}) {
-            Shell.Result r = Shell.run(work, Proc.cairn() + " " + cmd.replace(" /", " --master=" + cluster.masterUrl() + " /")
+            Shell.Result r = Shell.run(work, token() + Proc.cairn() + " " + cmd.replace(" /", " --master=" + cluster.masterUrl() + " /")
                     + " > /dev/full");
             assertThat(r.exit()).as(cmd + ": " + r.err()).isEqualTo(1);
             assertThat(r.err().strip()).as(cmd).doesNotContain("\n").doesNotContain("Exception")
                     .doesNotContain("cannot reach").contains("standard output").contains("No space left on device");
         }
         // cairn ls / > /dev/full: text output fails as well, not silently
-        Shell.Result ls = Shell.run(work, Proc.cairn() + " ls --master=" + cluster.masterUrl() + " / > /dev/full");
+        Shell.Result ls = Shell.run(work, token() + Proc.cairn() + " ls --master=" + cluster.masterUrl() + " / > /dev/full");
         assertThat(ls.exit()).as(ls.err()).isEqualTo(1);
         assertThat(ls.err().strip()).doesNotContain("\n").contains("standard output");
     }

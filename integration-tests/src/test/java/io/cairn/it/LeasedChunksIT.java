@@ -85,8 +85,8 @@ class LeasedChunksIT {
 
     private void assertReadsBackThroughTheCli(MiniCluster mc, String remote, byte[] data) throws Exception {
         Path copy = tmp.resolve("copy-" + remote.substring(1));
-        Proc.Result r = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "get", "--master",
-                mc.masterUrl(), remote, copy.toString());
+        Proc.Result r = Proc.run(tmp.resolve("logs"), Map.of("CAIRN_TOKEN_FILE", mc.adminTokenFile().toString()),
+                Duration.ofSeconds(60), "get", "--master", mc.masterUrl(), remote, copy.toString());
         assertThat(r.exit()).as("cairn get %s: %s", remote, r.stderr()).isZero();
         assertThat(Data.sha256(copy)).isEqualTo(Data.sha256(data));
         Replies.FsckReport fsck = mc.client().master().fsck("/");
@@ -136,8 +136,8 @@ class LeasedChunksIT {
             // (head -c FIRST src; until [ -e go ]; do sleep 0.1; done; tail -c +FIRST+1 src) | cairn put -q - /slow
             String pipe = "(head -c " + first + " " + src + "; until [ -e " + go + " ]; do sleep 0.1; done; tail -c +"
                     + (first + 1) + " " + src + ") | " + Proc.cairn() + " put --master " + mc.masterUrl() + " -q - /slow";
-            try (Proc put = Proc.startCommand(tmp.resolve("logs"), "slow-put", Map.of(),
-                    List.of("bash", "-o", "pipefail", "-c", pipe))) {
+            try (Proc put = Proc.startCommand(tmp.resolve("logs"), "slow-put",
+                    Map.of("CAIRN_TOKEN_FILE", mc.adminTokenFile().toString()), List.of("bash", "-o", "pipefail", "-c", pipe))) {
                 Eventually.await("the first two chunks are on their replicas", Duration.ofSeconds(60),
                         Duration.ofMillis(50), () -> chunkFiles(mc), n -> n >= 4);
                 for (int round = 0; round < 2; round++) {
