@@ -153,9 +153,11 @@ public final class HttpServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler());
             });
             WireCheck.install(config.routes, role, wireVersion);
+            java.util.Map<Route, io.javalin.http.Handler> installed = new java.util.HashMap<>();
             for (Group g : groups) {
-                g.routes().install(new Routes(config.routes, g, table));
+                g.routes().install(new Routes(config.routes, g, table, installed));
             }
+            Routes.headsForGets(config.routes, table, installed);
             ErrorMapping.install(config.routes);
         }
 

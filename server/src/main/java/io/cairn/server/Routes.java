@@ -29,10 +29,13 @@ public final class Routes {
     private final Group group;
     private final List<Route> table;
 
-    Routes(RoutesConfig javalin, Group group, List<Route> table) {
+    private final java.util.Map<Route, Handler> installed;
+
+    Routes(RoutesConfig javalin, Group group, List<Route> table, java.util.Map<Route, Handler> installed) {
         this.javalin = javalin;
         this.group = group;
         this.table = table;
+        this.installed = installed;
     }
 
     /** A handler of a route with a JSON body, given the parsed body (never null). */
@@ -76,7 +79,7 @@ public final class Routes {
         Route route = new Route(group.name(), method.name(), path, limit, group.guard());
         table.add(route);
         Guard guard = group.guard();
-        javalin.addHttpHandler(method, path, ctx -> {
+        Handler guarded = ctx -> {
             long declared = ctx.req().getContentLengthLong(); // refused unread, before credentials are looked at
             if (declared > limit) {
                 throw limit == 0
@@ -85,7 +88,9 @@ public final class Routes {
             }
             guard.check(ctx);
             handler.handle(ctx);
-        });
+        };
+        installed.put(route, guarded);
+        javalin.addHttpHandler(method, path, guarded);
     }
 
     /**
@@ -104,6 +109,21 @@ public final class Routes {
         }
         ctx.attribute(BODY, bytes);
         return bytes;
+    }
+
+    /**
+     * A HEAD route for every GET route that has none of its own, running the same guard and handler
+     * (the server sends no body): otherwise a HEAD would be answered 200 without either.
+     */
+    static void headsForGets(RoutesConfig javalin, List<Route> table, java.util.Map<Route, Handler> installed) {
+        for (Route r : List.copyOf(table)) {
+            boolean hasHead = table.stream().anyMatch(o -> o.method().equals("HEAD") && o.path().equals(r.path()));
+            if (r.method().equals("GET") && !hasHead) {
+                Route head = new Route(r.group(), "HEAD", r.path(), 0, r.guard());
+                table.add(head);
+                javalin.addHttpHandler(HandlerType.HEAD, r.path(), installed.get(r));
+            }
+        }
     }
 
     private static <T> T json(Context ctx, Class<T> type) throws IOException {

@@ -310,14 +310,16 @@ class HttpServerTest {
         start(HttpServer.builder("test server")
                 .group("faults", Guard.OPEN, faults)
                 .group("closed", closed, r -> r.get("/closed", ctx -> Reply.json(ctx, new Echo("in")))));
-        assertThat(server.routes()).hasSize(10).allSatisfy(route -> assertThat(route.guard()).isNotNull());
-        assertThat(server.routes()).filteredOn(route -> route.group().equals("closed")).singleElement()
-                .satisfies(route -> {
-                    assertThat(route.method()).isEqualTo("GET");
-                    assertThat(route.path()).isEqualTo("/closed");
-                    assertThat(route.guard()).isSameAs(closed);
-                    assertThat(route.takesBody()).isFalse();
-                });
+        assertThat(server.routes()).allSatisfy(route -> assertThat(route.guard()).isNotNull());
+        assertThat(server.routes()).filteredOn(route -> route.group().equals("closed"))
+                .extracting(Route::method, Route::path, Route::guard, Route::takesBody)
+                .as("a GET route, and the HEAD made for it behind the same guard")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/closed", closed, false),
+                        org.assertj.core.groups.Tuple.tuple("HEAD", "/closed", closed, false));
+        long gets = server.routes().stream().filter(r -> r.method().equals("GET")).count();
+        assertThat(server.routes().stream().filter(r -> r.method().equals("HEAD")).count()).isGreaterThanOrEqualTo(gets);
+        assertThat(io.cairn.testing.RawHttp.send(server.port(), "HEAD /closed HTTP/1.1", new byte[0]).status())
+                .as("a HEAD runs the guard").isEqualTo(403);
         assertThat(server.routes()).filteredOn(Route::takesBody)
                 .extracting(Route::method, Route::path, Route::bodyLimit)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/echo", (long) Routes.MAX_JSON_BODY),
