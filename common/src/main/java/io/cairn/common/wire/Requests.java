@@ -112,8 +112,19 @@ public final class Requests {
     public record BadReplicas(String nodeId, List<String> chunkIds) {
     }
 
-    /** Make these chunks (stored earlier without sync) durable on the datanode's disk. */
-    public record SyncChunks(List<String> chunkIds) {
+    /**
+     * Make these chunks (stored earlier without sync) durable on the datanode's disk; {@code tokens}
+     * holds, in the same order, a chunk token allowing a write of each.
+     */
+    public record SyncChunks(List<String> chunkIds, List<String> tokens) {
+        public SyncChunks(List<String> chunkIds) {
+            this(chunkIds, null);
+        }
+
+        @Override
+        public String toString() {
+            return "SyncChunks[" + (chunkIds == null ? 0 : chunkIds.size()) + " chunk ids]";
+        }
     }
 
     /** Take a datanode out of service: its replicas are copied elsewhere, then dropped. */
