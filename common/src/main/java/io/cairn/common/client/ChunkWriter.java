@@ -147,7 +147,7 @@ final class ChunkWriter {
             Replica t = targets.get(i);
             sends.add(CompletableFuture.runAsync(() -> {
                 try {
-                    datanodes.put(t.address(), chunkId, data, length, crc, sync);
+                    datanodes.put(t, chunkId, data, length, crc, sync);
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
@@ -156,7 +156,7 @@ final class ChunkWriter {
         if (!targets.isEmpty()) {
             CompletableFuture<Void> here = new CompletableFuture<>();
             try {
-                datanodes.put(targets.get(targets.size() - 1).address(), chunkId, data, length, crc, sync);
+                datanodes.put(targets.get(targets.size() - 1), chunkId, data, length, crc, sync);
                 here.complete(null);
             } catch (InterruptedIOException e) {
                 if (!Http.isTimeout(e)) { // this thread was interrupted, not the datanode too slow
