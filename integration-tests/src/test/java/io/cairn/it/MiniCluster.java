@@ -1,9 +1,13 @@
 package io.cairn.it;
 
 import io.cairn.common.client.Cluster;
+import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
+import io.cairn.datanode.store.DataDir;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
 import io.cairn.testing.Eventually;
@@ -220,10 +224,30 @@ public final class MiniCluster implements AutoCloseable {
         DatanodeConfig c = new DatanodeConfig("127.0.0.1", ports.get(i), root.resolve("dn" + i),
                 datanodeMasterLinks.get(i).url(), datanodeLinks.get(i).url(), b.heartbeat, b.capacity, 0,
                 Clock.systemUTC());
+        provisionNodeKey(i);
         DatanodeServer d = DatanodeServer.start(c, b.scrub, b.reportEvery);
         datanodes.set(i, d);
         ports.set(i, d.port());
         datanodeLinks.get(i).target("127.0.0.1", d.port());
+    }
+
+    /**
+     * Gives datanode {@code i} (not running) the key the master makes for it from the cluster key,
+     * so that the master's chunk tokens open its chunks. Stands in for enrolling with a join token.
+     */
+    private void provisionNodeKey(int i) throws IOException {
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(masterDir().resolve("cluster.key")));
+        try (DataDir d = DataDir.open(datanodeDir(i))) {
+            d.saveNodeKey(NodeKeys.nodeKey(clusterKey, d.nodeId()));
+        }
+    }
+
+    /** A token that lets its holder ask datanode {@code i} for its status, as only the master could make. */
+    public String statusToken(int i) throws IOException {
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(masterDir().resolve("cluster.key")));
+        String id = datanode(i).nodeId();
+        return ChunkTokens.mint(NodeKeys.nodeKey(clusterKey, id), id, ChunkTokens.STATUS_CHUNK, "s",
+                System.currentTimeMillis() + ChunkTokens.LIFETIME.toMillis());
     }
 
     /** The master's URL as clients reach it: through {@link #masterLink()}. */

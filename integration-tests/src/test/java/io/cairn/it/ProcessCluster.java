@@ -2,6 +2,9 @@ package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.SecretFile;
+import io.cairn.datanode.store.DataDir;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.TcpProxy;
 
@@ -62,6 +65,7 @@ public final class ProcessCluster implements AutoCloseable {
                     links.add(link);
                     args.addAll(List.of("--advertise", link.url()));
                 }
+                provisionNodeKey(i);
                 Proc d = Proc.start(dir.resolve("logs"), "datanode" + i, env, args.toArray(String[]::new));
                 this.datanodes.add(d);
                 d.awaitStderr("cairn datanode: \\S+ at (http://\\S+),", START);
@@ -73,6 +77,17 @@ public final class ProcessCluster implements AutoCloseable {
         } catch (Exception | AssertionError e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Gives datanode {@code i} (not running) the key the master makes for it from the cluster key,
+     * so that the master's chunk tokens open its chunks. Stands in for enrolling with a join token.
+     */
+    private void provisionNodeKey(int i) throws java.io.IOException {
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(dir.resolve("master").resolve("cluster.key")));
+        try (DataDir d = DataDir.open(datanodeDir(i))) {
+            d.saveNodeKey(NodeKeys.nodeKey(clusterKey, d.nodeId()));
         }
     }
 

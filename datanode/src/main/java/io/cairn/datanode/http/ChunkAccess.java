@@ -2,6 +2,7 @@ package io.cairn.datanode.http;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.PathRules;
 import io.cairn.common.security.ChunkTokens;
 import io.cairn.server.Guard;
 import io.javalin.http.Context;
@@ -86,7 +87,7 @@ public final class ChunkAccess {
                 case "DELETE" -> ChunkTokens.Op.DELETE;
                 default -> throw new CairnException(ErrorCode.EACCES, "no chunk token allows " + m);
             };
-            check(tokenOf(ctx), ctx.pathParam("id"), op);
+            check(tokenOf(ctx), PathRules.chunkId(ctx.pathParam("id")), op); // a malformed id is EINVAL: no token names one
         };
     }
 
