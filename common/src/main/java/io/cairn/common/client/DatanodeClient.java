@@ -85,7 +85,10 @@ public final class DatanodeClient {
         return token == null ? builder : builder.header("Authorization", ChunkTokens.header(token));
     }
 
-    /** Stores {@code data[0..length)} as chunk {@code chunkId} on {@code to}; the datanode checks the CRC and syncs before it answers. */
+    /**
+     * Stores {@code data[0..length)} as chunk {@code chunkId} on {@code to}; the datanode checks the
+     * CRC and syncs before it answers.
+     */
     public Replies.Stored put(Replica to, String chunkId, byte[] data, int length, long crc32c) throws IOException {
         return put(to, chunkId, data, length, crc32c, true);
     }
@@ -179,8 +182,8 @@ public final class DatanodeClient {
             int to = Math.min(chunkIds.size(), from + SYNC_BATCH);
             Requests.SyncChunks body = new Requests.SyncChunks(List.copyOf(chunkIds.subList(from, to)),
                     new ArrayList<>(tokens.subList(from, to)));
-            Request request = new Request.Builder().url(base(address).newBuilder().addPathSegments("api/v1/sync").build())
-                    .post(Http.json(body)).build();
+            Request request = new Request.Builder()
+                    .url(base(address).newBuilder().addPathSegments("api/v1/sync").build()).post(Http.json(body)).build();
             long share = bytes / chunkIds.size() * (to - from);
             answered(address, () -> http.call(request, Replies.Ok.class, deadlines().transfer(share)));
         }

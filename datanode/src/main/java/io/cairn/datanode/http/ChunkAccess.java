@@ -87,7 +87,8 @@ public final class ChunkAccess {
                 case "DELETE" -> ChunkTokens.Op.DELETE;
                 default -> throw new CairnException(ErrorCode.EACCES, "no chunk token allows " + m);
             };
-            check(tokenOf(ctx), PathRules.chunkId(ctx.pathParam("id")), op); // a malformed id is EINVAL: no token names one
+            // a malformed id is EINVAL, before any token is looked at: no token names one
+            check(tokenOf(ctx), PathRules.chunkId(ctx.pathParam("id")), op);
         };
     }
 

@@ -316,7 +316,8 @@ public final class ChunkLists {
                     if (bad.contains(node)) {
                         continue; // known bad: never offered to a reader
                     }
-                    Replica rep = new Replica(node, nodes.address(node), tokens.mint(node, row.id(), ChunkTokenMinter.READ));
+                    Replica rep = new Replica(node, nodes.address(node),
+                            tokens.mint(node, row.id(), ChunkTokenMinter.READ));
                     (nodes.isLive(node) ? live : dead).add(rep);
                 }
                 java.util.Collections.rotate(live, (int) (row.index() % Math.max(1, live.size())));

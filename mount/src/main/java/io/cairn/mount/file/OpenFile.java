@@ -545,7 +545,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
             if (again == null) {
                 throw e;
             }
-            ChunkRef fresh = new ChunkRef(ref.index(), ref.id(), ref.size(), ref.length(), ref.crc32c(), again.replicas());
+            ChunkRef fresh = new ChunkRef(ref.index(), ref.id(), ref.size(), ref.length(), ref.crc32c(),
+                    again.replicas());
             synchronized (this) {
                 long i = ref.index();
                 if (ref.equals(written.get(i))) {
