@@ -217,7 +217,7 @@ final class ClusterChunkService implements ChunkService {
         if (bytes != null) {
             List<String> exclude = new ArrayList<>();
             c.replicas().forEach(r -> exclude.add(r.id())); // a replica that failed its sync is no new copy either
-            ChunkWriter.Sent sent = writer.send(inode, c.id(), List.of(), want, Math.max(0, min - on.size()), exclude,
+            ChunkWriter.Sent sent = writer.send(inode, c.id(), c.index(), List.of(), want, Math.max(0, min - on.size()), exclude,
                     bytes, (int) c.size(), c.crc32c(), true);
             on.addAll(sent.stored());
             causes.addAll(sent.causes());

@@ -110,7 +110,13 @@ public final class ChunkLists {
      * under {@code requestId}, answered) in one transaction.
      */
     public Allocation allocate(Requests.Allocate r, String requestId) throws IOException {
-        store.read(tx -> file(tx, r.inode()));
+        store.read(tx -> {
+            file(tx, r.inode());
+            if (r.forChunk() != null) {
+                checkFileHolds(tx, r.inode(), r.forChunk(), r.forIndex());
+            }
+            return null;
+        });
         Set<String> exclude = new HashSet<>(r.exclude() == null ? List.of() : r.exclude());
         int want = r.count() == null ? replication : Math.max(1, Math.min(r.count(), replication));
         Allocation fresh = place(want, exclude, r.count() == null);
@@ -122,7 +128,27 @@ public final class ChunkLists {
         if (a == fresh) {
             reserve(fresh);
         }
+        if (r.forChunk() != null) { // targets for a chunk of the file: their tokens open it, to store and sync it
+            return new Allocation(a.chunkId(), tokens.withTokens(r.forChunk(), a.targets(), "rw"), a.replication(),
+                    a.minReplicas(), a.leaseMs());
+        }
         return withTokens(a);
+    }
+
+    /**
+     * EACCES unless chunk {@code chunkId} is the file's: leased to it (allocated, not yet committed)
+     * or committed at {@code index}. So no writer gets tokens for another file's chunk.
+     */
+    private void checkFileHolds(MetaTx tx, long inode, String chunkId, Long index) throws IOException {
+        PathRules.chunkId(chunkId);
+        MetaTx.Lease lease = tx.lease(chunkId);
+        if (lease != null && lease.inode() == inode && lease.expiresMs() > clock.millis()) {
+            return;
+        }
+        ChunkRow row = index == null || index < 0 ? null : tx.chunk(inode, index);
+        if (row == null || !row.id().equals(chunkId)) {
+            throw CairnException.of(ErrorCode.EACCES, "chunk %s is not one of inode %d's", chunkId, inode);
+        }
     }
 
     /** {@code a} (null stays null) with a token for its writer on each target. */
