@@ -1,6 +1,7 @@
 package io.cairn.datanode;
 
 import io.cairn.common.wire.Replies;
+import io.cairn.datanode.http.ChunkAccess;
 import io.cairn.datanode.http.DatanodeApi;
 import io.cairn.datanode.membership.Membership;
 import io.cairn.datanode.scrub.Scrubber;
@@ -97,7 +98,8 @@ public final class DatanodeServer implements AutoCloseable {
             AtomicReference<String> address = new AtomicReference<>();
             http = HttpServer.builder("datanode")
                     .groups(DatanodeApi.groups(store, () -> new Replies.DatanodeStatus(dir.nodeId(), dir.clusterId(),
-                            address.get(), store.capacity(), store.used(), store.chunks())))
+                            address.get(), store.capacity(), store.used(), store.chunks()),
+                            new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock())))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
                     .start(c.bind(), c.port());

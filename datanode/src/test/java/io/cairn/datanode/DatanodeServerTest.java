@@ -14,6 +14,7 @@ import io.cairn.server.HttpServer;
 import io.cairn.server.Reply;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.TestKeys;
 import io.cairn.testing.RawHttp;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.ManualClock;
@@ -59,7 +60,7 @@ class DatanodeServerTest {
             assertThat(s.port()).isPositive();
             assertThat(s.url()).isEqualTo("http://127.0.0.1:" + s.port());
             assertThat(s.dataDir()).isEqualTo(tmp.resolve("dn").toAbsolutePath());
-            assertThat(RawHttp.send(s.port(), "GET", "/api/v1/status", new byte[0]).status()).isEqualTo(200);
+            assertThat(RawHttp.send(s.port(), "GET", "/healthz", new byte[0]).status()).isEqualTo(200);
         }
     }
 
@@ -142,7 +143,8 @@ class DatanodeServerTest {
         DatanodeServer s = DatanodeServer.start(config(tmp.resolve("dn")));
         byte[] b = {1, 2, 3};
         Http http = new Http(Duration.ofSeconds(5));
-        new DatanodeClient(http).put(s.url(), "0123456789abcdef0123456789abcdef", b, b.length,
+        String id = "0123456789abcdef0123456789abcdef";
+        new DatanodeClient(http).put(TestKeys.replica(s, TestKeys.provision(s.dataDir()), id), id, b, b.length,
                 DatanodeClient.crc32c(b, 0, b.length));
         http.client().connectionPool().evictAll();
         http.client().dispatcher().executorService().shutdown();
@@ -186,12 +188,13 @@ class DatanodeServerTest {
         Http http = new Http(Duration.ofSeconds(5));
         try (DatanodeServer s = DatanodeServer.start(c)) {
             DatanodeClient client = new DatanodeClient(http);
+            byte[] key = TestKeys.provision(s.dataDir());
             String good = "0123456789abcdef0123456789abcde0";
             String bad = "0123456789abcdef0123456789abcde1";
             byte[] b = new byte[100_000];
             new java.util.Random(1).nextBytes(b);
             for (String id : List.of(good, bad)) {
-                client.put(s.url(), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
+                client.put(TestKeys.replica(s, key, id), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
             }
             Path file = s.dataDir().resolve("chunks/01/" + bad);
             assertThat(s.dataDir().resolve("chunks/01/" + bad + ".crc")).exists();

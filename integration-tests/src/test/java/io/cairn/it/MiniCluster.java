@@ -3,6 +3,8 @@ package io.cairn.it;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.client.Credentials;
 import io.cairn.common.client.TokenFile;
+import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.datanode.DatanodeConfig;
@@ -241,6 +243,14 @@ public final class MiniCluster implements AutoCloseable {
         datanodes.set(i, d);
         ports.set(i, d.port());
         datanodeLinks.get(i).target("127.0.0.1", d.port());
+    }
+
+    /** A token that lets its holder ask datanode {@code i} for its status, as only the master could make. */
+    public String statusToken(int i) throws IOException {
+        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(masterDir().resolve("cluster.key")));
+        String id = datanode(i).nodeId();
+        return ChunkTokens.mint(NodeKeys.nodeKey(clusterKey, id), id, ChunkTokens.STATUS_CHUNK, "s",
+                System.currentTimeMillis() + ChunkTokens.LIFETIME.toMillis());
     }
 
     /** The master's URL as clients reach it: through {@link #masterLink()}. */

@@ -36,10 +36,10 @@ class MiniClusterIT {
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).masterClock(clock).start()) {
             Cluster c = mc.client();
             String url = mc.datanode(0).url();
-            assertThat(c.datanodes().status(url).nodeId()).isEqualTo(mc.datanode(0).nodeId());
+            assertThat(c.datanodes().status(url, mc.statusToken(0)).nodeId()).isEqualTo(mc.datanode(0).nodeId());
 
             mc.block(0);
-            assertThatThrownBy(() -> c.datanodes().status(url)).as("nobody reaches it").isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> c.datanodes().status(url, mc.statusToken(0))).as("nobody reaches it").isInstanceOf(IOException.class);
             assertThat(mc.state(0)).as("silent, but the master's clock has not moved").isEqualTo("live");
             clock.advance(mc.deadAfter().minusMillis(1));
             assertThat(mc.state(0)).isEqualTo("live");
@@ -50,7 +50,7 @@ class MiniClusterIT {
 
             mc.unblock(0);
             mc.waitForLive(2, Duration.ofSeconds(10));
-            assertThat(c.datanodes().status(url).nodeId()).isEqualTo(mc.datanode(0).nodeId());
+            assertThat(c.datanodes().status(url, mc.statusToken(0)).nodeId()).isEqualTo(mc.datanode(0).nodeId());
         }
     }
 

@@ -176,7 +176,7 @@ class RepairIT {
             });
             for (int i = 0; i < 4; i++) {
                 for (Replica r : chunks(c, "/f").get(i).replicas()) {
-                    assertThat(mc.client().datanodes().get(r.address(), before.get(i).id(), before.get(i).size(),
+                    assertThat(mc.client().datanodes().get(r, before.get(i).id(), before.get(i).size(),
                             before.get(i).crc32c())).hasSize(C);
                 }
             }
@@ -216,7 +216,7 @@ class RepairIT {
             });
             System.out.printf("scrubber: bad replica found in %d ms, replaced %d ms later%n", found, repaired);
             for (Replica r : chunks(c, "/quiet").get(3).replicas()) {
-                assertThat(c.datanodes().get(r.address(), victim.id(), victim.size(), victim.crc32c())).hasSize(C);
+                assertThat(c.datanodes().get(r, victim.id(), victim.size(), victim.crc32c())).hasSize(C);
             }
             awaitCopiesOnDisk(mc, c, "/quiet", data, 2);
             await("the flipped copy is deleted", Duration.ofSeconds(60), () -> copiesOnDisk(mc, victim.id()) == 2);

@@ -17,6 +17,7 @@ import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
 import io.cairn.master.replay.Replays;
 import io.cairn.master.security.Authenticator;
+import io.cairn.master.security.ChunkTokenMinter;
 import io.cairn.master.security.ClusterKey;
 import io.cairn.master.security.Guards;
 import io.cairn.master.security.TokenStore;
@@ -80,12 +81,13 @@ public final class MasterServer implements AutoCloseable {
         this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
         this.leases = new Leases(store, config.clock(), config.chunkLease());
         this.replays = new Replays(store, config.clock());
+        ChunkTokenMinter tokens = new ChunkTokenMinter(clusterKey, config.clock());
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
-                config.minReplicas(), leases, replays);
+                config.minReplicas(), leases, replays, tokens);
         this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
         SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
-                config.repairRate(), Duration.ofMillis(500), safeMode);
+                config.repairRate(), Duration.ofMillis(500), safeMode, tokens);
         this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
                 safeMode::active, repair::ordersFor, leases, config.replication());
         Fsck fsck = new Fsck(store, registry, config.replication(), safeMode);

@@ -17,6 +17,9 @@ import java.util.List;
  * now and then ({@link DatanodeClient#mayProbe}), so a slow datanode costs one timeout, not one per
  * chunk or per retry of a read that has no other replica; and a read gives up once it has taken
  * {@link Deadlines#chunkRead} (several replicas' worth of transfers), whatever is left to try.
+ * When no replica could be read and one of them refused the chunk token (EAUTH: expired, most
+ * likely, in a layout kept a long time), the read fails with EAUTH, so that its caller may ask the
+ * master for the layout again ({@link LayoutPages#again}) and retry.
  */
 public final class ChunkReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
@@ -40,6 +43,7 @@ public final class ChunkReader {
 
     public byte[] read(ChunkRef chunk) throws IOException {
         List<String> causes = new ArrayList<>();
+        boolean refused = false;
         long deadline = System.nanoTime() + datanodes.deadlines().chunkRead(chunk.size()).toNanos();
         for (Replica r : inOrder(chunk.replicas())) {
             if (System.nanoTime() - deadline > 0) {
@@ -51,7 +55,7 @@ public final class ChunkReader {
                 continue; // waited on a moment ago by another read: not again so soon
             }
             try {
-                return datanodes.get(r.address(), chunk.id(), chunk.size(), chunk.crc32c());
+                return datanodes.get(r, chunk.id(), chunk.size(), chunk.crc32c());
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw e; // the read was called off (its client is closing): not this replica's fault
@@ -59,12 +63,13 @@ public final class ChunkReader {
                 if (e instanceof CairnException ce && (ce.code() == ErrorCode.EBADMSG || ce.code() == ErrorCode.ENOENT)) {
                     onBad.bad(r, chunk); // wrong bytes, or the replica is gone: the master replaces it
                 }
+                refused |= e instanceof CairnException ce && ce.code() == ErrorCode.EAUTH;
                 causes.add(r.address() + ": " + e.getMessage());
                 LOG.warn("reading chunk {} from {} failed ({}); trying the next replica", chunk.id(), r.address(),
                         e.toString());
             }
         }
-        throw new CairnException(ErrorCode.EIO, "chunk " + chunk.index() + " (" + chunk.id()
+        throw new CairnException(refused ? ErrorCode.EAUTH : ErrorCode.EIO, "chunk " + chunk.index() + " (" + chunk.id()
                 + ") has no readable replica" + (causes.isEmpty() ? "" : ": " + String.join("; ", causes)));
     }
 

@@ -54,8 +54,8 @@ final class ChunkWriter {
     ChunkRef write(long inode, Allocation alloc, long index, byte[] data, int length, boolean sync) throws IOException {
         long crc = DatanodeClient.crc32c(data, 0, length);
         int need = Math.max(1, alloc.minReplicas());
-        Sent sent = send(inode, alloc.chunkId(), alloc.targets(), alloc.replication(), need, List.of(), data, length,
-                crc, sync);
+        Sent sent = send(inode, alloc.chunkId(), index, alloc.targets(), alloc.replication(), need, List.of(), data,
+                length, crc, sync);
         if (sent.stored().size() < need) {
             throw new CairnException(ErrorCode.EIO, "chunk " + index + " could be written to only "
                     + sent.stored().size() + " of the " + alloc.minReplicas() + " replicas required: "
@@ -74,7 +74,7 @@ final class ChunkWriter {
      * {@code exclude} are never asked (they hold it already). Targets that timed out lately are tried
      * only when fewer than {@code need} replicas could be had without them.
      */
-    Sent send(long inode, String chunkId, List<Replica> first, int want, int need, Collection<String> exclude,
+    Sent send(long inode, String chunkId, long index, List<Replica> first, int want, int need, Collection<String> exclude,
               byte[] data, int length, long crc, boolean sync) throws IOException {
         Deadlines d = datanodes.deadlines();
         long deadline = System.nanoTime() + d.chunkWrite(length).toNanos();
@@ -103,7 +103,7 @@ final class ChunkWriter {
             List<String> skip = new ArrayList<>(exclude);
             skip.addAll(failed);
             stored.forEach(r -> skip.add(r.id()));
-            targets = moreTargets(inode, skip, missing);
+            targets = moreTargets(inode, chunkId, index, skip, missing);
             if (targets.isEmpty()) {
                 break; // no other live node with room: the chunk counts with what it has, if enough
             }
@@ -123,9 +123,11 @@ final class ChunkWriter {
         return new Sent(List.copyOf(stored), List.copyOf(causes));
     }
 
-    private List<Replica> moreTargets(long inode, List<String> exclude, int count) throws IOException {
+    /** Targets for chunk {@code chunkId} of the file, with tokens for it. */
+    private List<Replica> moreTargets(long inode, String chunkId, long index, List<String> exclude, int count)
+            throws IOException {
         try {
-            return master.allocate(inode, exclude, count).targets();
+            return master.allocateFor(inode, chunkId, index, exclude, count).targets();
         } catch (CairnException e) {
             if (e.code() != ErrorCode.ENONODES && e.code() != ErrorCode.ENOSPC) {
                 throw e;
@@ -147,7 +149,7 @@ final class ChunkWriter {
             Replica t = targets.get(i);
             sends.add(CompletableFuture.runAsync(() -> {
                 try {
-                    datanodes.put(t.address(), chunkId, data, length, crc, sync);
+                    datanodes.put(t, chunkId, data, length, crc, sync);
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
@@ -156,7 +158,7 @@ final class ChunkWriter {
         if (!targets.isEmpty()) {
             CompletableFuture<Void> here = new CompletableFuture<>();
             try {
-                datanodes.put(targets.get(targets.size() - 1).address(), chunkId, data, length, crc, sync);
+                datanodes.put(targets.get(targets.size() - 1), chunkId, data, length, crc, sync);
                 here.complete(null);
             } catch (InterruptedIOException e) {
                 if (!Http.isTimeout(e)) { // this thread was interrupted, not the datanode too slow

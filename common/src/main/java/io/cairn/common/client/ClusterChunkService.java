@@ -72,6 +72,7 @@ final class ClusterChunkService implements ChunkService {
     @Override
     public Map<String, List<Replica>> sync(Collection<ChunkRef> chunks) throws IOException {
         Map<String, List<String>> idsByNode = new LinkedHashMap<>();
+        Map<String, List<String>> tokensByNode = new HashMap<>();
         Map<String, Long> bytesByNode = new HashMap<>();
         Map<String, Boolean> asked = new HashMap<>(); // a datanode that timed out lately is not waited on again
         for (ChunkRef c : chunks) {
@@ -79,6 +80,7 @@ final class ClusterChunkService implements ChunkService {
                 if (r.address() != null && asked.computeIfAbsent(r.address(),
                         a -> !datanodes.avoided(a) || datanodes.mayProbe(a))) {
                     idsByNode.computeIfAbsent(r.address(), a -> new ArrayList<>()).add(c.id());
+                    tokensByNode.computeIfAbsent(r.address(), a -> new ArrayList<>()).add(r.token());
                     bytesByNode.merge(r.address(), c.size(), Long::sum);
                 }
             }
@@ -87,7 +89,7 @@ final class ClusterChunkService implements ChunkService {
         for (Map.Entry<String, List<String>> e : idsByNode.entrySet()) {
             calls.put(e.getKey(), CompletableFuture.runAsync(() -> {
                 try {
-                    datanodes.sync(e.getKey(), e.getValue(), bytesByNode.get(e.getKey()));
+                    datanodes.sync(e.getKey(), e.getValue(), tokensByNode.get(e.getKey()), bytesByNode.get(e.getKey()));
                 } catch (IOException ex) {
                     throw new CompletionException(ex);
                 }
@@ -215,7 +217,7 @@ final class ClusterChunkService implements ChunkService {
         if (bytes != null) {
             List<String> exclude = new ArrayList<>();
             c.replicas().forEach(r -> exclude.add(r.id())); // a replica that failed its sync is no new copy either
-            ChunkWriter.Sent sent = writer.send(inode, c.id(), List.of(), want, Math.max(0, min - on.size()), exclude,
+            ChunkWriter.Sent sent = writer.send(inode, c.id(), c.index(), List.of(), want, Math.max(0, min - on.size()), exclude,
                     bytes, (int) c.size(), c.crc32c(), true);
             on.addAll(sent.stored());
             causes.addAll(sent.causes());
@@ -238,7 +240,7 @@ final class ClusterChunkService implements ChunkService {
         }
         for (Replica r : durable) {
             try {
-                return datanodes.get(r.address(), c.id(), c.size(), c.crc32c());
+                return datanodes.get(r, c.id(), c.size(), c.crc32c());
             } catch (IOException e) {
                 LOG.warn("reading chunk {} from {} to copy it failed: {}", c.id(), r.address(), e.toString());
             }

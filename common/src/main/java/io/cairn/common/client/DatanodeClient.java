@@ -3,7 +3,9 @@ package io.cairn.common.client;
 import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.wire.Limits;
+import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import okhttp3.HttpUrl;
@@ -15,6 +17,7 @@ import okhttp3.ResponseBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,12 +26,18 @@ import java.util.List;
  * per MiB, and a fetch that falls below that rate fails as soon as it does. A datanode whose call
  * ran out of time is remembered as slow for a while ({@link #avoided}), so that readers ask it last
  * and writers replace it at once instead of waiting on it for every chunk.
+ *
+ * <p>Each request carries the chunk token the master gave with the replica
+ * ({@code Authorization: CairnChunk <token>}), and nothing else: a client's own credentials go to
+ * the master only.
  */
 public final class DatanodeClient {
     /** The largest chunk any datanode stores ({@link Limits#MAX_CHUNK}). */
     public static final int MAX_CHUNK = Limits.MAX_CHUNK;
     public static final String CRC_HEADER = "X-Cairn-Crc32c";
     private static final int READ_BLOCK = 64 << 10;
+    /** Most chunk ids one sync request names (a datanode takes more, but a body of tokens grows fast). */
+    static final int SYNC_BATCH = 10_000;
 
     private final Http http;
     private final SlowNodes slow;
@@ -71,24 +80,33 @@ public final class DatanodeClient {
         return base(address).newBuilder().addPathSegments("api/v1/chunks").addPathSegment(chunkId).build();
     }
 
-    /** Stores {@code data[0..length)} as chunk {@code chunkId}; the datanode checks the CRC and syncs before it answers. */
-    public Replies.Stored put(String address, String chunkId, byte[] data, int length, long crc32c) throws IOException {
-        return put(address, chunkId, data, length, crc32c, true);
+    /** {@code builder} with {@code token} in the header a datanode reads it from (nothing when null). */
+    private static Request.Builder withToken(Request.Builder builder, String token) {
+        return token == null ? builder : builder.header("Authorization", ChunkTokens.header(token));
+    }
+
+    /**
+     * Stores {@code data[0..length)} as chunk {@code chunkId} on {@code to}; the datanode checks the
+     * CRC and syncs before it answers.
+     */
+    public Replies.Stored put(Replica to, String chunkId, byte[] data, int length, long crc32c) throws IOException {
+        return put(to, chunkId, data, length, crc32c, true);
     }
 
     /**
      * Stores a chunk; with {@code sync} false the datanode answers once the bytes are checked and in
      * its page cache (safe from a process crash), and {@link #sync} makes them durable later.
      */
-    public Replies.Stored put(String address, String chunkId, byte[] data, int length, long crc32c, boolean sync)
+    public Replies.Stored put(Replica to, String chunkId, byte[] data, int length, long crc32c, boolean sync)
             throws IOException {
+        String address = to.address();
         HttpUrl.Builder b = chunkUrl(address, chunkId).newBuilder()
                 .addQueryParameter("crc32c", Long.toString(crc32c));
         if (!sync) {
             b.addQueryParameter("sync", "false");
         }
         RequestBody body = RequestBody.create(data, Http.OCTETS, 0, length);
-        Request request = new Request.Builder().url(b.build()).put(body).build();
+        Request request = withToken(new Request.Builder().url(b.build()).put(body), to.token()).build();
         return answered(address, () -> http.call(request, Replies.Stored.class, deadlines().transfer(length)));
     }
 
@@ -98,11 +116,12 @@ public final class DatanodeClient {
      * {@link SocketTimeoutException} when they come slower than {@link Deadlines#MIN_BYTES_PER_SECOND}
      * (after a grace of one timeout).
      */
-    public byte[] get(String address, String chunkId, long expectedSize, long expectedCrc) throws IOException {
+    public byte[] get(Replica from, String chunkId, long expectedSize, long expectedCrc) throws IOException {
+        String address = from.address();
         if (expectedSize < 0 || expectedSize > MAX_CHUNK) {
             throw new CairnException(ErrorCode.EIO, "chunk " + chunkId + " has impossible size " + expectedSize);
         }
-        Request request = new Request.Builder().url(chunkUrl(address, chunkId)).get().build();
+        Request request = withToken(new Request.Builder().url(chunkUrl(address, chunkId)).get(), from.token()).build();
         return answered(address, () -> {
             long start = System.nanoTime();
             try (Response response = http.newCall(request, deadlines().transfer(expectedSize)).execute()) {
@@ -151,22 +170,35 @@ public final class DatanodeClient {
 
     /**
      * Makes chunks stored with {@code sync=false} durable on the datanode's disk (fsync);
-     * {@code bytes} is about how much they hold, so that the call may take in proportion.
+     * {@code bytes} is about how much they hold, so that the call may take in proportion;
+     * {@code tokens} holds a write token for each chunk, in the same order. Many chunks go in
+     * several requests of at most {@link #SYNC_BATCH}.
      */
-    public void sync(String address, List<String> chunkIds, long bytes) throws IOException {
-        Request request = new Request.Builder().url(base(address).newBuilder().addPathSegments("api/v1/sync").build())
-                .post(Http.json(new Requests.SyncChunks(chunkIds))).build();
-        answered(address, () -> http.call(request, Replies.Ok.class, deadlines().transfer(bytes)));
+    public void sync(String address, List<String> chunkIds, List<String> tokens, long bytes) throws IOException {
+        if (tokens.size() != chunkIds.size()) {
+            throw new IllegalArgumentException(chunkIds.size() + " chunk ids but " + tokens.size() + " tokens");
+        }
+        for (int from = 0; from < chunkIds.size(); from += SYNC_BATCH) {
+            int to = Math.min(chunkIds.size(), from + SYNC_BATCH);
+            Requests.SyncChunks body = new Requests.SyncChunks(List.copyOf(chunkIds.subList(from, to)),
+                    new ArrayList<>(tokens.subList(from, to)));
+            Request request = new Request.Builder()
+                    .url(base(address).newBuilder().addPathSegments("api/v1/sync").build()).post(Http.json(body)).build();
+            long share = bytes / chunkIds.size() * (to - from);
+            answered(address, () -> http.call(request, Replies.Ok.class, deadlines().transfer(share)));
+        }
     }
 
-    public void delete(String address, String chunkId) throws IOException {
-        Request request = new Request.Builder().url(chunkUrl(address, chunkId)).delete().build();
-        answered(address, () -> http.call(request, Replies.Ok.class));
+    public void delete(Replica at, String chunkId) throws IOException {
+        Request request = withToken(new Request.Builder().url(chunkUrl(at.address(), chunkId)).delete(), at.token())
+                .build();
+        answered(at.address(), () -> http.call(request, Replies.Ok.class));
     }
 
-    public Replies.DatanodeStatus status(String address) throws IOException {
-        Request request = new Request.Builder().url(base(address).newBuilder().addPathSegments("api/v1/status").build())
-                .get().build();
+    /** Who the datanode at {@code address} is and how full; {@code token} is a status token for it. */
+    public Replies.DatanodeStatus status(String address, String token) throws IOException {
+        Request request = withToken(new Request.Builder()
+                .url(base(address).newBuilder().addPathSegments("api/v1/status").build()).get(), token).build();
         return answered(address, () -> http.call(request, Replies.DatanodeStatus.class));
     }
 

@@ -59,7 +59,7 @@ public final class FileDownloader {
                     }
                     window.add(new Fetch(c, CompletableFuture.supplyAsync(() -> {
                         try {
-                            return cluster.fetch(c);
+                            return fetch(pages, c);
                         } catch (IOException e) {
                             throw new CompletionException(e);
                         }
@@ -105,6 +105,19 @@ public final class FileDownloader {
             }
         }
         return pos;
+    }
+
+    /** The chunk's bytes; once more with fresh chunk tokens when a datanode refused those of the layout. */
+    private byte[] fetch(LayoutPages pages, ChunkRef c) throws IOException {
+        try {
+            return cluster.fetch(c);
+        } catch (IOException e) {
+            ChunkRef fresh = LayoutPages.tokenRefused(e) ? pages.again(c) : null;
+            if (fresh == null) {
+                throw e;
+            }
+            return cluster.fetch(fresh);
+        }
     }
 
     private record Fetch(ChunkRef chunk, CompletableFuture<byte[]> data) {

@@ -1,5 +1,7 @@
 package io.cairn.common.client;
 
+import io.cairn.common.error.CairnException;
+import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
 
@@ -31,6 +33,26 @@ public final class LayoutPages {
     /** The page from index {@code from}: it covers every index up to its {@code next} cursor (or to the end). */
     public FileLayout page(long from) throws IOException {
         return source.layout(inode, from, PAGE);
+    }
+
+    /**
+     * The chunk {@code stale} as the master's list has it now, with fresh replicas and chunk tokens
+     * (a layout kept longer than its tokens last), or null when the file no longer holds that chunk
+     * at that index.
+     */
+    public ChunkRef again(ChunkRef stale) throws IOException {
+        FileLayout page = source.layout(inode, stale.index(), 1);
+        for (ChunkRef c : page.chunks()) {
+            if (c.index() == stale.index() && c.id().equals(stale.id())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code e} says a datanode refused a chunk token: asking {@link #again} may cure it. */
+    public static boolean tokenRefused(IOException e) {
+        return e instanceof CairnException ce && ce.code() == ErrorCode.EAUTH;
     }
 
     /** Every chunk of the file in index order, the first page being {@code first} (from index 0). */

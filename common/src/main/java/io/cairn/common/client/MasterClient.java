@@ -199,6 +199,12 @@ public final class MasterClient {
         return change("fs/allocate", new Requests.Allocate(inode, exclude, count), Allocation.class);
     }
 
+    /** More targets for chunk {@code chunkId}, at {@code index} of the file: their tokens open that chunk. */
+    public Allocation allocateFor(long inode, String chunkId, long index, List<String> exclude, int count)
+            throws IOException {
+        return change("fs/allocate", new Requests.Allocate(inode, exclude, count, chunkId, index), Allocation.class);
+    }
+
     public Attr commit(Requests.Commit commit) throws IOException {
         return change("fs/commit", commit, Attr.class);
     }

@@ -1,6 +1,7 @@
 /**
  * Who may call whom: secret files kept as ssh keeps keys (mode 0600, a looser one refused), bearer
- * tokens and their hashes, the per-datanode key derived from the cluster key, and the signature a
- * datanode puts on every request it sends a master.
+ * tokens and their hashes, the per-datanode key derived from the cluster key, the signature a
+ * datanode puts on every request it sends a master, and the chunk tokens a master mints for the
+ * datanodes to check on their own.
  */
 package io.cairn.common.security;

@@ -56,8 +56,26 @@ public final class Replies {
         }
     }
 
-    /** Copy chunk {@code chunkId} ({@code size} bytes, {@code crc32c}) from the first of {@code sources} that has it. */
-    public record ReplicateOrder(String chunkId, long size, long crc32c, List<String> sources) {
+    /**
+     * Copy chunk {@code chunkId} ({@code size} bytes, {@code crc32c}) from the first of {@code sources}
+     * that has it; {@code sourceTokens} holds, in the same order, the chunk token that lets the
+     * copier read it there (null, or shorter: none for those sources).
+     */
+    public record ReplicateOrder(String chunkId, long size, long crc32c, List<String> sources,
+                                 List<String> sourceTokens) {
+        public ReplicateOrder(String chunkId, long size, long crc32c, List<String> sources) {
+            this(chunkId, size, crc32c, sources, null);
+        }
+
+        /** The token for source {@code i}, or null. */
+        public String tokenFor(int i) {
+            return sourceTokens == null || i >= sourceTokens.size() ? null : sourceTokens.get(i);
+        }
+
+        @Override
+        public String toString() {
+            return "ReplicateOrder[chunkId=" + chunkId + ", size=" + size + ", sources=" + sources + "]";
+        }
     }
 
     /** What {@code cairn fsck} reports. */

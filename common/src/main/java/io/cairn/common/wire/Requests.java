@@ -60,8 +60,16 @@ public final class Requests {
     public record RemoveXattr(String path, String name) {
     }
 
-    /** Ask for a new chunk's id and targets, avoiding the listed nodes. */
-    public record Allocate(long inode, List<String> exclude, Integer count) {
+    /**
+     * Ask for a new chunk's id and targets, avoiding the listed nodes. With {@code forChunk} (and
+     * {@code forIndex}, its index in the file), the targets are wanted for that chunk instead, one
+     * of this file's (leased to it, or committed at that index): a replacement for a target that
+     * failed, or a new copy; their chunk tokens then open that chunk.
+     */
+    public record Allocate(long inode, List<String> exclude, Integer count, String forChunk, Long forIndex) {
+        public Allocate(long inode, List<String> exclude, Integer count) {
+            this(inode, exclude, count, null, null);
+        }
     }
 
     /**
@@ -112,8 +120,19 @@ public final class Requests {
     public record BadReplicas(String nodeId, List<String> chunkIds) {
     }
 
-    /** Make these chunks (stored earlier without sync) durable on the datanode's disk. */
-    public record SyncChunks(List<String> chunkIds) {
+    /**
+     * Make these chunks (stored earlier without sync) durable on the datanode's disk; {@code tokens}
+     * holds, in the same order, a chunk token allowing a write of each.
+     */
+    public record SyncChunks(List<String> chunkIds, List<String> tokens) {
+        public SyncChunks(List<String> chunkIds) {
+            this(chunkIds, null);
+        }
+
+        @Override
+        public String toString() {
+            return "SyncChunks[" + (chunkIds == null ? 0 : chunkIds.size()) + " chunk ids]";
+        }
     }
 
     /** Take a datanode out of service: its replicas are copied elsewhere, then dropped. */

@@ -57,6 +57,25 @@ class FileDownloaderTest {
     }
 
     @Test
+    void chunksWhoseTokensExpiredAreFetchedAgainWithFreshOnes() throws Exception {
+        cluster.putChunk(1, 0, "abcdefgh".getBytes(), 8);
+        cluster.putChunk(1, 1, "ijklmnop".getBytes(), 8);
+        cluster.setSizeDirectly(1, 2 * CS);
+        cluster.checkTokens = true;
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        cluster.afterLayout = () -> {
+            if (first.getAndSet(false)) {
+                cluster.tokenEpoch.incrementAndGet(); // the first page's tokens expire before its chunks are read
+            }
+        };
+        assertThat(download(1)).isEqualTo("abcdefghijklmnop".getBytes());
+        cluster.afterLayout = () -> cluster.tokenEpoch.incrementAndGet(); // tokens that never work: no endless retry
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> download(1))
+                .isInstanceOfSatisfying(io.cairn.common.error.CairnException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.cairn.common.error.ErrorCode.EAUTH));
+    }
+
+    @Test
     void chunksPastTheSizeAreNotRead() throws Exception {
         cluster.putChunk(1, 0, "abcdefgh".getBytes(), 8);
         cluster.putChunk(1, 5, "zzzzzzzz".getBytes(), 8);

@@ -56,6 +56,14 @@ final class MemoryChunkService implements ChunkService {
     /** Where chunks are allocated (one replica unless a test says). */
     volatile List<Replica> targets = List.of(NODE);
     private int nextId;
+    /**
+     * When set, layouts give each replica the token {@code "t" + tokenEpoch} and a fetch refuses
+     * (EAUTH, as a datanode refuses an expired chunk token) a chunk whose first replica has another.
+     */
+    volatile boolean checkTokens;
+    final java.util.concurrent.atomic.AtomicInteger tokenEpoch = new java.util.concurrent.atomic.AtomicInteger();
+    /** Runs after each layout is made (e.g. to let its tokens expire). */
+    volatile Runnable afterLayout = () -> { };
 
     MemoryChunkService(long chunkSize) {
         this.chunkSize = chunkSize;
@@ -167,12 +175,22 @@ final class MemoryChunkService implements ChunkService {
     public synchronized FileLayout layout(long inode, long from, int limit) {
         List<ChunkRef> rest = new ArrayList<>(lists.getOrDefault(inode, new TreeMap<>()).tailMap(from, true).values());
         Long next = rest.size() > limit ? rest.get(limit).index() : null;
-        return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
-                List.copyOf(rest.subList(0, Math.min(limit, rest.size()))), next);
+        List<ChunkRef> page = new ArrayList<>(rest.subList(0, Math.min(limit, rest.size())));
+        if (checkTokens) {
+            String token = "t" + tokenEpoch.get();
+            page.replaceAll(c -> new ChunkRef(c.index(), c.id(), c.size(), c.length(), c.crc32c(),
+                    c.replicas().stream().map(r -> r.withToken(token)).toList()));
+        }
+        FileLayout layout = new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize, List.copyOf(page), next);
+        afterLayout.run();
+        return layout;
     }
 
     @Override
     public synchronized byte[] fetch(ChunkRef chunk) throws IOException {
+        if (checkTokens && !("t" + tokenEpoch.get()).equals(chunk.replicas().get(0).token())) {
+            throw new CairnException(ErrorCode.EAUTH, "expired chunk token");
+        }
         byte[] b = blobs.get(chunk.id());
         if (b == null) {
             throw new CairnException(ErrorCode.EIO, "no chunk " + chunk.id());

@@ -3,6 +3,7 @@ package io.cairn.datanode.http;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.datanode.store.ChunkStore;
@@ -13,17 +14,23 @@ import io.javalin.http.Context;
 
 import java.io.InputStream;
 
-/** PUT, GET, HEAD and DELETE of /api/v1/chunks/{id}, and POST /api/v1/sync: the bytes of the file system. */
+/**
+ * PUT, GET, HEAD and DELETE of /api/v1/chunks/{id}, and POST /api/v1/sync: the bytes of the file
+ * system. The group's guard has checked the chunk token of each {id} route; a sync checks one write
+ * token per chunk it names, before it syncs any.
+ */
 final class ChunkRoutes implements RouteGroup {
     static final String PATH = "/api/v1/chunks/{id}";
     private static final String OCTETS = "application/octet-stream";
     /** Most chunk ids one sync names. */
-    private static final int MAX_SYNC_IDS = 100_000;
+    private static final int MAX_SYNC_IDS = 20_000;
 
     private final ChunkStore store;
+    private final ChunkAccess access;
 
-    ChunkRoutes(ChunkStore store) {
+    ChunkRoutes(ChunkStore store, ChunkAccess access) {
         this.store = store;
+        this.access = access;
     }
 
     @Override
@@ -65,14 +72,23 @@ final class ChunkRoutes implements RouteGroup {
         }
     }
 
-    /** Makes chunks stored with {@code sync=false} durable: {@code {"chunkIds": [...]}}. */
+    /**
+     * Makes chunks stored with {@code sync=false} durable: {@code {"chunkIds": [...], "tokens": [...]}},
+     * a write token for each chunk, in the same order. No token, no sync (EAUTH), before anything
+     * else is looked at.
+     */
     private void sync(Context ctx, Requests.SyncChunks req) throws Exception {
-        if (req.chunkIds() == null || req.chunkIds().size() > MAX_SYNC_IDS) {
-            throw new CairnException(ErrorCode.EINVAL, "expected {\"chunkIds\": [...]} with at most "
-                    + MAX_SYNC_IDS + " ids");
+        if (req.tokens() == null || req.tokens().isEmpty()) {
+            throw new CairnException(ErrorCode.EAUTH, "a sync needs a chunk token for each chunk it names");
         }
-        for (String id : req.chunkIds()) {
-            PathRules.chunkId(id);
+        if (req.chunkIds() == null || req.chunkIds().size() > MAX_SYNC_IDS
+                || req.tokens().size() != req.chunkIds().size()) {
+            throw new CairnException(ErrorCode.EINVAL, "expected {\"chunkIds\": [...], \"tokens\": [...]} with "
+                    + "as many tokens as ids, at most " + MAX_SYNC_IDS);
+        }
+        for (int i = 0; i < req.chunkIds().size(); i++) {
+            String id = PathRules.chunkId(req.chunkIds().get(i));
+            access.check(req.tokens().get(i), id, ChunkTokens.Op.WRITE);
         }
         store.sync(req.chunkIds());
         Reply.json(ctx, Replies.Ok.OK);

@@ -8,17 +8,22 @@ import io.cairn.server.Guard;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The datanode's route groups, each behind its guard (open for now): chunks, and status. */
+/**
+ * The datanode's route groups, each behind its guard: chunks and status need a chunk token the
+ * master minted for this node ({@link ChunkAccess}); only the health check is open.
+ */
 public final class DatanodeApi {
     private DatanodeApi() {
     }
 
     /**
      * @param status what GET /api/v1/status answers
+     * @param access checks the chunk tokens of callers
      */
-    public static List<Group> groups(ChunkStore store, Supplier<Replies.DatanodeStatus> status) {
+    public static List<Group> groups(ChunkStore store, Supplier<Replies.DatanodeStatus> status, ChunkAccess access) {
         return List.of(
-                new Group("chunks", Guard.OPEN, new ChunkRoutes(store)),
-                new Group("status", Guard.OPEN, new StatusRoute(status)));
+                new Group("chunks", access.chunks(), new ChunkRoutes(store, access)),
+                new Group("status", access.status(), new StatusRoute(status)),
+                new Group("health", Guard.OPEN, new HealthRoute()));
     }
 }

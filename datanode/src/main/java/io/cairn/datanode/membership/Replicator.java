@@ -5,6 +5,7 @@ import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.datanode.store.ChunkStore;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Carries out the master's copy orders: fetch a chunk straight from another datanode (never through
- * the master), store it (the store checks size and CRC32C), then tell the master this node has it.
+ * the master), with the read token the order gives for that source, store it here (the store checks
+ * size and CRC32C; no token is needed to store on this node), then tell the master this node has it.
  * Copies run one at a time, off the heartbeat thread.
  */
 final class Replicator implements AutoCloseable {
@@ -90,13 +92,19 @@ final class Replicator implements AutoCloseable {
 
     private void fetchFromAnySource(Replies.ReplicateOrder o) throws IOException {
         IOException last = new CairnException(ErrorCode.ENOENT, "no source for chunk " + o.chunkId());
-        for (String source : o.sources()) {
+        for (int i = 0; i < o.sources().size(); i++) {
+            String source = o.sources().get(i);
             HttpUrl base = source == null ? null : HttpUrl.parse(source);
             if (base == null) {
                 continue;
             }
             HttpUrl url = base.newBuilder().addPathSegments("api/v1/chunks").addPathSegment(o.chunkId()).build();
-            try (Response response = http.client().newCall(new Request.Builder().url(url).get().build()).execute()) {
+            Request.Builder get = new Request.Builder().url(url).get();
+            String token = o.tokenFor(i);
+            if (token != null) {
+                get.header("Authorization", ChunkTokens.header(token));
+            }
+            try (Response response = http.client().newCall(get.build()).execute()) {
                 if (!response.isSuccessful()) {
                     throw Http.errorOf(response);
                 }

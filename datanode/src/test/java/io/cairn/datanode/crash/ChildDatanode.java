@@ -1,8 +1,12 @@
 package io.cairn.datanode.crash;
 
 import io.cairn.datanode.Enrolled;
+import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.SecretFile;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
+import io.cairn.datanode.testing.TestKeys;
 
 import java.io.IOException;
 import java.net.URI;
@@ -27,10 +31,19 @@ final class ChildDatanode implements AutoCloseable {
 
     private final Process process;
     private final String url;
+    private final byte[] key;
+    private final String nodeId;
 
-    private ChildDatanode(Process process, String url) {
+    private ChildDatanode(Process process, String url, byte[] key, String nodeId) {
         this.process = process;
         this.url = url;
+        this.key = key;
+        this.nodeId = nodeId;
+    }
+
+    /** The Authorization header with a token for {@code ops} on {@code chunkId} of this datanode. */
+    private String auth(String chunkId, String ops) {
+        return ChunkTokens.header(TestKeys.token(key, nodeId, chunkId, ops));
     }
 
     /** Runs a datanode on {@code dir}, reporting to {@code masterUrl}; prints where it listens. */
@@ -45,6 +58,8 @@ final class ChildDatanode implements AutoCloseable {
 
     /** Starts a datanode process on {@code dir} and waits (at most 30 s) until it listens. */
     static ChildDatanode start(Path dir, String masterUrl, Path log) throws IOException, InterruptedException {
+        String kept = SecretFile.readIfPresent(dir.resolve("node.key"));
+        byte[] key = kept == null ? TestKeys.provision(dir) : NodeKeys.fromText(kept);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 ChildDatanode.class.getName(), dir.toString(), masterUrl)
@@ -54,7 +69,8 @@ final class ChildDatanode implements AutoCloseable {
             if (Files.exists(log)) {
                 for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                     if (line.startsWith(LISTENING)) {
-                        return new ChildDatanode(p, line.substring(LISTENING.length()).trim());
+                        return new ChildDatanode(p, line.substring(LISTENING.length()).trim(), key,
+                                Files.readString(dir.resolve("node-id")).trim());
                     }
                 }
             }
@@ -87,12 +103,12 @@ final class ChildDatanode implements AutoCloseable {
     int put(String id, byte[] b, long crc, boolean sync) throws IOException, InterruptedException {
         String target = url + "/api/v1/chunks/" + id + "?crc32c=" + crc + (sync ? "" : "&sync=false");
         return HTTP.send(HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(20))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(b)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                .header("Authorization", auth(id, "w")).PUT(HttpRequest.BodyPublishers.ofByteArray(b)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     HttpResponse<byte[]> get(String id) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/chunks/" + id)).timeout(Duration.ofSeconds(20))
-                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header("Authorization", auth(id, "r")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
@@ -103,11 +119,14 @@ final class ChildDatanode implements AutoCloseable {
 
     HttpResponse<String> status() throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/status")).timeout(Duration.ofSeconds(20))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", auth(ChunkTokens.STATUS_CHUNK, "s")).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String syncBody(List<String> ids) {
-        return "{\"chunkIds\":[\"" + String.join("\",\"", ids) + "\"]}";
+    /** A sync of {@code ids}, with a write token for each. */
+    String syncBody(List<String> ids) {
+        List<String> tokens = ids.stream().map(id -> TestKeys.token(key, nodeId, id, "w")).toList();
+        return "{\"chunkIds\":[\"" + String.join("\",\"", ids) + "\"],\"tokens\":[\"" + String.join("\",\"", tokens)
+                + "\"]}";
     }
 
     @Override

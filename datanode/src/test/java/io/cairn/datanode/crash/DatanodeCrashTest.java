@@ -114,7 +114,7 @@ class DatanodeCrashTest {
 
             List<String> later;
             try (Strace s = Strace.attach(tmp.resolve("later.trace"), dn.pid())) {
-                assertThat(dn.post("/api/v1/sync", ChildDatanode.syncBody(ids)).statusCode()).isEqualTo(200);
+                assertThat(dn.post("/api/v1/sync", dn.syncBody(ids)).statusCode()).isEqualTo(200);
                 later = s.stop();
             }
             for (String id : ids) {

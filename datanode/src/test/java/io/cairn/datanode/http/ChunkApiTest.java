@@ -7,10 +7,13 @@ import io.cairn.common.client.Http;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.TestKeys;
 import io.cairn.testing.RawHttp;
 import io.cairn.testing.Eventually;
 import okhttp3.MediaType;
@@ -49,12 +52,14 @@ class ChunkApiTest {
     DatanodeServer server;
     Http http;
     DatanodeClient client;
+    byte[] key;
 
     @BeforeEach
     void start() throws IOException {
         master = new FakeMaster("cluster-1");
         http = new Http(Duration.ofSeconds(30));
         client = new DatanodeClient(http);
+        key = TestKeys.provision(tmp.resolve("data"));
         server = start(0);
     }
 
@@ -73,6 +78,25 @@ class ChunkApiTest {
         master.close();
         http.client().dispatcher().executorService().shutdown();
         http.client().connectionPool().evictAll();
+    }
+
+    /** This test's datanode as a replica of chunk {@code id}, with a token for every operation on it. */
+    Replica at(String id) {
+        return TestKeys.replica(server, key, id);
+    }
+
+    String status() {
+        return TestKeys.status(key, server.nodeId());
+    }
+
+    /** A hand-written request carrying a token for every operation on chunk {@link #ID}. */
+    RawHttp.Reply raw(String method, String target, long contentLength, byte[] body) throws IOException {
+        return RawHttp.send(server.port(), method + " " + target + " HTTP/1.1\r\nAuthorization: "
+                + ChunkTokens.header(at(ID).token()) + "\r\nContent-Length: " + contentLength, body);
+    }
+
+    RawHttp.Reply raw(String method, String target, byte[] body) throws IOException {
+        return raw(method, target, body.length, body);
     }
 
     static byte[] bytes(String s) {
@@ -105,13 +129,13 @@ class ChunkApiTest {
     @Test
     void aChunkPutIsReadBackAndThenDeleted() throws IOException {
         byte[] b = bytes("the bytes of a chunk");
-        Replies.Stored stored = client.put(server.url(), ID, b, b.length, crc(b));
+        Replies.Stored stored = client.put(at(ID), ID, b, b.length, crc(b));
         assertThat(stored).isEqualTo(new Replies.Stored(ID, b.length, crc(b)));
-        assertThat(client.get(server.url(), ID, b.length, crc(b))).isEqualTo(b);
-        assertThat(client.status(server.url()).chunks()).isEqualTo(1);
-        client.delete(server.url(), ID);
-        assertCode(() -> client.get(server.url(), ID, b.length, crc(b)), ErrorCode.ENOENT);
-        assertThat(client.status(server.url()).chunks()).isZero();
+        assertThat(client.get(at(ID), ID, b.length, crc(b))).isEqualTo(b);
+        assertThat(client.status(server.url(), status()).chunks()).isEqualTo(1);
+        client.delete(at(ID), ID);
+        assertCode(() -> client.get(at(ID), ID, b.length, crc(b)), ErrorCode.ENOENT);
+        assertThat(client.status(server.url(), status()).chunks()).isZero();
     }
 
     @Test
@@ -120,9 +144,10 @@ class ChunkApiTest {
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (i * 31);
         }
-        client.put(server.url(), ID, b, b.length, crc(b));
+        client.put(at(ID), ID, b, b.length, crc(b));
         try (Response r = http.client().newCall(new Request.Builder()
-                .url(server.url() + "/api/v1/chunks/" + ID).build()).execute()) {
+                .url(server.url() + "/api/v1/chunks/" + ID).header("Authorization", ChunkTokens.header(at(ID).token()))
+                .build()).execute()) {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(b.length));
             assertThat(r.header("Content-Encoding")).isNull();
@@ -133,33 +158,35 @@ class ChunkApiTest {
     @Test
     void headSaysWhetherAChunkIsHereAndItsSize() throws IOException {
         byte[] b = bytes("twelve bytes");
-        client.put(server.url(), ID, b, b.length, crc(b));
-        RawHttp.Reply here = RawHttp.send(server.port(), "HEAD", "/api/v1/chunks/" + ID, new byte[0]);
+        client.put(at(ID), ID, b, b.length, crc(b));
+        RawHttp.Reply here = raw("HEAD", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(here.status()).isEqualTo(200);
         assertThat(here.headers()).containsIgnoringCase("Content-Length: 12");
         assertThat(here.body()).isEmpty();
         String other = "f".repeat(32);
-        assertThat(RawHttp.send(server.port(), "HEAD", "/api/v1/chunks/" + other, new byte[0]).status()).isEqualTo(404);
+        String readOther = ChunkTokens.header(TestKeys.token(key, server.nodeId(), other, "r"));
+        assertThat(RawHttp.send(server.port(), "HEAD /api/v1/chunks/" + other + " HTTP/1.1\r\nAuthorization: "
+                + readOther, new byte[0]).status()).isEqualTo(404);
     }
 
     @Test
     void putTwiceWithTheSameBytesIsAnsweredCreatedBothTimes() throws IOException {
         byte[] b = bytes("again");
-        RawHttp.Reply first = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
-        RawHttp.Reply second = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
+        RawHttp.Reply first = raw("PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
+        RawHttp.Reply second = raw("PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
         assertThat(first.status()).isEqualTo(201);
         assertThat(second.status()).isEqualTo(201);
         assertThat(json(second).get("size").asLong()).isEqualTo(b.length);
-        assertThat(client.status(server.url()).used()).isEqualTo(b.length);
+        assertThat(client.status(server.url(), status()).used()).isEqualTo(b.length);
     }
 
     @Test
     void aBodyThatDoesNotMatchItsCrcIsRefusedWith422AndNotKept() throws IOException {
         byte[] b = bytes("flipped bit");
-        RawHttp.Reply r = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + "?crc32c=" + (crc(b) ^ 4), b);
+        RawHttp.Reply r = raw("PUT", "/api/v1/chunks/" + ID + "?crc32c=" + (crc(b) ^ 4), b);
         assertThat(r.status()).isEqualTo(422);
         assertThat(json(r).get("code").asText()).isEqualTo("EBADMSG");
-        assertCode(() -> client.put(server.url(), ID, b, b.length, crc(b) ^ 4), ErrorCode.EBADMSG);
+        assertCode(() -> client.put(at(ID), ID, b, b.length, crc(b) ^ 4), ErrorCode.EBADMSG);
         assertThat(filesUnder(server.dataDir().resolve("chunks"))).isEmpty();
         assertThat(filesUnder(server.dataDir().resolve("tmp"))).isEmpty();
     }
@@ -168,7 +195,7 @@ class ChunkApiTest {
     void aMissingOrMalformedCrcIsRefusedWith400() throws IOException {
         byte[] b = bytes("x");
         for (String q : List.of("", "?crc32c=", "?crc32c=abc", "?crc32c=-1", "?crc32c=4294967296", "?crc32c=99999999999999999999")) {
-            RawHttp.Reply r = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + q, b);
+            RawHttp.Reply r = raw("PUT", "/api/v1/chunks/" + ID + q, b);
             assertThat(r.status()).as(q).isEqualTo(400);
             assertThat(json(r).get("code").asText()).as(q).isEqualTo("EINVAL");
         }
@@ -176,7 +203,7 @@ class ChunkApiTest {
 
     @Test
     void aDeclaredLengthOverTheChunkLimitIsRefusedWith413BeforeAnyByteIsRead() throws IOException {
-        RawHttp.Reply r = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + "?crc32c=0",
+        RawHttp.Reply r = raw("PUT", "/api/v1/chunks/" + ID + "?crc32c=0",
                 DatanodeClient.MAX_CHUNK + 1L, new byte[0]);
         assertThat(r.status()).isEqualTo(413);
         assertThat(json(r).get("code").asText()).isEqualTo("EFBIG");
@@ -204,7 +231,8 @@ class ChunkApiTest {
                 }
             }
         };
-        Request put = new Request.Builder().url(server.url() + "/api/v1/chunks/" + ID + "?crc32c=0").put(endless).build();
+        Request put = new Request.Builder().url(server.url() + "/api/v1/chunks/" + ID + "?crc32c=0")
+                .header("Authorization", ChunkTokens.header(at(ID).token())).put(endless).build();
         try (Response r = http.client().newCall(put).execute()) {
             assertThat(r.code()).isEqualTo(413);
             assertThat(Json.mapper().readTree(r.body().bytes()).get("code").asText()).isEqualTo("EFBIG");
@@ -216,12 +244,12 @@ class ChunkApiTest {
     @Test
     void anUnknownRouteGetsA404JsonError() throws IOException {
         for (String target : List.of("/api/v1/nope", "/", "/api/v2/chunks/" + ID, "/api/v1/chunks")) {
-            RawHttp.Reply r = RawHttp.send(server.port(), "GET", target, new byte[0]);
+            RawHttp.Reply r = raw("GET", target, new byte[0]);
             assertThat(r.status()).as(target).isEqualTo(404);
             assertThat(r.headers()).as(target).containsIgnoringCase("application/json");
             assertThat(json(r).get("code").asText()).as(target).isEqualTo("ENOSYS");
         }
-        RawHttp.Reply post = RawHttp.send(server.port(), "POST", "/api/v1/chunks/" + ID, new byte[0]);
+        RawHttp.Reply post = raw("POST", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(post.status()).isEqualTo(404);
         assertThat(json(post).get("code").asText()).isEqualTo("ENOSYS");
     }
@@ -230,24 +258,24 @@ class ChunkApiTest {
     void anUnexpectedFailureIsAnswered500Eio() throws IOException {
         // a directory where a chunk file should be: deleting it fails in a way no rule foresaw
         Files.createDirectories(server.dataDir().resolve("chunks/01/" + ID + "/x"));
-        RawHttp.Reply r = RawHttp.send(server.port(), "DELETE", "/api/v1/chunks/" + ID, new byte[0]);
+        RawHttp.Reply r = raw("DELETE", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(r.status()).isEqualTo(500);
         assertThat(json(r).get("code").asText()).isEqualTo("EIO");
-        RawHttp.Reply get = RawHttp.send(server.port(), "GET", "/api/v1/chunks/" + ID, new byte[0]);
+        RawHttp.Reply get = raw("GET", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(get.status()).isEqualTo(404);
         assertThat(json(get).get("code").asText()).isEqualTo("ENOENT");
     }
 
     @Test
     void aMissingChunkGetsA404Enoent() throws IOException {
-        RawHttp.Reply r = RawHttp.send(server.port(), "GET", "/api/v1/chunks/" + ID, new byte[0]);
+        RawHttp.Reply r = raw("GET", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(r.status()).isEqualTo(404);
         assertThat(json(r).get("code").asText()).isEqualTo("ENOENT");
     }
 
     @Test
     void deletingAMissingChunkSucceeds() throws IOException {
-        RawHttp.Reply r = RawHttp.send(server.port(), "DELETE", "/api/v1/chunks/" + ID, new byte[0]);
+        RawHttp.Reply r = raw("DELETE", "/api/v1/chunks/" + ID, new byte[0]);
         assertThat(r.status()).isEqualTo(200);
         assertThat(json(r).get("ok").asBoolean()).isTrue();
     }
@@ -260,14 +288,16 @@ class ChunkApiTest {
                 "..%5cx", "aa%00" + "a".repeat(28), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "..;/x");
         for (String id : ids) {
             for (String method : List.of("PUT", "GET", "DELETE")) {
-                RawHttp.Reply r = RawHttp.send(server.port(), method, "/api/v1/chunks/" + id + "?crc32c=" + crc(b),
+                RawHttp.Reply r = raw(method, "/api/v1/chunks/" + id + "?crc32c=" + crc(b),
                         method.equals("PUT") ? b : new byte[0]);
                 assertThat(r.status()).as(method + " " + id).isBetween(400, 499);
-                assertThat(json(r).get("code").asText()).as(method + " " + id).isIn("EINVAL", "ENOSYS", "ENOENT");
+                // a token is for one well-formed chunk id: any other is refused by the token check or the id check
+                assertThat(json(r).get("code").asText()).as(method + " " + id).isIn("EINVAL", "ENOSYS", "ENOENT",
+                        "EACCES");
             }
         }
         assertThat(filesUnder(tmp)).extracting(p -> tmp.relativize(p).toString())
-                .containsExactlyInAnyOrder("data/node-id", "data/node.key", "data/lock", "data/cluster-id");
+                .containsExactlyInAnyOrder("data/node-id", "data/lock", "data/cluster-id", "data/node.key");
     }
 
     @Test
@@ -275,20 +305,20 @@ class ChunkApiTest {
         server.close();
         server = start(10);
         byte[] b = bytes("eleven byte");
-        RawHttp.Reply r = RawHttp.send(server.port(), "PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
+        RawHttp.Reply r = raw("PUT", "/api/v1/chunks/" + ID + "?crc32c=" + crc(b), b);
         assertThat(r.status()).isEqualTo(507);
         assertThat(json(r).get("code").asText()).isEqualTo("ENOSPC");
-        assertCode(() -> client.put(server.url(), ID, b, b.length, crc(b)), ErrorCode.ENOSPC);
+        assertCode(() -> client.put(at(ID), ID, b, b.length, crc(b)), ErrorCode.ENOSPC);
         assertThat(filesUnder(server.dataDir().resolve("chunks"))).isEmpty();
         byte[] fits = bytes("ten bytes!");
-        client.put(server.url(), ID, fits, fits.length, crc(fits));
+        client.put(at(ID), ID, fits, fits.length, crc(fits));
     }
 
     @Test
     void statusSaysWhoTheNodeIsAndHowFullItIs() throws IOException {
         byte[] b = bytes("12345");
-        client.put(server.url(), ID, b, b.length, crc(b));
-        Replies.DatanodeStatus s = client.status(server.url());
+        client.put(at(ID), ID, b, b.length, crc(b));
+        Replies.DatanodeStatus s = client.status(server.url(), status());
         assertThat(s.nodeId()).isEqualTo(server.nodeId());
         assertThat(s.address()).isEqualTo(server.url()).isEqualTo("http://127.0.0.1:" + server.port());
         assertThat(s.used()).isEqualTo(5);
@@ -324,7 +354,8 @@ class ChunkApiTest {
                 sink.write(b, 1000, b.length - 1000);
             }
         };
-        Request put = new Request.Builder().url(server.url() + "/api/v1/chunks/" + ID + "?crc32c=" + crc(b)).put(slow).build();
+        Request put = new Request.Builder().url(server.url() + "/api/v1/chunks/" + ID + "?crc32c=" + crc(b))
+                .header("Authorization", ChunkTokens.header(at(ID).token())).put(slow).build();
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
             try (Response r = http.client().newCall(put).execute()) {
                 return r.code();

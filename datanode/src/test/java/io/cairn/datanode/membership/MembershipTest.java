@@ -4,11 +4,13 @@ import io.cairn.datanode.Enrolled;
 import io.cairn.common.client.DatanodeClient;
 import io.cairn.common.client.Http;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.wire.Replica;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.datanode.testing.FakeMaster;
+import io.cairn.datanode.testing.TestKeys;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.ManualClock;
 import io.cairn.testing.Threads;
@@ -25,8 +27,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +51,7 @@ class MembershipTest {
     static final String LOOP = "cairn-datanode-membership";
     /** Membership loops alive before the test started (none, unless an earlier test leaked one). */
     Set<Thread> earlierLoops;
+    final Map<Path, byte[]> keys = new HashMap<>();
 
     @BeforeEach
     void setUp() {
@@ -81,9 +87,27 @@ class MembershipTest {
         return String.format("%032x", i);
     }
 
+    /** The key of the datanode of {@code s}, given to it on first use. */
+    byte[] key(DatanodeServer s) throws IOException {
+        byte[] k = keys.get(s.dataDir());
+        if (k == null) {
+            k = TestKeys.provision(s.dataDir());
+            keys.put(s.dataDir(), k);
+        }
+        return k;
+    }
+
+    Replica at(DatanodeServer s, String id) throws IOException {
+        return TestKeys.replica(s, key(s), id);
+    }
+
+    Replies.DatanodeStatus status(DatanodeServer s) throws IOException {
+        return client.status(s.url(), TestKeys.status(key(s), s.nodeId()));
+    }
+
     byte[] put(DatanodeServer s, String id, String text) throws IOException {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        client.put(s.url(), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
+        client.put(at(s, id), id, b, b.length, DatanodeClient.crc32c(b, 0, b.length));
         return b;
     }
 
@@ -111,7 +135,7 @@ class MembershipTest {
         assertThat(Files.readString(s.dataDir().resolve("cluster-id")).trim()).isEqualTo("cluster-1");
         // the file is durable before the datanode takes the id as its own: wait for that, too
         Eventually.await("cluster id in the status", java.time.Duration.ofSeconds(10),
-                () -> client.status(s.url()).clusterId(), "cluster-1"::equals);
+                () -> status(s).clusterId(), "cluster-1"::equals);
     }
 
     @Test
@@ -225,7 +249,7 @@ class MembershipTest {
         master.orderDelete(s.nodeId(), id(1), "../../etc/passwd", id(99));
         Eventually.await("chunk 1 deleted", () -> !Files.exists(s.dataDir().resolve("chunks/00/" + id(1))));
         assertThat(s.dataDir().resolve("chunks/00/" + id(2))).exists();
-        Replies.DatanodeStatus status = client.status(s.url());
+        Replies.DatanodeStatus status = status(s);
         assertThat(status.chunks()).isEqualTo(1);
         assertThat(status.used()).isEqualTo(3);
     }
@@ -258,7 +282,7 @@ class MembershipTest {
         assertThat(master.reports).isEmpty();
         assertThat(master.heartbeats).isEmpty();
         assertThat(Files.readString(data.resolve("cluster-id")).trim()).isEqualTo("cluster-0");
-        assertThat(client.status(s.url()).chunks()).isEqualTo(3);
+        assertThat(status(s).chunks()).isEqualTo(3);
     }
 
     @Test
@@ -283,9 +307,9 @@ class MembershipTest {
         Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
                 .distinct().count() == 2);
         master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(42), b.length, DatanodeClient.crc32c(b, 0, b.length),
-                List.of("http://127.0.0.1:1", source.url())));
+                List.of("http://127.0.0.1:1", source.url()), Arrays.asList(null, readToken(source, id(42)))));
         Eventually.await("copied", () -> Files.exists(target.dataDir().resolve("chunks/00/" + id(42))));
-        assertThat(client.get(target.url(), id(42), b.length, DatanodeClient.crc32c(b, 0, b.length))).isEqualTo(b);
+        assertThat(client.get(at(target, id(42)), id(42), b.length, DatanodeClient.crc32c(b, 0, b.length))).isEqualTo(b);
         Eventually.await("reported", () -> master.reports.stream()
                 .anyMatch(r -> r.nodeId().equals(target.nodeId()) && r.chunkIds().contains(id(42)) && !r.last()));
     }
@@ -298,14 +322,41 @@ class MembershipTest {
         Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
                 .distinct().count() == 2);
         byte[] good = put(source, id(44), "a copy that matches");
-        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(43), b.length, 12345, List.of(source.url())));
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(43), b.length, 12345, List.of(source.url()),
+                List.of(readToken(source, id(43)))));
         // copies run one at a time, in order: once the next one is done, the bad one has been tried
         master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(44), good.length,
-                DatanodeClient.crc32c(good, 0, good.length), List.of(source.url())));
+                DatanodeClient.crc32c(good, 0, good.length), List.of(source.url()), List.of(readToken(source, id(44)))));
         Eventually.await("the copy ordered after it is reported", () -> master.reports.stream()
                 .anyMatch(r -> r.nodeId().equals(target.nodeId()) && r.chunkIds().contains(id(44))));
         assertThat(target.dataDir().resolve("chunks/00/" + id(43))).doesNotExist();
         assertThat(master.reportedIds()).doesNotContain(id(43));
+    }
+
+    String readToken(DatanodeServer source, String chunkId) throws IOException {
+        return TestKeys.token(key(source), source.nodeId(), chunkId, "r");
+    }
+
+    @Test
+    void aCopyOrderWithoutAReadTokenForItsSourceCopiesNothing() throws IOException {
+        DatanodeServer source = start("a");
+        DatanodeServer target = start("b");
+        byte[] b = put(source, id(45), "not to be copied without a token");
+        byte[] c = put(source, id(46), "copied with one");
+        long crcB = DatanodeClient.crc32c(b, 0, b.length);
+        Eventually.await("both heartbeating", () -> master.heartbeats.stream().map(Requests.Heartbeat::nodeId)
+                .distinct().count() == 2);
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(45), b.length, crcB, List.of(source.url())));
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(45), b.length, crcB, List.of(source.url()),
+                List.of(TestKeys.token(key(source), source.nodeId(), id(46), "r")))); // another chunk's token
+        master.orderCopy(target.nodeId(), new Replies.ReplicateOrder(id(46), c.length,
+                DatanodeClient.crc32c(c, 0, c.length), List.of(source.url()), List.of(readToken(source, id(46)))));
+        // copies run one at a time, in order: once the last one is reported, the others have been tried
+        Eventually.await("the copy with a token is reported", () -> master.reports.stream()
+                .anyMatch(r -> r.nodeId().equals(target.nodeId()) && r.chunkIds().contains(id(46))));
+        assertThat(target.dataDir().resolve("chunks/00/" + id(45))).doesNotExist();
+        assertThat(master.reports.stream().filter(r -> r.nodeId().equals(target.nodeId()))
+                .flatMap(r -> r.chunkIds().stream())).doesNotContain(id(45));
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.placement.NodeView;
 import io.cairn.master.placement.Placement;
 import io.cairn.master.replay.Replays;
+import io.cairn.master.security.ChunkTokenMinter;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -37,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Files' chunk lists: placing new chunks (with a lease for their writer), committing written ones,
  * truncating, and handing dropped chunks to the garbage table (deleted from datanodes after a grace
  * period). Sizes and chunk ends are checked against {@link Limits#MAX_FILE_SIZE} before any sum is
- * formed, so none wraps around.
+ * formed, so none wraps around. Every replica given out carries a chunk token minted as it leaves
+ * (never stored, not even in the answer kept for a replayed request).
  */
 public final class ChunkLists {
     private static final int MAX_LAYOUT_PAGE = 4096;
@@ -53,6 +55,7 @@ public final class ChunkLists {
     private final int minReplicas;
     private final AtomicLong cursor = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
+    private final ChunkTokenMinter tokens;
 
     /** Chunk lists whose leases last {@link #DEFAULT_LEASE}, answering replays from their own {@link Replays}. */
     public ChunkLists(MetadataStore store, NodeRegistry nodes, Clock clock, long chunkSize, int replication,
@@ -61,8 +64,16 @@ public final class ChunkLists {
                 new Replays(store, clock));
     }
 
+    /** As below, with tokens no datanode accepts: for masters kept in memory by unit tests. */
     public ChunkLists(MetadataStore store, NodeRegistry nodes, Clock clock, long chunkSize, int replication,
                       int minReplicas, Leases leases, Replays replays) {
+        this(store, nodes, clock, chunkSize, replication, minReplicas, leases, replays,
+                ChunkTokenMinter.throwaway(clock));
+    }
+
+    public ChunkLists(MetadataStore store, NodeRegistry nodes, Clock clock, long chunkSize, int replication,
+                      int minReplicas, Leases leases, Replays replays, ChunkTokenMinter tokens) {
+        this.tokens = tokens;
         this.store = store;
         this.leases = leases;
         this.replays = replays;
@@ -99,7 +110,13 @@ public final class ChunkLists {
      * under {@code requestId}, answered) in one transaction.
      */
     public Allocation allocate(Requests.Allocate r, String requestId) throws IOException {
-        store.read(tx -> file(tx, r.inode()));
+        store.read(tx -> {
+            file(tx, r.inode());
+            if (r.forChunk() != null) {
+                checkFileHolds(tx, r.inode(), r.forChunk(), r.forIndex());
+            }
+            return null;
+        });
         Set<String> exclude = new HashSet<>(r.exclude() == null ? List.of() : r.exclude());
         int want = r.count() == null ? replication : Math.max(1, Math.min(r.count(), replication));
         Allocation fresh = place(want, exclude, r.count() == null);
@@ -111,7 +128,32 @@ public final class ChunkLists {
         if (a == fresh) {
             reserve(fresh);
         }
-        return a;
+        if (r.forChunk() != null) { // targets for a chunk of the file: their tokens open it, to store and sync it
+            return new Allocation(a.chunkId(), tokens.withTokens(r.forChunk(), a.targets(), "rw"), a.replication(),
+                    a.minReplicas(), a.leaseMs());
+        }
+        return withTokens(a);
+    }
+
+    /**
+     * EACCES unless chunk {@code chunkId} is the file's: leased to it (allocated, not yet committed)
+     * or committed at {@code index}. So no writer gets tokens for another file's chunk.
+     */
+    private void checkFileHolds(MetaTx tx, long inode, String chunkId, Long index) throws IOException {
+        PathRules.chunkId(chunkId);
+        MetaTx.Lease lease = tx.lease(chunkId);
+        if (lease != null && lease.inode() == inode && lease.expiresMs() > clock.millis()) {
+            return;
+        }
+        ChunkRow row = index == null || index < 0 ? null : tx.chunk(inode, index);
+        if (row == null || !row.id().equals(chunkId)) {
+            throw CairnException.of(ErrorCode.EACCES, "chunk %s is not one of inode %d's", chunkId, inode);
+        }
+    }
+
+    /** {@code a} (null stays null) with a token for its writer on each target. */
+    Allocation withTokens(Allocation a) {
+        return tokens.withTokens(a);
     }
 
     /**
@@ -300,7 +342,8 @@ public final class ChunkLists {
                     if (bad.contains(node)) {
                         continue; // known bad: never offered to a reader
                     }
-                    Replica rep = new Replica(node, nodes.address(node));
+                    Replica rep = new Replica(node, nodes.address(node),
+                            tokens.mint(node, row.id(), ChunkTokenMinter.READ));
                     (nodes.isLive(node) ? live : dead).add(rep);
                 }
                 java.util.Collections.rotate(live, (int) (row.index() % Math.max(1, live.size())));

@@ -304,7 +304,7 @@ public final class Namespace {
         if (first != null && c.allocation() == first) {
             chunkLists.reserve(first);
         }
-        return c;
+        return c.allocation() == null ? c : new Replies.Created(c.attr(), chunkLists.withTokens(c.allocation()));
     }
 
     private Attr createIn(MetaTx tx, Requests.Create r, FileType type) throws IOException {

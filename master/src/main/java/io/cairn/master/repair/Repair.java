@@ -7,6 +7,7 @@ import io.cairn.common.wire.Replies;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.security.ChunkTokenMinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class Repair implements AutoCloseable {
     static final int CHUNKS_PER_ROUND = 10_000;
     private static final int MAX_ORDERS_PER_ROUND = 2_000;
 
+    private final ChunkTokenMinter tokens;
     private final MetadataStore store;
     private final NodeRegistry nodes;
     private final Clock clock;
@@ -59,8 +61,17 @@ public final class Repair implements AutoCloseable {
     /** The last chunk id the previous round looked at; null: start from the first. */
     private String cursor;
 
+    /** As below, with chunk tokens no datanode accepts: for masters kept in memory by unit tests. */
     public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
                   int ordersPerHeartbeat, Duration interval, SafeMode safeMode) {
+        this(store, nodes, clock, replication, chunkSize, ordersPerHeartbeat, interval, safeMode,
+                ChunkTokenMinter.throwaway(clock));
+    }
+
+    /** @param tokens mints the read token a copier is given for each source of a copy order */
+    public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
+                  int ordersPerHeartbeat, Duration interval, SafeMode safeMode, ChunkTokenMinter tokens) {
+        this.tokens = tokens;
         this.store = store;
         this.nodes = nodes;
         this.clock = clock;
@@ -219,14 +230,16 @@ public final class Repair implements AutoCloseable {
             while (out.size() < ordersPerHeartbeat && !q.isEmpty()) {
                 RepairPlanner.Order o = q.poll();
                 List<String> addresses = new ArrayList<>();
+                List<String> readTokens = new ArrayList<>();
                 for (String s : o.sources()) {
                     String a = nodes.address(s);
                     if (a != null && nodes.isLive(s)) {
                         addresses.add(a);
+                        readTokens.add(tokens.mint(s, o.chunkId(), ChunkTokenMinter.READ));
                     }
                 }
                 if (!addresses.isEmpty()) {
-                    out.add(new Replies.ReplicateOrder(o.chunkId(), o.size(), o.crc32c(), addresses));
+                    out.add(new Replies.ReplicateOrder(o.chunkId(), o.size(), o.crc32c(), addresses, readTokens));
                 }
             }
         }

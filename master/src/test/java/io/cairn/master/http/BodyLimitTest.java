@@ -51,9 +51,14 @@ class BodyLimitTest {
         http.connectionPool().evictAll();
     }
 
-    record Served(String server, int port, Route route) {
+    record Served(String server, int port, Route route, String auth) {
         String target() {
             return route.path().replace("{id}", CHUNK).replace("{name}", "a-token") + QUERY;
+        }
+
+        /** {@code req} with the datanode's chunk token for this route, so that its guard lets it by. */
+        Raw.Req authorized(Raw.Req req) {
+            return auth == null ? req : req.header(auth);
         }
 
         @Override
@@ -64,8 +69,9 @@ class BodyLimitTest {
 
     List<Served> routes() {
         List<Served> all = new ArrayList<>();
-        servers.master.routes().forEach(r -> all.add(new Served("master", servers.master.port(), r)));
-        servers.datanode.routes().forEach(r -> all.add(new Served("datanode", servers.datanode.port(), r)));
+        servers.master.routes().forEach(r -> all.add(new Served("master", servers.master.port(), r, null)));
+        servers.datanode.routes().forEach(r -> all.add(new Served("datanode", servers.datanode.port(), r,
+                servers.authFor(r, CHUNK))));
         return all;
     }
 
@@ -83,7 +89,8 @@ class BodyLimitTest {
         List<Served> withBody = routes().stream().filter(s -> s.route().takesBody()).toList();
         assertThat(withBody).hasSizeGreaterThan(15);
         for (Served s : withBody) {
-            Raw.Reply r = Raw.send(s.port(), Raw.Req.claiming(s.route().method(), s.target(), s.route().bodyLimit() + 1));
+            Raw.Reply r = Raw.send(s.port(), s.authorized(Raw.Req.claiming(s.route().method(), s.target(),
+                    s.route().bodyLimit() + 1)));
             assertThat(r.status()).as(s.toString()).isEqualTo(413);
             assertThat(r.code()).as(s.toString()).isEqualTo("EFBIG");
         }
@@ -97,7 +104,8 @@ class BodyLimitTest {
             }
             Request.Builder b = new Request.Builder().url("http://127.0.0.1:" + s.port() + s.target())
                     .method(s.route().method(), spaces(s.route().bodyLimit() + 1));
-            String auth = credentials(s);
+            String auth = s.server().equals("master") ? credentials(s)
+                    : s.auth() == null ? null : s.auth().substring("Authorization: ".length());
             Request req = (auth == null ? b : b.header("Authorization", auth)).build();
             try (Response resp = http.newCall(req).execute()) {
                 JsonNode body = Json.mapper().readTree(resp.body().bytes());
@@ -113,7 +121,7 @@ class BodyLimitTest {
             if (s.route().takesBody()) {
                 continue;
             }
-            Raw.Reply r = Raw.send(s.port(), Raw.Req.json(s.route().method(), s.target(), "{}"));
+            Raw.Reply r = Raw.send(s.port(), s.authorized(Raw.Req.json(s.route().method(), s.target(), "{}")));
             assertThat(r.status()).as(s.toString()).isEqualTo(413);
             if (!s.route().method().equals("HEAD")) {
                 assertThat(r.code()).as(s.toString()).isEqualTo("EFBIG");

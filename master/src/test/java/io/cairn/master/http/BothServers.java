@@ -2,6 +2,9 @@ package io.cairn.master.http;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.SecretFile;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
 import io.cairn.master.Callers;
@@ -9,6 +12,7 @@ import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
 import io.cairn.server.Group;
 import io.cairn.server.Guard;
+import io.cairn.server.Route;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +22,8 @@ import java.util.List;
 
 /**
  * A real master and a real datanode (registered with it), each on port 0 and each serving, beside
- * its own routes, a test-only group whose routes fail on purpose.
+ * its own routes, a test-only group whose routes fail on purpose. The datanode holds the key the
+ * master makes for it from the cluster key, so the master's chunk tokens open its chunks.
  */
 final class BothServers implements AutoCloseable {
     /** Throws an exception no rule foresaw. */
@@ -37,6 +42,7 @@ final class BothServers implements AutoCloseable {
 
     final MasterServer master;
     final DatanodeServer datanode;
+    final byte[] nodeKey;
 
     BothServers(Path dir) throws IOException {
         master = MasterServer.start(MasterConfig.defaults(dir.resolve("master")).withPort(0), List.of(FAULTS));
@@ -46,10 +52,31 @@ final class BothServers implements AutoCloseable {
                     .withJoinTokenFile(Callers.joinTokenFile(master, dir.resolve("datanode.join"))), List.of(FAULTS));
             Raw.authorize(master.port(), Callers.adminHeader(master));
             awaitRegistered();
+            byte[] clusterKey = NodeKeys.fromText(SecretFile.read(dir.resolve("master").resolve("cluster.key")));
+            nodeKey = NodeKeys.nodeKey(clusterKey, datanode.nodeId());
+            SecretFile.write(datanode.dataDir().resolve("node.key"), NodeKeys.toText(nodeKey), true);
         } catch (IOException | RuntimeException e) {
             master.close();
             throw e;
         }
+    }
+
+    /** A token for {@code ops} on {@code chunk} of the datanode. */
+    String token(String chunk, String ops) {
+        return ChunkTokens.mint(nodeKey, datanode.nodeId(), chunk, ops,
+                System.currentTimeMillis() + ChunkTokens.LIFETIME.toMillis());
+    }
+
+    /** The Authorization header line that lets a request through the guard of datanode route {@code r} (for {@code chunk}). */
+    String authFor(Route r, String chunk) {
+        String t = r.path().contains("{id}") ? token(chunk, "rwd")
+                : r.path().equals("/api/v1/status") ? token(ChunkTokens.STATUS_CHUNK, "s") : null;
+        return t == null ? null : "Authorization: " + ChunkTokens.header(t);
+    }
+
+    /** The Authorization header line of a datanode status request. */
+    String statusAuth() {
+        return "Authorization: " + ChunkTokens.header(token(ChunkTokens.STATUS_CHUNK, "s"));
     }
 
     private void awaitRegistered() throws IOException {

@@ -6,6 +6,7 @@ import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.wire.Requests;
 import io.cairn.common.wire.WireVersion;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +79,8 @@ class WireVersionTest {
 
     @Test
     void aDatanodeRefusesAClientOfAnotherVersion() {
-        assertThatThrownBy(() -> new DatanodeClient(newer).status(servers.datanode.url()))
+        assertThatThrownBy(() -> new DatanodeClient(newer).status(servers.datanode.url(),
+                servers.token(ChunkTokens.STATUS_CHUNK, "s")))
                 .isInstanceOfSatisfying(CairnException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.EPROTO);
                     assertThat(e.getMessage()).isEqualTo(line("datanode"));
@@ -88,9 +90,10 @@ class WireVersionTest {
     @Test
     void callersOfThisVersionAndCallersThatSayNothingAreServed() throws IOException {
         assertThat(new MasterClient(today, servers.master.url()).status().clusterId()).isEqualTo(servers.master.clusterId());
-        assertThat(new DatanodeClient(today).status(servers.datanode.url()).nodeId()).isEqualTo(servers.datanode.nodeId());
-        for (int port : new int[] {servers.master.port(), servers.datanode.port()}) {
-            assertThat(Raw.send(port, Raw.Req.of("GET", "/api/v1/status")).status()).as("curl").isEqualTo(200);
-        }
+        assertThat(new DatanodeClient(today).status(servers.datanode.url(), servers.token(ChunkTokens.STATUS_CHUNK, "s"))
+                .nodeId()).isEqualTo(servers.datanode.nodeId());
+        assertThat(Raw.send(servers.master.port(), Raw.Req.of("GET", "/api/v1/status")).status()).as("curl").isEqualTo(200);
+        assertThat(Raw.send(servers.datanode.port(), Raw.Req.of("GET", "/api/v1/status").header(servers.statusAuth()))
+                .status()).as("curl").isEqualTo(200);
     }
 }

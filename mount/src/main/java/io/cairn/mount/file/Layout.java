@@ -39,6 +39,11 @@ final class Layout {
         return null;
     }
 
+    /** Puts {@code c} in place of the chunk at its index (the same chunk, with fresh replicas). */
+    void replace(ChunkRef c) {
+        chunks.put(c.index(), c);
+    }
+
     void add(long from, FileLayout page) {
         for (ChunkRef c : page.chunks()) {
             chunks.put(c.index(), c);

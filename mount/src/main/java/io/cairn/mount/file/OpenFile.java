@@ -261,7 +261,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         if (ref == null) {
             return null; // merged or rewritten meanwhile: the next step sees it
         }
-        ChunkCache.Blob blob = path.cache().get(ref);
+        ChunkCache.Blob blob = blob(ref);
         return new Base(ref, blob.bytes(), (int) Math.min(ref.length(), blob.length()));
     }
 
@@ -294,7 +294,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 old = b.pendingBase();
             }
             if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
-                ChunkCache.Blob blob = path.cache().get(old);
+                ChunkCache.Blob blob = blob(old);
                 synchronized (this) {
                     if (b.pendingBase() == old) {
                         b.mergeBase(blob.bytes(), (int) Math.min(old.length(), blob.length()));
@@ -513,7 +513,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             if (ref == null) {
                 dst.zero(dstOffset, n); // a hole
             } else {
-                ChunkCache.Blob blob = path.cache().get(ref);
+                ChunkCache.Blob blob = blob(ref);
                 int valid = (int) Math.min(ref.length(), blob.length());
                 int fromBlob = Math.max(0, Math.min(n, valid - at));
                 if (fromBlob > 0) {
@@ -529,6 +529,34 @@ public final class OpenFile implements DirtyBudget.Evictable {
             prefetch((end - 1) / chunkSize, readAhead);
         }
         return (int) (end - offset);
+    }
+
+    /**
+     * The bytes of {@code ref}, from the cache or its replicas; when the datanodes refuse the chunk
+     * tokens {@code ref} came with (kept longer than they last), the master is asked for the chunk
+     * again and it is fetched once more with the fresh ones, which replace the stale ones here.
+     * Called with no lock held.
+     */
+    private ChunkCache.Blob blob(ChunkRef ref) throws IOException {
+        try {
+            return path.cache().get(ref);
+        } catch (IOException e) {
+            ChunkRef again = LayoutPages.tokenRefused(e) ? pages.again(ref) : null;
+            if (again == null) {
+                throw e;
+            }
+            ChunkRef fresh = new ChunkRef(ref.index(), ref.id(), ref.size(), ref.length(), ref.crc32c(),
+                    again.replicas());
+            synchronized (this) {
+                long i = ref.index();
+                if (ref.equals(written.get(i))) {
+                    written.put(i, fresh);
+                } else if (layout.covers(i) && ref.equals(layout.get(i))) {
+                    layout.replace(fresh);
+                }
+            }
+            return path.cache().get(fresh);
+        }
     }
 
     /** Starts fetching the chunks after {@code after} that the fetched part of the chunk list names. */

@@ -45,6 +45,13 @@ final class FakeChunkService implements ChunkService {
     volatile CountDownLatch layoutGate;
     volatile CountDownLatch fetchGate;
     private int nextId;
+    /**
+     * When set, pages give each replica the token {@code "t" + tokenEpoch} and a fetch refuses
+     * (EAUTH, as a datanode refuses an expired chunk token) a chunk whose first replica has another.
+     */
+    volatile boolean checkTokens;
+    final AtomicInteger tokenEpoch = new AtomicInteger();
+    final AtomicInteger layouts = new AtomicInteger();
 
     FakeChunkService(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -149,6 +156,9 @@ final class FakeChunkService implements ChunkService {
 
     private synchronized byte[] fetchNow(ChunkRef chunk) throws IOException {
         fetches.incrementAndGet();
+        if (checkTokens && !("t" + tokenEpoch.get()).equals(chunk.replicas().get(0).token())) {
+            throw new CairnException(ErrorCode.EAUTH, "expired chunk token");
+        }
         byte[] b = blobs.get(chunk.id());
         if (b == null) {
             throw new CairnException(ErrorCode.EIO, "no chunk " + chunk.id());
@@ -165,6 +175,12 @@ final class FakeChunkService implements ChunkService {
     private synchronized FileLayout layoutNow(long inode, long from, int limit) {
         List<ChunkRef> page = new ArrayList<>(chunks.getOrDefault(inode, new TreeMap<>()).tailMap(from, true).values());
         Long next = page.size() > limit ? page.get(limit).index() : null;
+        layouts.incrementAndGet();
+        if (checkTokens) {
+            String token = "t" + tokenEpoch.get();
+            page.replaceAll(c -> new ChunkRef(c.index(), c.id(), c.size(), c.length(), c.crc32c(),
+                    c.replicas().stream().map(r -> r.withToken(token)).toList()));
+        }
         return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
                 page.subList(0, Math.min(limit, page.size())), next);
     }

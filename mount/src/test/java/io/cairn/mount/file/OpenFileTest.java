@@ -92,6 +92,19 @@ class OpenFileTest {
     }
 
     @Test
+    void aChunkWhoseTokensExpiredInTheKeptLayoutIsAskedForAgainOnceAndRead() throws Exception {
+        byte[] data = random(3 * CS, 9);
+        store.putFile(1, data);
+        store.checkTokens = true;
+        OpenFile f = open(1, 8);
+        assertThat(read(f, 0, CS)).isEqualTo(Arrays.copyOf(data, CS)); // the layout is kept, its tokens good
+        int layouts = store.layouts.get();
+        store.tokenEpoch.incrementAndGet(); // ... until they expire
+        assertThat(read(f, CS, CS)).isEqualTo(Arrays.copyOfRange(data, CS, 2 * CS));
+        assertThat(store.layouts.get()).as("the chunk asked for again").isEqualTo(layouts + 1);
+    }
+
+    @Test
     void readsSeeWritesThatAreNotFlushedYet() throws Exception {
         store.putFile(1, random(3 * CS, 2));
         OpenFile f = open(1, 8);
