@@ -11,10 +11,13 @@ final class FuseArgs {
      * Always on. {@code auto_unmount}: a killed mount leaves no dead directory behind; {@code use_ino}:
      * st_ino is the Cairn inode, so hard links show one number; {@code default_permissions}: the kernel
      * checks modes and owners as a local file system does; {@code big_writes,max_write=131072}: 128 KiB
-     * writes instead of 4 KiB ones.
+     * writes instead of 4 KiB ones; {@code max_background=64,congestion_threshold=48}: the kernel
+     * keeps up to 64 asynchronous requests (read-ahead, mostly) in flight instead of 12, so that a
+     * few readers waiting on a slow datanode do not fill the kernel's queue and hold up the reads
+     * of every other file (64 is also how many workers serve requests).
      */
     static final String BASE = "auto_unmount,use_ino,default_permissions,big_writes,max_write=131072,"
-            + "fsname=cairn,subtype=cairn";
+            + "max_background=64,congestion_threshold=48,fsname=cairn,subtype=cairn";
 
     private FuseArgs() {
     }

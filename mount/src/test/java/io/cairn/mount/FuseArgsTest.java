@@ -27,7 +27,7 @@ class FuseArgsTest {
         String[] args = FuseArgs.of(s, false, NO_OTHERS);
         assertThat(args[0]).isEqualTo("-o");
         assertThat(args[1].split(",")).contains("auto_unmount", "use_ino", "default_permissions", "big_writes",
-                "max_write=131072", "fsname=cairn", "subtype=cairn", "attr_timeout=1.500", "entry_timeout=1.500",
+                "max_write=131072", "max_background=64", "congestion_threshold=48", "fsname=cairn", "subtype=cairn", "attr_timeout=1.500", "entry_timeout=1.500",
                 "negative_timeout=1.500");
         assertThat(args[1]).endsWith(",allow_other,ro,noatime"); // given last, so they win
         assertThat(args).hasSize(2);

@@ -68,6 +68,8 @@ class SlowDatanodesIT {
 
             try (Mounted m = Mounted.at(tmp.resolve("mnt"), c.masterUrl()).timeout(TIMEOUT).start()) {
                 m.ok("cat healthy > /dev/null && ls -l > /dev/null");
+                assertThat(kernelMaxBackground(m)).as("asynchronous requests the kernel keeps in flight for the mount")
+                        .isEqualTo("64");
                 c.datanode(STOPPED).signal("STOP");
                 c.datanodeLink(TRICKLING).trickle(Duration.ofSeconds(1));
                 ExecutorService pool = Executors.newCachedThreadPool();
@@ -134,6 +136,20 @@ class SlowDatanodesIT {
                         .doesNotContain(c.datanodeId(STOPPED), c.datanodeId(TRICKLING));
             }
         }
+    }
+
+    /**
+     * The mount's {@code max_background} as the kernel has it, from the FUSE control file system
+     * (mounted here for the look if the system has not mounted it, and unmounted again).
+     */
+    private static String kernelMaxBackground(Mounted m) throws Exception {
+        String read = "d=$(stat -c %d .); c=/sys/fs/fuse/connections/$(( (d & 255) | ((d >> 12) & 1048320) )); "
+                + "cat $c/max_background";
+        Shell.Result r = m.sh("if mountpoint -q /sys/fs/fuse/connections; then " + read + "; else "
+                + "mount -t fusectl fusectl /sys/fs/fuse/connections && { " + read + "; rc=$?; "
+                + "umount /sys/fs/fuse/connections; exit $rc; }; fi");
+        assertThat(r.exit()).as("reading the kernel's view of the mount: " + r.err()).isZero();
+        return r.out().trim();
     }
 
     private record Timed(Shell.Result result, long ms) {

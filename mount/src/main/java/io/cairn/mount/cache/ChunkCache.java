@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * read-ahead is a hint), plus the demand misses being fetched by their readers. A reader waits for
  * a fetch another started at most {@code maxWait}, then gets EIO (the fetch itself has its own
  * deadlines and goes on).
+ *
+ * <p>A read-ahead fetch still waiting for a thread of the pool (all of them busy, say, on a slow
+ * datanode's chunks) is taken over by the first reader that needs it: that reader fetches on its
+ * own thread at once, and the queued task finds the work done and does nothing. So a read of a
+ * file whose chunks are on healthy nodes never waits behind read-ahead stuck elsewhere.
  */
 public final class ChunkCache {
     /** How long a reader waits for a fetch under way when no bound is given. */
@@ -50,6 +56,8 @@ public final class ChunkCache {
     private final Executor readAhead;
     /** Access-ordered: the eldest entry is the least recently used. Guarded by itself. */
     private final LinkedHashMap<String, CompletableFuture<Blob>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** Read-ahead fetches queued for the pool and not yet begun, by chunk id. Guarded by {@link #entries}. */
+    private final Map<String, AtomicBoolean> queued = new java.util.HashMap<>();
     /** Read-ahead fetches started and not yet done. Guarded by {@link #entries}. */
     private int prefetching;
     private final AtomicLong hits = new AtomicLong();
@@ -72,6 +80,7 @@ public final class ChunkCache {
     public Blob get(ChunkRef chunk) throws IOException {
         CompletableFuture<Blob> f;
         boolean mine = false;
+        boolean takenOver = false;
         synchronized (entries) {
             f = entries.get(chunk.id());
             if (f == null) {
@@ -79,11 +88,17 @@ public final class ChunkCache {
                 entries.put(chunk.id(), f);
                 mine = true;
                 evict();
+            } else {
+                AtomicBoolean begun = queued.remove(chunk.id());
+                takenOver = begun != null && begun.compareAndSet(false, true);
             }
         }
         if (mine) {
             misses.incrementAndGet();
             load(chunk, f, false);
+        } else if (takenOver) {
+            misses.incrementAndGet(); // a read-ahead that had not begun: this reader fetches it now
+            load(chunk, f, true);
         } else {
             hits.incrementAndGet();
         }
@@ -95,25 +110,37 @@ public final class ChunkCache {
      * read-ahead fetches as allowed are under way already (then it is skipped).
      */
     public void prefetch(ChunkRef chunk) {
-        CompletableFuture<Blob> f;
+        CompletableFuture<Blob> fetch = new CompletableFuture<>();
+        AtomicBoolean begun = new AtomicBoolean();
         synchronized (entries) {
             if (prefetching >= maxPrefetches || entries.containsKey(chunk.id())) {
                 return;
             }
-            f = new CompletableFuture<>();
-            entries.put(chunk.id(), f);
+            entries.put(chunk.id(), fetch);
+            queued.put(chunk.id(), begun);
             prefetching++;
             evict();
         }
-        CompletableFuture<Blob> fetch = f;
         try {
-            readAhead.execute(() -> load(chunk, fetch, true));
+            readAhead.execute(() -> {
+                synchronized (entries) {
+                    queued.remove(chunk.id(), begun);
+                }
+                if (begun.compareAndSet(false, true)) {
+                    load(chunk, fetch, true);
+                } // else a reader took it over and fetches (or fetched) it itself
+            });
         } catch (RejectedExecutionException e) {
             synchronized (entries) {
-                prefetching--;
+                queued.remove(chunk.id(), begun);
             }
-            forget(chunk.id(), fetch);
-            fetch.completeExceptionally(e);
+            if (begun.compareAndSet(false, true)) { // not taken over by a reader meanwhile
+                synchronized (entries) {
+                    prefetching--;
+                }
+                forget(chunk.id(), fetch);
+                fetch.completeExceptionally(e);
+            }
         }
     }
 

@@ -136,4 +136,40 @@ class ChunkCacheTest {
         Eventually.await("a later read-ahead runs", Duration.ofSeconds(5), () -> c.contains("c100"));
         assertThat(started.get()).isEqualTo(5);
     }
+
+    @Test
+    void aReaderTakesOverAReadAheadStillWaitingForAThreadInsteadOfQueuingBehindIt() throws Exception {
+        // one read-ahead thread, stuck on a slow datanode's chunk; the next prefetch waits in its queue
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            ChunkCache c = new ChunkCache(8, 4, Duration.ofSeconds(30), r -> {
+                fetches.incrementAndGet();
+                if (r.id().equals("c1")) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return r.id().getBytes();
+            }, one);
+            c.prefetch(ref(1));
+            Eventually.await("the slow read-ahead holds the only thread", Duration.ofSeconds(5), () -> fetches.get() == 1);
+            c.prefetch(ref(2));
+            long t0 = System.nanoTime();
+            assertThat(c.get(ref(2)).bytes()).containsExactly('c', '2');
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for a chunk whose read-ahead had not begun")
+                    .isLessThan(2_000);
+            assertThat(c.prefetching()).as("the taken-over read-ahead is counted done").isEqualTo(1);
+
+            release.countDown();
+            Eventually.await("the slow read-ahead ends", Duration.ofSeconds(5), () -> c.prefetching() == 0);
+            one.submit(() -> { }).get(5, TimeUnit.SECONDS); // the queued task has run (and found nothing to do)
+            assertThat(fetches.get()).as("chunk 2 was fetched once, by its reader").isEqualTo(2);
+            assertThat(c.get(ref(1)).bytes()).containsExactly('c', '1');
+        } finally {
+            one.shutdownNow();
+        }
+    }
 }
