@@ -1,5 +1,6 @@
 package io.cairn.common.client;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.ChunkRef;
@@ -41,10 +42,29 @@ public final class ChunkReader {
         this.onBad = onBad;
     }
 
+    /** The whole chunk, verified against its CRC32C. */
     public byte[] read(ChunkRef chunk) throws IOException {
+        return read(chunk, chunk.size(), r -> datanodes.get(r, chunk.id(), chunk.size(), chunk.crc32c()));
+    }
+
+    /**
+     * Bytes {@code [first, first + length)} of the chunk, in whole blocks ({@link BlockSums#aligned}),
+     * each block verified against its CRC32C: what a random read needs, without the rest of the chunk.
+     */
+    public byte[] readRange(ChunkRef chunk, long first, int length) throws IOException {
+        return read(chunk, length, r -> datanodes.getRange(r, chunk.id(), chunk.size(), chunk.crc32c(), first, length));
+    }
+
+    /** One replica's answer to a read. */
+    @FunctionalInterface
+    private interface FromReplica {
+        byte[] read(Replica r) throws IOException;
+    }
+
+    private byte[] read(ChunkRef chunk, long bytes, FromReplica fetch) throws IOException {
         List<String> causes = new ArrayList<>();
         boolean refused = false;
-        long deadline = System.nanoTime() + datanodes.deadlines().chunkRead(chunk.size()).toNanos();
+        long deadline = System.nanoTime() + datanodes.deadlines().chunkRead(bytes).toNanos();
         for (Replica r : inOrder(chunk.replicas())) {
             if (System.nanoTime() - deadline > 0) {
                 causes.add("no time left for the other replicas");
@@ -55,7 +75,7 @@ public final class ChunkReader {
                 continue; // waited on a moment ago by another read: not again so soon
             }
             try {
-                return datanodes.get(r, chunk.id(), chunk.size(), chunk.crc32c());
+                return fetch.read(r);
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw e; // the read was called off (its client is closing): not this replica's fault

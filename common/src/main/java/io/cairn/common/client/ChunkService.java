@@ -58,6 +58,15 @@ public interface ChunkService {
     /** Fetches a whole chunk, verified, from the first replica that has it right. */
     byte[] fetch(ChunkRef chunk) throws IOException;
 
+    /**
+     * Fetches {@code [first, first + length)} of a chunk, in whole 64 KiB blocks
+     * ({@link io.cairn.common.checksum.BlockSums#aligned}), each block verified: what a random read
+     * needs. One that keeps no datanodes (a test's) cuts the range from the whole chunk.
+     */
+    default byte[] fetchRange(ChunkRef chunk, long first, int length) throws IOException {
+        return java.util.Arrays.copyOfRange(fetch(chunk), (int) first, (int) first + length);
+    }
+
     /** Truncates or extends the file to {@code size} (in metadata only). */
     Attr setSize(long inode, long size) throws IOException;
 

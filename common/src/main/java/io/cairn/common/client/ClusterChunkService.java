@@ -277,6 +277,11 @@ final class ClusterChunkService implements ChunkService {
     }
 
     @Override
+    public byte[] fetchRange(ChunkRef chunk, long first, int length) throws IOException {
+        return reader.readRange(chunk, first, length);
+    }
+
+    @Override
     public Replies.Renewed renew(Collection<String> chunkIds) throws IOException {
         return master.renew(List.copyOf(chunkIds));
     }

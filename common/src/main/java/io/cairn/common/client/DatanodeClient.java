@@ -1,5 +1,6 @@
 package io.cairn.common.client;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -118,9 +119,7 @@ public final class DatanodeClient {
      */
     public byte[] get(Replica from, String chunkId, long expectedSize, long expectedCrc) throws IOException {
         String address = from.address();
-        if (expectedSize < 0 || expectedSize > MAX_CHUNK) {
-            throw new CairnException(ErrorCode.EIO, "chunk " + chunkId + " has impossible size " + expectedSize);
-        }
+        checkSize(chunkId, expectedSize);
         Request request = withToken(new Request.Builder().url(chunkUrl(address, chunkId)).get(), from.token()).build();
         return answered(address, () -> {
             long start = System.nanoTime();
@@ -128,35 +127,98 @@ public final class DatanodeClient {
                 if (!response.isSuccessful()) {
                     throw Http.errorOf(response);
                 }
-                ResponseBody body = response.body();
-                byte[] data = new byte[(int) expectedSize];
-                int n = 0;
-                try (InputStream in = body.byteStream()) {
-                    while (n < data.length) {
-                        int r = in.read(data, n, Math.min(READ_BLOCK, data.length - n));
-                        if (r < 0) {
-                            break;
-                        }
-                        n += r;
-                        checkRate(address, chunkId, n, start);
-                    }
-                    if (n == data.length && in.read() != -1) {
-                        throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
-                                + " is longer than " + expectedSize + " bytes");
-                    }
+                return whole(response, address, chunkId, expectedSize, expectedCrc, start);
+            }
+        });
+    }
+
+    /**
+     * Fetches {@code [first, first + length)} of a chunk of {@code chunkSize} bytes whose CRC32C is
+     * {@code chunkCrc}, in whole blocks ({@link BlockSums#aligned}), and checks each block against the
+     * CRC32C the datanode sends with it ({@link BlockSums#HEADER}: the datanode checked them against
+     * what it recorded when it stored the chunk). A datanode that keeps no block sums for the chunk
+     * (one stored by an older version) sends the whole chunk instead, which is checked against
+     * {@code chunkCrc} and cut to the range. Throws EBADMSG when the bytes are not the ones written.
+     */
+    public byte[] getRange(Replica from, String chunkId, long chunkSize, long chunkCrc, long first, int length)
+            throws IOException {
+        String address = from.address();
+        checkSize(chunkId, chunkSize);
+        if (!BlockSums.aligned(first, length, chunkSize)) {
+            throw new IllegalArgumentException("range " + first + "+" + length + " of a chunk of " + chunkSize
+                    + " bytes is not in whole blocks");
+        }
+        long last = first + length - 1;
+        Request request = withToken(new Request.Builder().url(chunkUrl(address, chunkId)).get()
+                .header("Range", "bytes=" + first + "-" + last), from.token()).build();
+        return answered(address, () -> {
+            long start = System.nanoTime();
+            try (Response response = http.newCall(request, deadlines().transfer(length)).execute()) {
+                if (!response.isSuccessful()) {
+                    throw Http.errorOf(response);
                 }
-                if (n != expectedSize) {
-                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " has "
-                            + n + " bytes, expected " + expectedSize);
+                if (response.code() == 200) { // no block sums there: the whole chunk, checked whole
+                    byte[] all = whole(response, address, chunkId, chunkSize, chunkCrc, start);
+                    return java.util.Arrays.copyOfRange(all, (int) first, (int) first + length);
                 }
-                long crc = crc32c(data, 0, n);
-                if (crc != expectedCrc) {
-                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
-                            + " fails its checksum");
+                String range = response.header("Content-Range");
+                if (response.code() != 206 || !("bytes " + first + "-" + last + "/" + chunkSize).equals(range)) {
+                    throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " answered "
+                            + response.code() + " with range " + range + " for bytes " + first + "-" + last);
+                }
+                long[] sums = BlockSums.parse(response.header(BlockSums.HEADER), BlockSums.count(length));
+                byte[] data = body(response, address, chunkId, length, start);
+                int bad = BlockSums.firstBad(data, length, sums);
+                if (bad >= 0) {
+                    throw new CairnException(ErrorCode.EBADMSG, "block " + (first / BlockSums.BLOCK + bad) + " of chunk "
+                            + chunkId + " from " + address + " fails its checksum");
                 }
                 return data;
             }
         });
+    }
+
+    private static void checkSize(String chunkId, long size) throws CairnException {
+        if (size < 0 || size > MAX_CHUNK) {
+            throw new CairnException(ErrorCode.EIO, "chunk " + chunkId + " has impossible size " + size);
+        }
+    }
+
+    /** The whole chunk in {@code response}, checked against its recorded length and CRC32C. */
+    private byte[] whole(Response response, String address, String chunkId, long expectedSize, long expectedCrc,
+                         long start) throws IOException {
+        byte[] data = body(response, address, chunkId, expectedSize, start);
+        if (crc32c(data, 0, data.length) != expectedCrc) {
+            throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " fails its checksum");
+        }
+        return data;
+    }
+
+    /** Exactly {@code expected} bytes of body, at no less than the minimum rate; EBADMSG for more or fewer. */
+    private byte[] body(Response response, String address, String chunkId, long expected, long start)
+            throws IOException {
+        ResponseBody body = response.body();
+        byte[] data = new byte[(int) expected];
+        int n = 0;
+        try (InputStream in = body.byteStream()) {
+            while (n < data.length) {
+                int r = in.read(data, n, Math.min(READ_BLOCK, data.length - n));
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                checkRate(address, chunkId, n, start);
+            }
+            if (n == data.length && in.read() != -1) {
+                throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address
+                        + " sent more than " + expected + " bytes");
+            }
+        }
+        if (n != expected) {
+            throw new CairnException(ErrorCode.EBADMSG, "chunk " + chunkId + " at " + address + " sent " + n
+                    + " bytes, expected " + expected);
+        }
+        return data;
     }
 
     /** Fails a transfer that, one timeout after it began, moves fewer bytes than the minimum rate allows. */

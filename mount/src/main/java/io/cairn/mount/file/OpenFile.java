@@ -4,6 +4,7 @@ import io.cairn.common.client.Deadlines;
 import io.cairn.common.client.FileChunks;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.client.LayoutPages;
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
@@ -261,7 +262,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         if (ref == null) {
             return null; // merged or rewritten meanwhile: the next step sees it
         }
-        ChunkCache.Blob blob = blob(ref);
+        ChunkCache.Blob blob = fetched(ref, path.cache()::get);
         return new Base(ref, blob.bytes(), (int) Math.min(ref.length(), blob.length()));
     }
 
@@ -294,7 +295,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 old = b.pendingBase();
             }
             if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
-                ChunkCache.Blob blob = blob(old);
+                ChunkCache.Blob blob = fetched(old, path.cache()::get);
                 synchronized (this) {
                     if (b.pendingBase() == old) {
                         b.mergeBase(blob.bytes(), (int) Math.min(old.length(), blob.length()));
@@ -512,8 +513,22 @@ public final class OpenFile implements DirtyBudget.Evictable {
             layoutTries = 0;
             if (ref == null) {
                 dst.zero(dstOffset, n); // a hole
+            } else if (readAhead == 0 && path.cache().peek(ref.id()) == null) {
+                // a random read: only the 64 KiB blocks it touches, not the whole chunk
+                int valid = (int) Math.min(ref.length(), ref.size());
+                int fromBlob = Math.max(0, Math.min(n, valid - at));
+                if (fromBlob > 0) {
+                    long first = (long) at / BlockSums.BLOCK * BlockSums.BLOCK;
+                    long last = Math.min(ref.size(), ((long) at + fromBlob + BlockSums.BLOCK - 1)
+                            / BlockSums.BLOCK * BlockSums.BLOCK);
+                    byte[] blocks = fetched(ref, r -> path.cluster().fetchRange(r, first, (int) (last - first)));
+                    dst.put(dstOffset, blocks, (int) (at - first), fromBlob);
+                }
+                if (fromBlob < n) {
+                    dst.zero(dstOffset + fromBlob, n - fromBlob);
+                }
             } else {
-                ChunkCache.Blob blob = blob(ref);
+                ChunkCache.Blob blob = fetched(ref, path.cache()::get);
                 int valid = (int) Math.min(ref.length(), blob.length());
                 int fromBlob = Math.max(0, Math.min(n, valid - at));
                 if (fromBlob > 0) {
@@ -531,15 +546,21 @@ public final class OpenFile implements DirtyBudget.Evictable {
         return (int) (end - offset);
     }
 
+    /** A read of some of a chunk's bytes. */
+    @FunctionalInterface
+    private interface ChunkRead<T> {
+        T from(ChunkRef ref) throws IOException;
+    }
+
     /**
-     * The bytes of {@code ref}, from the cache or its replicas; when the datanodes refuse the chunk
-     * tokens {@code ref} came with (kept longer than they last), the master is asked for the chunk
-     * again and it is fetched once more with the fresh ones, which replace the stale ones here.
-     * Called with no lock held.
+     * What {@code read} gets of {@code ref} (from the cache or its replicas); when the datanodes
+     * refuse the chunk tokens {@code ref} came with (kept longer than they last), the master is asked
+     * for the chunk again and it is read once more with the fresh ones, which replace the stale ones
+     * here. Called with no lock held.
      */
-    private ChunkCache.Blob blob(ChunkRef ref) throws IOException {
+    private <T> T fetched(ChunkRef ref, ChunkRead<T> read) throws IOException {
         try {
-            return path.cache().get(ref);
+            return read.from(ref);
         } catch (IOException e) {
             ChunkRef again = LayoutPages.tokenRefused(e) ? pages.again(ref) : null;
             if (again == null) {
@@ -555,7 +576,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                     layout.replace(fresh);
                 }
             }
-            return path.cache().get(fresh);
+            return read.from(fresh);
         }
     }
 

@@ -144,6 +144,23 @@ final class FakeChunkService implements ChunkService {
         return fetchNow(chunk);
     }
 
+    /** Ranged fetches, and the bytes they returned. */
+    final AtomicInteger rangeFetches = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong rangeBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public byte[] fetchRange(ChunkRef chunk, long first, int length) throws IOException {
+        pass(fetchGate);
+        if (!io.cairn.common.checksum.BlockSums.aligned(first, length, chunk.size())) {
+            throw new IllegalArgumentException("not whole blocks: " + first + "+" + length + " of " + chunk.size());
+        }
+        byte[] whole = fetchNow(chunk);
+        fetches.decrementAndGet(); // counted as a ranged fetch, not a whole one
+        rangeFetches.incrementAndGet();
+        rangeBytes.addAndGet(length);
+        return Arrays.copyOfRange(whole, (int) first, (int) first + length);
+    }
+
     private static void pass(CountDownLatch gate) throws IOException {
         if (gate != null) {
             try {

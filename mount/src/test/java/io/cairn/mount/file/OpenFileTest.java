@@ -382,4 +382,34 @@ class OpenFileTest {
         f.read(2 * CS, CS, ByteSink.of(out), 0);
         assertThat(store.fetches.get()).isEqualTo(before); // both came from the read-ahead
     }
+
+    @Test
+    void aRandomReadFetchesOnlyTheBlocksItTouchesAndASequentialOneWholeChunks() throws Exception {
+        int cs = 1 << 20;
+        FakeChunkService big = new FakeChunkService(cs);
+        byte[] data = random(3 * cs + 1000, 23);
+        big.putFile(1, data);
+        OpenFile f = new OpenFile(1, data.length, new DataPath(big, new ChunkCache(4, big::fetch, readAhead),
+                new DirtyBudget(8, Duration.ofSeconds(5)), uploads, new DataLimits(cs, 8, 4, 1, 2), committed::add));
+        Random r = new Random(5);
+        for (int i = 0; i < 50; i++) {
+            long off = (long) r.nextInt(data.length / 4096) * 4096;
+            assertThat(read(f, off, 4096)).isEqualTo(Arrays.copyOfRange(data, (int) off, (int) Math.min(data.length, off + 4096)));
+        }
+        assertThat(big.fetches.get()).as("whole chunks fetched").isZero();
+        assertThat(big.rangeFetches.get()).isEqualTo(50);
+        assertThat(big.rangeBytes.get()).as("bytes moved for 50 reads of 4 KiB").isLessThanOrEqualTo(50L * 64 * 1024);
+
+        // across a block boundary: both blocks, no more
+        long before = big.rangeBytes.get();
+        assertThat(read(f, 65536 - 100, 200)).isEqualTo(Arrays.copyOfRange(data, 65536 - 100, 65536 + 100));
+        assertThat(big.rangeBytes.get() - before).isEqualTo(2 * 65536);
+        // the short last block of the last chunk, and past the end
+        assertThat(read(f, data.length - 10, 4096)).isEqualTo(Arrays.copyOfRange(data, data.length - 10, data.length));
+
+        byte[] out = new byte[4096];
+        f.read(0, 4096, ByteSink.of(out), 1); // sequential: the whole chunk, kept, and the next fetched ahead
+        assertThat(out).isEqualTo(Arrays.copyOf(data, 4096));
+        Eventually.await("the chunk and the next one fetched whole", Duration.ofSeconds(5), () -> big.fetches.get() == 2);
+    }
 }
