@@ -2,7 +2,12 @@ package io.cairn.cli.bench;
 
 import io.cairn.common.units.Units;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static io.cairn.cli.bench.Step.Better.HIGHER;
 import static io.cairn.cli.bench.Step.Better.LOWER;
@@ -12,10 +17,11 @@ final class Steps {
     private Steps() {
     }
 
+    /** The steps; {@code w} may be null when only their names and order matter (then titles say less). */
     static List<Step> of(Settings s, Workspace w) {
         String size = Units.formatSize(s.size());
-        String tree = (s.tree() != null ? s.tree().toString() : "a generated tree") + " (" + w.treeEntries()
-                + " entries, " + Units.formatSize(w.treeBytes()) + ")";
+        String tree = (s.tree() != null ? s.tree().toString() : "a generated tree") + (w == null ? ""
+                : " (" + w.treeEntries() + " entries, " + Units.formatSize(w.treeBytes()) + ")");
         String random = Units.formatSize(s.randomSize()) + " file, " + Units.writeDuration(s.randomTime());
         return List.of(
                 new Step("seq-write", "sequential write + fsync, " + size + " in 1 MiB writes", "MB/s", HIGHER, false,
@@ -44,5 +50,37 @@ final class Steps {
                 new Step("rsync", "rsync -a of the tree in", "s", LOWER, false, null, "rsync", TreeWork::rsync),
                 new Step("rsync-again", "rsync -a again (nothing to send)", "s", LOWER, false,
                         "rsync", "rsync", TreeWork::rsyncAgain));
+    }
+
+    /**
+     * The steps named in {@code names} and the steps they need (a step's {@code needs}, and so on),
+     * in the order of {@code all}; every step when {@code names} is null or empty.
+     *
+     * @throws IllegalArgumentException for a name that is not a step's, listing the names there are
+     */
+    static List<Step> select(List<Step> all, List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return all;
+        }
+        Map<String, Step> byName = new HashMap<>();
+        all.forEach(st -> byName.put(st.name(), st));
+        Set<String> wanted = new HashSet<>();
+        for (String n : names) {
+            Step st = byName.get(n.trim());
+            if (st == null) {
+                throw new IllegalArgumentException("--steps: no step \"" + n.trim() + "\"; the steps are "
+                        + String.join(", ", all.stream().map(Step::name).toList()));
+            }
+            for (; st != null && wanted.add(st.name()); st = st.needs() == null ? null : byName.get(st.needs())) {
+                // the step, then what it needs
+            }
+        }
+        List<Step> chosen = new ArrayList<>();
+        for (Step st : all) {
+            if (wanted.contains(st.name())) {
+                chosen.add(st);
+            }
+        }
+        return chosen;
     }
 }
