@@ -160,6 +160,14 @@ public final class ChunkCache {
         }
     }
 
+    /** Whether the chunk is here or on its way (a reader of it would wait for that fetch, not start one). */
+    public boolean holds(String id) {
+        synchronized (entries) {
+            CompletableFuture<Blob> f = entries.get(id);
+            return f != null && !f.isCompletedExceptionally();
+        }
+    }
+
     public boolean contains(String id) {
         return peek(id) != null;
     }

@@ -513,8 +513,9 @@ public final class OpenFile implements DirtyBudget.Evictable {
             layoutTries = 0;
             if (ref == null) {
                 dst.zero(dstOffset, n); // a hole
-            } else if (readAhead == 0 && path.cache().peek(ref.id()) == null) {
-                // a random read: only the 64 KiB blocks it touches, not the whole chunk
+            } else if (readAhead == 0 && !path.cache().holds(ref.id())) {
+                // a random read: only the 64 KiB blocks it touches, not the whole chunk (unless it is
+                // here, or being fetched for a sequential reader)
                 int valid = (int) Math.min(ref.length(), ref.size());
                 int fromBlob = Math.max(0, Math.min(n, valid - at));
                 if (fromBlob > 0) {

@@ -157,6 +157,9 @@ class ChunkCacheTest {
             c.prefetch(ref(1));
             Eventually.await("the slow read-ahead holds the only thread", Duration.ofSeconds(5), () -> fetches.get() == 1);
             c.prefetch(ref(2));
+            assertThat(c.holds("c1")).as("on its way").isTrue();
+            assertThat(c.contains("c1")).as("not here yet").isFalse();
+            assertThat(c.holds("c3")).isFalse();
             long t0 = System.nanoTime();
             assertThat(c.get(ref(2)).bytes()).containsExactly('c', '2');
             assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for a chunk whose read-ahead had not begun")

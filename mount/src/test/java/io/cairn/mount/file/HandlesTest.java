@@ -24,9 +24,17 @@ class HandlesTest {
     @Test
     void aReadContinuingThePreviousOneIsSequential() {
         Handle h = new Handle(null, false, false);
-        assertThat(h.sequential(0, 100)).isTrue();
-        assertThat(h.sequential(100, 100)).isTrue();
-        assertThat(h.sequential(5000, 100)).isFalse();
-        assertThat(h.sequential(5100, 100)).isTrue();
+        long k = 1024;
+        assertThat(h.sequential(0, 128 * k)).isTrue();
+        assertThat(h.sequential(128 * k, 128 * k)).isTrue();
+        // the kernel's read-ahead, served out of order: 384 KiB before 256 KiB
+        assertThat(h.sequential(384 * k, 128 * k)).isTrue();
+        assertThat(h.sequential(256 * k, 128 * k)).isTrue();
+        assertThat(h.sequential(512 * k, 128 * k)).isTrue();
+        // a jump far away is random; reads going on from there are sequential again
+        assertThat(h.sequential(50_000 * k, 4 * k)).isFalse();
+        assertThat(h.sequential(50_004 * k, 4 * k)).isTrue();
+        assertThat(h.sequential(10_000 * k, 4 * k)).isFalse();
+        assertThat(h.sequential(0, 4 * k)).isTrue();
     }
 }
