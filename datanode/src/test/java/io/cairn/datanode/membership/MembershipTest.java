@@ -249,6 +249,9 @@ class MembershipTest {
         master.orderDelete(s.nodeId(), id(1), "../../etc/passwd", id(99));
         Eventually.await("chunk 1 deleted", () -> !Files.exists(s.dataDir().resolve("chunks/00/" + id(1))));
         assertThat(s.dataDir().resolve("chunks/00/" + id(2))).exists();
+        // the file goes first, then the count (a status between the two still counts it)
+        Eventually.await("chunk 1 no longer counted", java.time.Duration.ofSeconds(10),
+                () -> status(s).chunks(), n -> n == 1);
         Replies.DatanodeStatus status = status(s);
         assertThat(status.chunks()).isEqualTo(1);
         assertThat(status.used()).isEqualTo(3);
