@@ -73,8 +73,17 @@ wait_url() { # log file -> the URL the process printed once it listens
 }
 "$root/bin/cairn" master --port 0 --data "$work/master" --replication "$repl" 2>"$work/logs/master.err" & pids+=($!)
 master=$(wait_url "$work/logs/master.err")
+# security is on: each datanode enrolls with a join token, and the commands and the mount use a
+# read-write token made with the admin token the master wrote on its first start
+for _ in $(seq 1 100); do [ -f "$work/master/admin.token" ] && break; sleep 0.1; done
+"$root/bin/cairn" admin token create bench --read-write --out "$work/client.token" \
+  --master "$master" --token-file "$work/master/admin.token" >&2
+export CAIRN_TOKEN_FILE="$work/client.token"
 for i in 1 2 3; do
-  "$root/bin/cairn" datanode --port 0 --data "$work/dn$i" --master "$master" 2>"$work/logs/dn$i.err" & pids+=($!)
+  "$root/bin/cairn" admin join-token --out "$work/join$i.token" --master "$master" \
+    --token-file "$work/master/admin.token" >&2
+  "$root/bin/cairn" datanode --port 0 --data "$work/dn$i" --master "$master" \
+    --join-token-file "$work/join$i.token" 2>"$work/logs/dn$i.err" & pids+=($!)
   wait_url "$work/logs/dn$i.err" >/dev/null
 done
 for _ in $(seq 1 100); do
