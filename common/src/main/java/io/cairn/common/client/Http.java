@@ -78,6 +78,7 @@ public final class Http {
                 .writeTimeout(timeout)
                 .callTimeout(timeout)
                 .retryOnConnectionFailure(true)
+                .socketFactory(new NoDelaySockets())
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
                 .addInterceptor(chain -> chain.proceed(credentials.apply(chain.request().newBuilder()
