@@ -92,28 +92,38 @@ public final class DatanodeServer implements AutoCloseable {
         DataDir dir = DataDir.open(c.dataDir());
         HttpServer http = null;
         Membership membership = null;
+        Scrubber scrubber = null;
         try {
             byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile());
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
+            // The scrubber is made first, as the chunk routes hand it what reads find bad; it reports
+            // through the membership, made once the port is known, and starts after that.
+            AtomicReference<Membership> reportTo = new AtomicReference<>();
+            scrubber = new Scrubber(store, ids -> {
+                Membership m = reportTo.get();
+                return m != null && m.reportBad(ids);
+            }, c.scrubRate(), c.scrubInterval(), firstScrubDelay, c.clock());
             http = HttpServer.builder("datanode")
                     .groups(DatanodeApi.groups(store, () -> new Replies.DatanodeStatus(dir.nodeId(), dir.clusterId(),
                             address.get(), store.capacity(), store.used(), store.chunks()),
-                            new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock())))
+                            new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock()), scrubber))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
                     .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
             membership = new Membership(dir, nodeKey, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
                     c.reportInterval());
-            Scrubber scrubber = new Scrubber(store, membership::reportBad, c.scrubRate(), c.scrubInterval(),
-                    firstScrubDelay, c.clock());
+            reportTo.set(membership);
             membership.start();
             scrubber.start();
             LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),
                     Units.formatSize(store.used()), Units.formatSize(store.capacity()), dir.root());
             return new DatanodeServer(dir, http, membership, scrubber, address.get());
         } catch (IOException | RuntimeException e) {
+            if (scrubber != null) {
+                scrubber.close(); // a read may have started its thread
+            }
             if (membership != null) {
                 membership.close();
             }

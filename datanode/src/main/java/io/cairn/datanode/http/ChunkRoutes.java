@@ -6,6 +6,7 @@ import io.cairn.common.path.PathRules;
 import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.datanode.scrub.BadChunks;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
@@ -13,24 +14,27 @@ import io.cairn.server.Routes;
 import io.javalin.http.Context;
 
 import java.io.InputStream;
+import java.util.Collections;
 
 /**
  * PUT, GET, HEAD and DELETE of /api/v1/chunks/{id}, and POST /api/v1/sync: the bytes of the file
- * system. The group's guard has checked the chunk token of each {id} route; a sync checks one write
+ * system. A GET with a Range header is a ranged, checked read ({@link RangedRead}). The group's guard has checked the chunk token of each {id} route; a sync checks one write
  * token per chunk it names, before it syncs any.
  */
 final class ChunkRoutes implements RouteGroup {
     static final String PATH = "/api/v1/chunks/{id}";
-    private static final String OCTETS = "application/octet-stream";
+    static final String OCTETS = "application/octet-stream";
     /** Most chunk ids one sync names. */
     private static final int MAX_SYNC_IDS = 20_000;
 
     private final ChunkStore store;
     private final ChunkAccess access;
+    private final RangedRead ranged;
 
-    ChunkRoutes(ChunkStore store, ChunkAccess access) {
+    ChunkRoutes(ChunkStore store, ChunkAccess access, BadChunks bad) {
         this.store = store;
         this.access = access;
+        this.ranged = new RangedRead(store, bad);
     }
 
     @Override
@@ -55,8 +59,14 @@ final class ChunkRoutes implements RouteGroup {
         Reply.json(ctx, 201, stored);
     }
 
+    /** The whole chunk (200), or with a Range header the blocks it asks for (206, see {@link RangedRead}). */
     private void get(Context ctx) throws Exception {
         String id = PathRules.chunkId(ctx.pathParam("id"));
+        ByteRange range = ByteRange.parse(Collections.list(ctx.req().getHeaders("Range")));
+        if (range != null) {
+            ranged.serve(ctx, id, range);
+            return;
+        }
         ChunkStore.Chunk chunk = store.open(id); // Javalin closes the stream once it is sent
         ctx.status(200).contentType(OCTETS);
         ctx.res().setContentLengthLong(chunk.size());

@@ -1,6 +1,7 @@
 package io.cairn.datanode.http;
 
 import io.cairn.common.wire.Replies;
+import io.cairn.datanode.scrub.BadChunks;
 import io.cairn.datanode.store.ChunkStore;
 import io.cairn.server.Group;
 import io.cairn.server.Guard;
@@ -19,10 +20,12 @@ public final class DatanodeApi {
     /**
      * @param status what GET /api/v1/status answers
      * @param access checks the chunk tokens of callers
+     * @param bad    where a chunk a read found bad goes (the scrubber, which reports it)
      */
-    public static List<Group> groups(ChunkStore store, Supplier<Replies.DatanodeStatus> status, ChunkAccess access) {
+    public static List<Group> groups(ChunkStore store, Supplier<Replies.DatanodeStatus> status, ChunkAccess access,
+                                     BadChunks bad) {
         return List.of(
-                new Group("chunks", access.chunks(), new ChunkRoutes(store, access)),
+                new Group("chunks", access.chunks(), new ChunkRoutes(store, access, bad)),
                 new Group("status", access.status(), new StatusRoute(status)),
                 new Group("health", Guard.OPEN, new HealthRoute()));
     }

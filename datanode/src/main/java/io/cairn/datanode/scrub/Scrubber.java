@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -24,6 +27,9 @@ import java.util.stream.Stream;
  * fails (flipped bits, truncated, replaced by another file, unreadable) is reported to the master,
  * which has a good copy made elsewhere and then orders this one deleted: the scrubber itself never
  * deletes anything. Chunks without a recorded checksum (stored by an older version) are skipped.
+ * A chunk that a read found bad ({@link #found}, from any thread) is counted, logged and reported
+ * the same way, by the same thread; with scrubbing off that thread is started by the first such
+ * chunk, and only reports.
  * <p>
  * Reads stay under {@code bytesPerSecond}. A pass starts {@code interval} after the previous one
  * ended, the first {@code firstDelay} after {@link #start}; both are measured with the clock given.
@@ -31,7 +37,7 @@ import java.util.stream.Stream;
  * {@link #REPORT_WITHIN} after the first of them was found, or at the end of the pass; a report the
  * master could not take is tried again {@link #RETRY_AFTER} later.
  */
-public final class Scrubber implements AutoCloseable {
+public final class Scrubber implements AutoCloseable, BadChunks {
     /** Where bad chunks go: the master. */
     @FunctionalInterface
     public interface Reporter {
@@ -73,6 +79,9 @@ public final class Scrubber implements AutoCloseable {
     private final AtomicLong reported = new AtomicLong();
     /** Bad ids not yet taken by the master; only the scrubbing thread touches these. */
     private final Set<String> pending = new LinkedHashSet<>();
+    /** Bad chunks found by reads (any thread), with what is wrong, until the scrubbing thread takes them. */
+    private final Map<String, String> foundByReads = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
     private long oldestPendingMs;
     private long retryAtMs = Long.MIN_VALUE;
     private boolean failing;
@@ -113,7 +122,38 @@ public final class Scrubber implements AutoCloseable {
             LOG.info("scrubber off");
             return;
         }
-        thread.start();
+        startThread();
+    }
+
+    private void startThread() {
+        if (started.compareAndSet(false, true)) {
+            thread.start();
+        }
+    }
+
+    /**
+     * Takes chunk {@code chunkId}, found bad by a read, to be reported to the master as a pass
+     * reports what it finds (soon, by the scrubbing thread; with scrubbing off, that thread is
+     * started now and only reports). Does not wait; at most {@link #MAX_PENDING} wait at a time.
+     */
+    @Override
+    public void found(String chunkId, String detail) {
+        if (foundByReads.size() < MAX_PENDING) {
+            foundByReads.putIfAbsent(chunkId, detail);
+        }
+        if (bytesPerSecond == 0 && running) {
+            startThread();
+        }
+    }
+
+    /** Takes the bad chunks reads found into the ones waiting to be reported, as a pass would. */
+    private void takeFoundByReads() {
+        for (String id : List.copyOf(foundByReads.keySet())) {
+            String detail = foundByReads.remove(id);
+            badFound.incrementAndGet();
+            LOG.warn("chunk {} is bad (found by a read): {}; reporting it to the master", id, detail);
+            addPending(id);
+        }
     }
 
     /** Passes completed since start. */
@@ -132,7 +172,8 @@ public final class Scrubber implements AutoCloseable {
     }
 
     private void run() {
-        long next = clock.millis() + firstDelay.toMillis();
+        // With scrubbing off this thread runs only to report what reads found bad: no pass ever starts.
+        long next = bytesPerSecond == 0 ? Long.MAX_VALUE : clock.millis() + firstDelay.toMillis();
         try {
             while (running) {
                 long wait = next - clock.millis();
@@ -233,6 +274,7 @@ public final class Scrubber implements AutoCloseable {
 
     /** Sends the bad ids waiting, in batches, when they are due (or {@code force}) and no retry is pending. */
     private void flushIfDue(boolean force) {
+        takeFoundByReads();
         if (pending.isEmpty()) {
             return;
         }

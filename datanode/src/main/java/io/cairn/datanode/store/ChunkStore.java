@@ -1,5 +1,6 @@
 package io.cairn.datanode.store;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -121,7 +123,7 @@ public final class ChunkStore {
         // A chunk stored already (a writer retrying after a lost reply) takes no new space, even on a full node.
         boolean exists = present(target);
         long claimed = -1;
-        long size = -1;
+        ChunkSum sum = null;
         boolean stored = false;
         if (length >= 0 && !exists) {
             space.claim(length, false);
@@ -132,15 +134,15 @@ public final class ChunkStore {
         Path sumPart = tmp.resolve(unique + Sidecar.SUFFIX);
         boolean placed = false; // both files were renamed into place: nothing is left in tmp/
         try {
-            size = PartFile.receive(in, part, length, id, crc32c, durable);
+            sum = PartFile.receive(in, part, length, id, crc32c, durable);
             if (claimed < 0 && !exists) {
-                space.claim(size, true);
-                claimed = size;
+                space.claim(sum.size(), true);
+                claimed = sum.size();
             }
-            Sidecar.write(sumPart, new ChunkSum(size, crc32c), durable);
-            stored = commit(id, part, sumPart, target, size, crc32c, durable);
+            Sidecar.write(sumPart, sum, durable);
+            stored = commit(id, part, sumPart, target, sum, durable);
             placed = stored;
-            return new Replies.Stored(id, size, crc32c);
+            return new Replies.Stored(id, sum.size(), crc32c);
         } finally {
             if (!placed) {
                 Files.deleteIfExists(part);
@@ -149,7 +151,7 @@ public final class ChunkStore {
             if (claimed >= 0) {
                 space.release(claimed, stored);
             } else if (stored) {
-                space.added(size); // it was deleted while we received it
+                space.added(sum.size()); // it was deleted while we received it
             }
         }
     }
@@ -157,15 +159,15 @@ public final class ChunkStore {
     /**
      * Moves a checked part file and its checksum sidecar into place, the sidecar first; returns true
      * if it is a new chunk. A chunk stored already with the same bytes gets the sidecar if it has
-     * none (it was stored by an older version) or a damaged one.
+     * none (it was stored by an older version), a damaged one or one of version 1 (without block sums).
      */
-    private boolean commit(String id, Path part, Path sumPart, Path target, long size, long crc32c, boolean durable)
+    private boolean commit(String id, Path part, Path sumPart, Path target, ChunkSum received, boolean durable)
             throws IOException {
         Path sum = Sidecar.of(target);
         synchronized (locks.of(id)) {
             if (present(target)) {
-                if (Files.size(target) == size && crcOf(target) == crc32c) {
-                    if (!new ChunkSum(size, crc32c).equals(Sidecar.sumIn(sum))) {
+                if (Files.size(target) == received.size() && crcOf(target) == received.crc32c()) {
+                    if (!received.equals(Sidecar.sumIn(sum))) { // none, damaged, or of version 1
                         Files.move(sumPart, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     }
                     if (durable) {
@@ -296,6 +298,87 @@ public final class ChunkStore {
             ch.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a chunk for reading block by block, each block checked as it is read ({@link Blocks}). A
+     * chunk whose sidecar is of version 1 (stored by an older version) is read whole once first: if
+     * it matches the sidecar's CRC32C, the sidecar is replaced by one of version 2 with its block
+     * sums (atomically and durably, under the chunk's lock); if not, the chunk is bad. A chunk without
+     * a usable sidecar opens unchecked ({@link Blocks#checked} false).
+     *
+     * @throws CairnException    ENOENT when it is not stored, EINVAL for a bad id
+     * @throws BadChunkException when its size or (version 1) its CRC32C is not the one recorded
+     */
+    public Blocks openBlocks(String id) throws IOException {
+        Path p = paths.of(id);
+        BasicFileAttributes attrs;
+        FileChannel ch;
+        try {
+            attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                LOG.warn("{} is not a regular file", p);
+                throw new NoSuchFileException(p.toString());
+            }
+            ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " here");
+        }
+        try {
+            long size = ch.size();
+            ChunkSum recorded = Sidecar.sumIn(Sidecar.of(p));
+            if (recorded != null && recorded.size() != size) {
+                throw badIfUnchanged(id, p, attrs, recorded, "it has " + size + " bytes, " + recorded.size()
+                        + " were stored");
+            }
+            if (recorded != null && !recorded.hasBlocks()) {
+                recorded = upgrade(id, p, attrs, ch, recorded);
+            }
+            return new Blocks(id, p, attrs, ch, size, recorded, verifier);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads a chunk with a sidecar of version 1 whole, checks it against it, and puts a sidecar of
+     * version 2 in its place; returns the sum with the block sums.
+     */
+    private ChunkSum upgrade(String id, Path p, BasicFileAttributes attrs, FileChannel ch, ChunkSum v1)
+            throws IOException {
+        BlockCrcs crcs = new BlockCrcs();
+        byte[] buf = new byte[BlockSums.BLOCK];
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        long at = 0;
+        int got;
+        while ((got = BlockRead.fill(ch, b, at, buf.length)) > 0 && at <= MAX_CHUNK) {
+            crcs.update(buf, 0, got);
+            at += got;
+        }
+        ChunkSum found = crcs.sum();
+        if (found.size() != v1.size() || found.crc32c() != v1.crc32c()) {
+            throw badIfUnchanged(id, p, attrs, v1, "its CRC32C is " + found.crc32c() + " (" + found.size()
+                    + " bytes), " + v1.crc32c() + " (" + v1.size() + " bytes) was stored");
+        }
+        Path sidecar = Sidecar.of(p);
+        synchronized (locks.of(id)) {
+            // Not if it was deleted or stored again meanwhile (a new store wrote its own sidecar).
+            if (verifier.unchanged(id, p, attrs, v1)) {
+                Sidecar.replace(sidecar, found, tmp);
+                LOG.info("chunk {}: its sidecar now has the CRC32C of each block (version 2)", id);
+            }
+        }
+        return found;
+    }
+
+    /** A bad chunk when the file read and the sidecar {@code want} are still in place; else a failed read. */
+    private CairnException badIfUnchanged(String id, Path p, BasicFileAttributes attrs, ChunkSum want, String detail)
+            throws IOException {
+        if (verifier.unchanged(id, p, attrs, want)) {
+            return new BadChunkException(id, detail);
+        }
+        return new CairnException(ErrorCode.EBADMSG, "chunk " + id + " was deleted or replaced while it was read");
     }
 
     public boolean contains(String id) throws CairnException {

@@ -1,8 +1,10 @@
 package io.cairn.datanode.store;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.checksum.Crc32c;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -15,7 +17,8 @@ import java.util.Objects;
 
 /**
  * Checks a stored chunk against its sidecar, for the scrubber: re-reads it and compares its size and
- * CRC32C with the ones recorded when it was stored. A chunk deleted, or replaced by a new store,
+ * CRC32C with the ones recorded when it was stored, and, when the sidecar has them (version 2), the
+ * CRC32C of each block: one bad block makes the chunk bad. A chunk deleted, or replaced by a new store,
  * while it was read is {@link Check.Result#GONE}, never bad: before answering, the check looks, under
  * the id's lock, whether the file and the sidecar it read are still the ones in place.
  */
@@ -76,6 +79,9 @@ final class ChunkVerifier {
         if (size != want.size()) {
             return new Check(Check.Result.CORRUPT, "it has " + size + " bytes, " + want.size() + " were stored");
         }
+        if (want.hasBlocks()) {
+            return compareBlocks(ch, want, pacer);
+        }
         Crc32c.Read read = Crc32c.of(ch, want.size(), pacer);
         if (read.bytes() != want.size()) {
             return new Check(Check.Result.CORRUPT, "it has " + read.bytes() + " bytes, " + want.size() + " were stored");
@@ -86,8 +92,34 @@ final class ChunkVerifier {
         return new Check(Check.Result.GOOD, "");
     }
 
+    /** As {@link #compare}, block by block: each block's CRC32C, then the whole chunk's. */
+    private static Check compareBlocks(FileChannel ch, ChunkSum want, Crc32c.Pacer pacer)
+            throws IOException, InterruptedException {
+        Crc32c whole = new Crc32c();
+        ByteBuffer buf = ByteBuffer.allocate(BlockSums.BLOCK);
+        int count = BlockSums.count(want.size());
+        for (int i = 0; i < count; i++) {
+            int len = (int) Math.min(BlockSums.BLOCK, want.size() - (long) i * BlockSums.BLOCK);
+            int got = BlockRead.fill(ch, buf, (long) i * BlockSums.BLOCK, len);
+            pacer.read(got);
+            if (got != len) {
+                return new Check(Check.Result.CORRUPT, "it ends in block " + i + ", " + want.size() + " bytes were stored");
+            }
+            long crc = Crc32c.of(buf.array(), 0, len);
+            if (crc != want.block(i)) {
+                return new Check(Check.Result.CORRUPT, "the CRC32C of block " + i + " is " + crc + ", "
+                        + want.block(i) + " was stored");
+            }
+            whole.update(buf.array(), 0, len);
+        }
+        if (whole.value() != want.crc32c()) {
+            return new Check(Check.Result.CORRUPT, "its CRC32C is " + whole.value() + ", " + want.crc32c() + " was stored");
+        }
+        return new Check(Check.Result.GOOD, "");
+    }
+
     /** Whether the chunk file opened (as {@code before}) is still in place, with the sidecar {@code want}. */
-    private boolean unchanged(String id, Path p, BasicFileAttributes before, ChunkSum want) throws IOException {
+    boolean unchanged(String id, Path p, BasicFileAttributes before, ChunkSum want) throws IOException {
         synchronized (locks.of(id)) {
             BasicFileAttributes now;
             try {

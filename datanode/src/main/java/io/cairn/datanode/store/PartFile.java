@@ -1,6 +1,5 @@
 package io.cairn.datanode.store;
 
-import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Limits;
@@ -15,7 +14,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The first step of storing a chunk: its bytes streamed into a new file in tmp/ while their CRC32C
- * is computed, refused unless their number and checksum are the ones declared, and synced when
+ * and the CRC32C of each of their blocks ({@link BlockCrcs}) are computed, refused unless their number and checksum are the ones declared, and synced when
  * the write is durable. Nothing here is a chunk yet; {@link ChunkStore} moves it into place.
  */
 final class PartFile {
@@ -25,15 +24,15 @@ final class PartFile {
     }
 
     /**
-     * Streams {@code in} into the new file {@code part}; returns the number of bytes.
+     * Streams {@code in} into the new file {@code part}; returns their size, CRC32C and block sums.
      *
      * @param length the bytes declared, or -1 when not known in advance
      * @throws CairnException EFBIG (over {@link Limits#MAX_CHUNK}), EINVAL (not the length declared),
      *                        EBADMSG (not the CRC32C declared), ENOSPC (the disk filled up)
      */
-    static long receive(InputStream in, Path part, long length, String id, long crc32c, boolean durable)
+    static ChunkSum receive(InputStream in, Path part, long length, String id, long crc32c, boolean durable)
             throws IOException {
-        Crc32c crc = new Crc32c();
+        BlockCrcs crc = new BlockCrcs();
         byte[] buf = new byte[length >= 0 && length < BUFFER ? (int) length + 1 : BUFFER]; // +1: the end is seen in one read more
         long n = 0;
         try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -55,15 +54,15 @@ final class PartFile {
                 throw new CairnException(ErrorCode.EINVAL, "chunk " + id + " has " + n + " bytes, "
                         + length + " declared");
             }
-            if (crc.value() != crc32c) {
-                throw new CairnException(ErrorCode.EBADMSG, "chunk " + id + " has CRC32C " + crc.value()
+            if (crc.crc32c() != crc32c) {
+                throw new CairnException(ErrorCode.EBADMSG, "chunk " + id + " has CRC32C " + crc.crc32c()
                         + ", the writer sent " + crc32c + ": the bytes were damaged on the way");
             }
             if (durable) {
                 ch.force(false); // fdatasync: the bytes, and the size that reads them back
             }
         }
-        return n;
+        return crc.sum();
     }
 
     private static void write(FileChannel ch, byte[] buf, int len, Path part) throws IOException {

@@ -1,5 +1,6 @@
 package io.cairn.datanode.store;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.wire.Limits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,17 @@ import java.util.regex.Pattern;
 
 /**
  * The checksum sidecar {@code chunks/ab/<id>.crc} of a chunk: its format, and writing and reading
- * it. Every version of the format this datanode knows is parsed here, and only here.
+ * it. Every version of the format this datanode knows is parsed here, and only here. All of it is
+ * ASCII, numbers in decimal.
  * <ul>
- *   <li>Version 1, the one written: the single ASCII line {@code size=N crc32c=N} (decimal, with
- *       or without a final newline). It has no version line and stays readable forever.</li>
- *   <li>Every later version begins with the line {@code version=N} (N &ge; 2); what follows is that
+ *   <li>Version 1, written by older datanodes: the single line {@code size=N crc32c=N} (with or
+ *       without a final newline). It has no version line and stays readable forever.</li>
+ *   <li>Version 2, the one written: the line {@code version=2}, the line {@code size=N crc32c=N}
+ *       (the whole chunk), then one line per {@link BlockSums#BLOCK}-byte block of the chunk (the
+ *       last may be shorter) holding that block's CRC32C: exactly {@link BlockSums#count} of them
+ *       (none for an empty chunk), every line ending with a newline. A chunk of one block must have
+ *       that block's sum as its own.</li>
+ *   <li>Every later version begins with the line {@code version=N} (N &ge; 3); what follows is that
  *       version's own. A version not known here is reported as such ({@link Flaw#UNKNOWN_VERSION})
  *       and its chunk is not checked: a sidecar written by a newer datanode never makes a chunk bad.</li>
  * </ul>
@@ -32,12 +39,19 @@ import java.util.regex.Pattern;
 final class Sidecar {
     /** The name of a chunk's sidecar is the chunk's id and this. */
     static final String SUFFIX = ".crc";
-    /** The largest sidecar of any version known here; a larger file is not read. */
-    static final int MAX_BYTES = 64;
+    /** The longest {@code size=N crc32c=N} line written, with its newline (a 64 MiB chunk's). */
+    private static final int SUM_LINE_MAX = ("size=" + Limits.MAX_CHUNK + " crc32c=4294967295\n").length();
+    /**
+     * The largest sidecar of any version known here (version 2 of a 64 MiB chunk: the version line,
+     * the sum line and {@link BlockSums#MAX_BLOCKS} lines of at most 10 digits); a larger file is not read.
+     */
+    static final int MAX_BYTES = "version=2\n".length() + SUM_LINE_MAX + BlockSums.MAX_BLOCKS * 11;
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
     private static final String VERSION_KEY = "version=";
     private static final Pattern VERSION_LINE = Pattern.compile("version=(\\d{1,9})\n");
     private static final Pattern V1_LINE = Pattern.compile("size=(\\d{1,19}) crc32c=(\\d{1,10})\n?");
+    private static final Pattern SUM_LINE = Pattern.compile("size=(\\d{1,19}) crc32c=(\\d{1,10})");
+    private static final Pattern BLOCK_LINE = Pattern.compile("\\d{1,10}");
 
     /** What a sidecar holds: a sum and the version it was written in, or why it holds none. */
     sealed interface Parsed permits Known, Unusable {
@@ -82,9 +96,18 @@ final class Sidecar {
         return ChunkPaths.isChunkIn(id, prefix) ? id : null;
     }
 
-    /** The bytes of a sidecar for {@code sum}, in the version written (1). */
+    /** The bytes of a sidecar for {@code sum}, in the version written (2); the sum must have its block sums. */
     static byte[] format(ChunkSum sum) {
-        return ("size=" + sum.size() + " crc32c=" + sum.crc32c() + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (!sum.hasBlocks()) {
+            throw new IllegalArgumentException("a sidecar of version 2 needs the block sums");
+        }
+        long[] blocks = sum.blocks();
+        StringBuilder b = new StringBuilder(SUM_LINE_MAX + 10 + blocks.length * 11);
+        b.append("version=2\nsize=").append(sum.size()).append(" crc32c=").append(sum.crc32c()).append('\n');
+        for (long block : blocks) {
+            b.append(block).append('\n');
+        }
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads a sidecar's bytes, in whichever version they were written. */
@@ -104,6 +127,9 @@ final class Sidecar {
         if (version < 2) {
             return damaged("version " + version + " has no version line");
         }
+        if (version == 2) {
+            return parseV2(text.substring(m.end()));
+        }
         // A later version is read here, from text.substring(m.end()).
         return new Unusable(Flaw.UNKNOWN_VERSION, "version " + version + " of the sidecar format, unknown to this datanode");
     }
@@ -113,18 +139,57 @@ final class Sidecar {
         if (!m.matches()) {
             return damaged("not a line \"size=N crc32c=N\"");
         }
+        ChunkSum sum = sumOf(m);
+        return sum == null ? damaged("a number out of range") : new Known(1, sum);
+    }
+
+    /** The size and CRC32C a matched sum line holds, or null when one is out of range. */
+    private static ChunkSum sumOf(Matcher m) {
         long size;
         long crc;
         try {
             size = Long.parseLong(m.group(1));
             crc = Long.parseLong(m.group(2));
         } catch (NumberFormatException e) {
+            return null;
+        }
+        return size > Limits.MAX_CHUNK || crc > 0xFFFF_FFFFL ? null : new ChunkSum(size, crc);
+    }
+
+    /** Version 2 after its version line: the sum line, then one line per block, each ending with a newline. */
+    private static Parsed parseV2(String body) {
+        if (!body.endsWith("\n")) {
+            return damaged("version 2 without its final newline");
+        }
+        String[] lines = body.split("\n", -1); // the last is the empty string after the final newline
+        Matcher m = SUM_LINE.matcher(lines[0]);
+        if (!m.matches()) {
+            return damaged("version 2 without a line \"size=N crc32c=N\"");
+        }
+        ChunkSum whole = sumOf(m);
+        if (whole == null) {
             return damaged("a number out of range");
         }
-        if (size > Limits.MAX_CHUNK || crc > 0xFFFF_FFFFL) {
-            return damaged("a number out of range");
+        long size = whole.size();
+        long crc = whole.crc32c();
+        int count = BlockSums.count(size);
+        if (lines.length - 2 != count) {
+            return damaged("version 2 with " + (lines.length - 2) + " block sums, " + count + " expected for "
+                    + size + " bytes");
         }
-        return new Known(1, new ChunkSum(size, crc));
+        long[] blocks = new long[count];
+        for (int i = 0; i < count; i++) {
+            String line = lines[i + 1];
+            long v = BLOCK_LINE.matcher(line).matches() ? Long.parseLong(line) : -1;
+            if (v < 0 || v > 0xFFFF_FFFFL) {
+                return damaged("block sum " + i + " is not a CRC32C");
+            }
+            blocks[i] = v;
+        }
+        if (count == 1 && blocks[0] != crc) {
+            return damaged("the one block's sum is not the chunk's");
+        }
+        return new Known(2, new ChunkSum(size, crc, blocks));
     }
 
     private static Unusable damaged(String why) {
@@ -151,6 +216,14 @@ final class Sidecar {
             LOG.warn("the checksum sidecar {} is not used ({}); the chunk is not checked", file, u.detail());
         }
         return p;
+    }
+
+    /**
+     * Replaces the sidecar {@code file} with one for {@code sum} so that a crash leaves the old one or
+     * the new one (written in {@code tmpDir}, synced, renamed over it, its directory synced).
+     */
+    static void replace(Path file, ChunkSum sum, Path tmpDir) throws IOException {
+        Fsync.writeAtomically(file, format(sum), tmpDir);
     }
 
     /** The sum the sidecar {@code file} holds, or null when there is none or it cannot be used. */

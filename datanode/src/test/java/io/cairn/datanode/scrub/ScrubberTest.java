@@ -253,6 +253,34 @@ class ScrubberTest {
     }
 
     @Test
+    void aChunkAReadFoundBadIsReportedAndCountedAsOneAPassFound() throws Exception {
+        put(id(1), 1000, 1);
+        Scrubber s = scrubber(recording, FAST, HOUR, HOUR, clock);
+        s.found(id(7), "the CRC32C of block 2 is 1, 2 was stored");
+        s.found(id(7), "again, by another read");
+        Scrubber.Pass pass = s.pass();
+        assertThat(pass.bad()).as("not found by the pass").isZero();
+        assertThat(reports).containsExactly(List.of(id(7)));
+        assertThat(s.badFound()).isEqualTo(1);
+        assertThat(s.reported()).isEqualTo(1);
+    }
+
+    @Test
+    void withScrubbingOffAChunkAReadFoundBadStartsTheThreadOnlyToReportIt() throws Exception {
+        put(id(1), 1000, 1);
+        flipABit(id(1), 5);
+        Scrubber s = scrubber(recording, 0, Duration.ofMillis(10), Duration.ZERO, Clock.systemUTC());
+        s.start();
+        assertThat(threads()).as("no thread until a read finds a bad chunk").isEmpty();
+        s.found(id(9), "cut short");
+        Eventually.await("the chunk reported", () -> reportedIds().contains(id(9)));
+        assertThat(reportedIds()).as("no pass: the flipped chunk is not looked at").containsOnly(id(9));
+        assertThat(s.passes()).isZero();
+        s.close();
+        Eventually.await("the scrubber's thread has ended", () -> threads().isEmpty());
+    }
+
+    @Test
     void theFirstDelayIsTheIntervalUpToAMinute() {
         assertThat(Scrubber.firstDelayFor(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(200));
         assertThat(Scrubber.firstDelayFor(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));

@@ -206,8 +206,8 @@ class ChunkStoreTest extends StoreFixture {
         ChunkStore s = open(0, 0);
         byte[] b = bytes("checked again later");
         put(s, A, b);
-        assertThat(sidecar(A)).hasContent("size=" + b.length + " crc32c=" + crc(b));
-        assertThat(s.storedSum(A)).isEqualTo(new ChunkSum(b.length, crc(b)));
+        assertThat(sidecar(A)).hasContent("version=2\nsize=" + b.length + " crc32c=" + crc(b) + "\n" + crc(b));
+        assertThat(s.storedSum(A)).isEqualTo(sumOf(b));
         assertThat(tmpFiles()).isEmpty();
         assertThat(s.delete(A)).isTrue();
         assertThat(chunkFile(A)).doesNotExist();
@@ -224,7 +224,7 @@ class ChunkStoreTest extends StoreFixture {
         assertThat(sidecar(A)).doesNotExist();
         put(s, B, bytes("first"));
         assertThatThrownBy(() -> put(s, B, bytes("second"))).isInstanceOf(CairnException.class);
-        assertThat(s.storedSum(B)).isEqualTo(new ChunkSum(5, crc(bytes("first"))));
+        assertThat(s.storedSum(B)).isEqualTo(sumOf(bytes("first")));
         assertThat(tmpFiles()).isEmpty();
     }
 
@@ -237,7 +237,7 @@ class ChunkStoreTest extends StoreFixture {
         s = open(0, 0);
         assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.UNKNOWN);
         assertThat(put(s, A, b).size()).isEqualTo(b.length);
-        assertThat(s.storedSum(A)).isEqualTo(new ChunkSum(b.length, crc(b)));
+        assertThat(s.storedSum(A)).isEqualTo(sumOf(b));
         assertThat(s.verify(A, Crc32c.Pacer.NONE).result()).isEqualTo(Check.Result.GOOD);
         assertThat(s.chunks()).isEqualTo(1);
         assertThat(tmpFiles()).isEmpty();
@@ -299,7 +299,7 @@ class ChunkStoreTest extends StoreFixture {
         assertThat(tmpFiles()).isEmpty();
         for (int i = 0; i < 50; i++) {
             assertThat(read(s, id(i))).isEqualTo(random(4096, i));
-            assertThat(s.storedSum(id(i))).isEqualTo(new ChunkSum(4096, crc(random(4096, i))));
+            assertThat(s.storedSum(id(i))).isEqualTo(sumOf(random(4096, i)));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.cairn.datanode.store;
 
+import io.cairn.common.checksum.BlockSums;
+import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.wire.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,11 +32,67 @@ class SidecarTest {
         return ((Sidecar.Unusable) p).flaw();
     }
 
+    /** The sum of {@code data} with its block sums, as a put computes it. */
+    static ChunkSum sumOf(byte[] data) {
+        return new ChunkSum(data.length, Crc32c.of(data), BlockSums.of(data, 0, data.length));
+    }
+
+    static byte[] random(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return b;
+    }
+
     @Test
-    void aSumIsWrittenAsTheVersion1LineAndReadBackAsVersion1() {
-        ChunkSum sum = new ChunkSum(5, 123);
-        assertThat(new String(Sidecar.format(sum), StandardCharsets.US_ASCII)).isEqualTo("size=5 crc32c=123\n");
-        assertThat(Sidecar.parse(Sidecar.format(sum))).isEqualTo(new Sidecar.Known(1, sum));
+    void aSumIsWrittenAsVersion2WithOneLinePerBlockAndReadBack() {
+        ChunkSum sum = new ChunkSum(BlockSums.BLOCK + 5, 123, new long[] {7, 4294967295L});
+        assertThat(new String(Sidecar.format(sum), StandardCharsets.US_ASCII))
+                .isEqualTo("version=2\nsize=65541 crc32c=123\n7\n4294967295\n");
+        assertThat(Sidecar.parse(Sidecar.format(sum))).isEqualTo(new Sidecar.Known(2, sum));
+        for (int size : List.of(0, 1, BlockSums.BLOCK - 1, BlockSums.BLOCK, BlockSums.BLOCK + 1, 5 * BlockSums.BLOCK + 17)) {
+            ChunkSum s = sumOf(random(size));
+            assertThat(s.blocks()).as("size %d", size).hasSize(BlockSums.count(size));
+            assertThat(Sidecar.parse(Sidecar.format(s))).as("size %d", size).isEqualTo(new Sidecar.Known(2, s));
+        }
+        assertThatThrownBy(() -> Sidecar.format(new ChunkSum(5, 1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theLargestVersion2SidecarFitsAndIsTheLimit() {
+        long[] blocks = new long[BlockSums.MAX_BLOCKS];
+        java.util.Arrays.fill(blocks, 0xFFFF_FFFFL);
+        ChunkSum largest = new ChunkSum(Limits.MAX_CHUNK, 0xFFFF_FFFFL, blocks);
+        byte[] bytes = Sidecar.format(largest);
+        assertThat(bytes).hasSize(Sidecar.MAX_BYTES);
+        assertThat(Sidecar.parse(bytes)).isEqualTo(new Sidecar.Known(2, largest));
+        byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+        longer[bytes.length] = '\n';
+        assertThat(flawOf(Sidecar.parse(longer))).isEqualTo(Sidecar.Flaw.TOO_LARGE);
+    }
+
+    @Test
+    void aVersion1SidecarAnOlderDatanodeWroteIsStillRead() {
+        assertThat(parse("size=5 crc32c=123\n")).isEqualTo(new Sidecar.Known(1, new ChunkSum(5, 123)));
+        assertThat(((Sidecar.Known) parse("size=5 crc32c=123\n")).sum().hasBlocks()).isFalse();
+    }
+
+    @Test
+    void damagedVersion2SidecarsGiveNoSum() {
+        String two = "version=2\nsize=65537 crc32c=9\n1\n2\n";
+        assertThat(parse(two)).isInstanceOf(Sidecar.Known.class);
+        for (String s : List.of("version=2\n", "version=2\nsize=65537 crc32c=9\n1\n2",
+                "version=2\nsize=65537 crc32c=9\n1\n", "version=2\nsize=65537 crc32c=9\n1\n2\n3\n",
+                "version=2\nsize=65537 crc32c=9\n1\n\n", "version=2\nsize=65537 crc32c=9\n1\n-2\n",
+                "version=2\nsize=65537 crc32c=9\n1\n4294967296\n", "version=2\nsize=65537 crc32c=9\n1\n 2\n",
+                "version=2\nsize=65537 crc32c=9\n1\n2\r\n", "version=2\nsize=65537 crc32c=9\r\n1\n2\n",
+                "version=2\nsize=65537 crc32c=9\n1\n99999999999\n", "version=2\nsize=65537  crc32c=9\n1\n2\n",
+                "version=2\nsize=5 crc32c=9\n8\n", "version=2\nsize=0 crc32c=0\n0\n",
+                "version=2\nsize=" + (Limits.MAX_CHUNK + 1L) + " crc32c=9\n",
+                "version=2\n1\n2\nsize=65537 crc32c=9\n", "version=2\nsize=65537 crc32c=9\n1\nx\n")) {
+            assertThat(flawOf(parse(s))).as(s).isEqualTo(Sidecar.Flaw.DAMAGED);
+        }
+        assertThat(parse("version=2\nsize=0 crc32c=0\n")).isEqualTo(new Sidecar.Known(2, new ChunkSum(0, 0, new long[0])));
+        assertThat(parse("version=2\nsize=5 crc32c=8\n8\n")).isEqualTo(new Sidecar.Known(2, new ChunkSum(5, 8, new long[] {8})));
     }
 
     @Test
@@ -64,26 +123,27 @@ class SidecarTest {
         assertThat(justFits).hasSize(Sidecar.MAX_BYTES);
         assertThat(flawOf(parse(justFits))).isEqualTo(Sidecar.Flaw.DAMAGED);
         assertThat(flawOf(parse(justFits + " "))).isEqualTo(Sidecar.Flaw.TOO_LARGE);
-        assertThat(flawOf(parse("size=1 crc32c=1\n".repeat(100)))).isEqualTo(Sidecar.Flaw.TOO_LARGE);
+        assertThat(flawOf(parse("size=1 crc32c=1\n".repeat(1000)))).isEqualTo(Sidecar.Flaw.TOO_LARGE);
     }
 
     @Test
     void aSidecarOfALaterVersionIsUnknownNotDamaged() {
-        Sidecar.Parsed p = parse("version=2\nsize=5 crc32c=1 block=65536\n1\n");
+        Sidecar.Parsed p = parse("version=3\nsize=5 crc32c=1 block=65536\n1\n");
         assertThat(flawOf(p)).isEqualTo(Sidecar.Flaw.UNKNOWN_VERSION);
-        assertThat(((Sidecar.Unusable) p).detail()).contains("version 2");
+        assertThat(((Sidecar.Unusable) p).detail()).contains("version 3");
         assertThat(flawOf(parse("version=999999999\n"))).isEqualTo(Sidecar.Flaw.UNKNOWN_VERSION);
     }
 
     @Test
     void aSidecarWrittenToDiskReadsBackAndIsNeverOverwritten() throws IOException {
         Path f = tmp.resolve(ID + Sidecar.SUFFIX);
-        ChunkSum sum = new ChunkSum(1234, 0xE3069283L);
+        ChunkSum sum = new ChunkSum(1234, 0xE3069283L, new long[] {0xE3069283L});
         Sidecar.write(f, sum, true);
-        assertThat(f).hasContent("size=1234 crc32c=3808858755");
-        assertThat(Sidecar.read(f)).isEqualTo(new Sidecar.Known(1, sum));
+        assertThat(f).hasContent("version=2\nsize=1234 crc32c=3808858755\n3808858755");
+        assertThat(Sidecar.read(f)).isEqualTo(new Sidecar.Known(2, sum));
         assertThat(Sidecar.sumIn(f)).isEqualTo(sum);
-        assertThatThrownBy(() -> Sidecar.write(f, new ChunkSum(1, 1), false)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> Sidecar.write(f, new ChunkSum(1, 1, new long[] {1}), false))
+                .isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Sidecar.sumIn(f)).isEqualTo(sum);
     }
 
@@ -96,7 +156,7 @@ class SidecarTest {
         Path damaged = tmp.resolve("damaged.crc");
         Files.write(large, new byte[1 << 20]);
         Files.createDirectory(dir);
-        Sidecar.write(tmp.resolve("target.crc"), new ChunkSum(1, 1), false);
+        Sidecar.write(tmp.resolve("target.crc"), new ChunkSum(1, 1, new long[] {1}), false);
         Files.createSymbolicLink(link, tmp.resolve("target.crc"));
         Files.writeString(damaged, "size=1 crc32c=");
         assertThat(flawOf(Sidecar.read(missing))).isEqualTo(Sidecar.Flaw.ABSENT);

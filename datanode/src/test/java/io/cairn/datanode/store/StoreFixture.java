@@ -1,5 +1,6 @@
 package io.cairn.datanode.store;
 
+import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.checksum.Crc32c;
 import io.cairn.common.wire.Replies;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +48,11 @@ abstract class StoreFixture {
 
     static long crc(byte[] b) {
         return Crc32c.of(b);
+    }
+
+    /** The sum of {@code b} with its block sums, as a put records it. */
+    static ChunkSum sumOf(byte[] b) {
+        return new ChunkSum(b.length, crc(b), BlockSums.of(b, 0, b.length));
     }
 
     static Replies.Stored put(ChunkStore s, String id, byte[] b) throws IOException {
