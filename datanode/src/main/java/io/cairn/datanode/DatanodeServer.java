@@ -89,11 +89,12 @@ public final class DatanodeServer implements AutoCloseable {
 
     private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay, List<Group> extra)
             throws IOException {
+        c.transport().check("datanode", c.bind()); // before the data directory is opened
         DataDir dir = DataDir.open(c.dataDir());
         HttpServer http = null;
         Membership membership = null;
         try {
-            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile());
+            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile(), c.trust());
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
             http = HttpServer.builder("datanode")
@@ -102,10 +103,11 @@ public final class DatanodeServer implements AutoCloseable {
                             new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock())))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
+                    .transport(c.transport())
                     .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
             membership = new Membership(dir, nodeKey, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
-                    c.reportInterval());
+                    c.reportInterval(), c.trust());
             Scrubber scrubber = new Scrubber(store, membership::reportBad, c.scrubRate(), c.scrubInterval(),
                     firstScrubDelay, c.clock());
             membership.start();

@@ -143,6 +143,11 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
+        /** Serves as {@code transport} says: TLS, or plain HTTP (off loopback only when it allows). */
+        public Builder transport(io.cairn.server.tls.Transport transport) {
+            return tls(transport.tls()).insecureHttp(transport.insecureHttp());
+        }
+
         /** Whether plain HTTP may be served off loopback (see {@link PlainHttp}); false unless set. */
         public Builder insecureHttp(boolean insecure) {
             this.insecureHttp = insecure;
