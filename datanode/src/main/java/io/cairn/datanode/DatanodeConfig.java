@@ -79,11 +79,18 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         }
         if (advertise != null) {
             advertise = checkUrl(advertise);
-            if (!advertise.startsWith(transport.scheme() + "://")) {
-                throw new IllegalArgumentException("the advertised URL must start with " + transport.scheme()
-                        + ":// when this datanode serves " + transport.scheme().toUpperCase(java.util.Locale.ROOT)
-                        + ", not " + advertise);
-            }
+        }
+    }
+
+    /**
+     * Refuses an advertised URL of the other scheme than this datanode serves (http:// with TLS, or
+     * https:// without): checked at start, once {@link #withTls} has been applied.
+     */
+    public void checkAdvertisedScheme() {
+        if (advertise != null && !advertise.startsWith(transport.scheme() + "://")) {
+            throw new IllegalArgumentException("the advertised URL must start with " + transport.scheme()
+                    + ":// when this datanode serves " + transport.scheme().toUpperCase(java.util.Locale.ROOT)
+                    + ", not " + advertise);
         }
     }
 

@@ -90,6 +90,7 @@ public final class DatanodeServer implements AutoCloseable {
     private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay, List<Group> extra)
             throws IOException {
         c.transport().check("datanode", c.bind()); // before the data directory is opened
+        c.checkAdvertisedScheme();
         DataDir dir = DataDir.open(c.dataDir());
         HttpServer http = null;
         Membership membership = null;
