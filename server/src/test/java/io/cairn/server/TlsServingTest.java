@@ -181,6 +181,22 @@ class TlsServingTest {
     }
 
     @Test
+    void aKeyReachedThroughASymlinkIsJudgedByTheFileItPointsTo() throws IOException {
+        ServerTls tls = issue(dir, "127.0.0.1");
+        Path link = dir.resolve("live.key");
+        Files.createSymbolicLink(link, tls.keyFile()); // as certificate tools keep their live/ keys
+
+        HttpServer s = start(new ServerTls(tls.certFile(), link));
+        assertThat(hello(client(ClientTls.fromCaFile(dir.resolve("ca.pem"))), "https://127.0.0.1:" + s.port()))
+                .isEqualTo(new Echo("hi"));
+
+        Files.setPosixFilePermissions(tls.keyFile(), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> start(new ServerTls(tls.certFile(), link)))
+                .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EACCES))
+                .hasMessageContaining("chmod 600 " + link);
+    }
+
+    @Test
     void aKeyThatIsNotTheCertificatesIsRefused() throws IOException {
         ServerTls a = issue(dir, "127.0.0.1");
         ServerTls b = issue(dir, "localhost");

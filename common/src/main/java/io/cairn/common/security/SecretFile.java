@@ -62,12 +62,13 @@ public final class SecretFile {
 
     /**
      * Refuses {@code file} when anyone but its owner may read or write it (a secret of any shape: a
-     * TLS private key as much as a token).
+     * TLS private key as much as a token). A symbolic link is judged by the file it points to (as a
+     * certificate tool's {@code live/} links are); {@link #read} refuses links before asking.
      *
      * @throws CairnException EACCES naming the file, its mode and {@code chmod 600 FILE}
      */
     public static void checkOwnerOnly(Path file) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
         Set<PosixFilePermission> extra = EnumSet.copyOf(mode);
         extra.removeAll(OWNER_ONLY);
         extra.remove(PosixFilePermission.OWNER_EXECUTE);

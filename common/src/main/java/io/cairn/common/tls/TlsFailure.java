@@ -30,7 +30,7 @@ public final class TlsFailure extends IOException {
         }
         if (e instanceof SSLPeerUnverifiedException) {
             return new TlsFailure(who + " presented a certificate that does not name " + host
-                    + " (make one with cairn admin tls init --host " + host + ")", e);
+                    + " (make one that does: cairn admin tls init DIR --host " + host + ")", e);
         }
         if (e instanceof SSLHandshakeException) {
             if (has(e, CertPathBuilderException.class) || has(e, CertPathValidatorException.class)
