@@ -96,8 +96,8 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE",
             description = "the PEM private key of --tls-cert (PKCS#8 or traditional, unencrypted, mode 0600)")
     Path tlsKey;
-    @Option(names = "--insecure-http", description = {"serve plain HTTP even on an address that is not loopback (tokens and",
-        "data then cross the network unencrypted); without TLS, only loopback is served unless this is given"})
+    @Option(names = "--insecure-http", description = "serve plain HTTP even on an address that is not loopback (tokens and"
+            + " data then cross the network unencrypted); without TLS, only loopback is served unless this is given")
     boolean insecureHttp;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
