@@ -17,14 +17,14 @@ import java.nio.file.StandardOpenOption;
 
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator tasks.",
         subcommands = {AdminCommand.Backup.class, AdminCommand.MigrateMeta.class, TokenCommands.Token.class,
-            TokenCommands.JoinToken.class})
+            TokenCommands.JoinToken.class, TlsCommands.Tls.class})
 final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an admin task (backup, migrate-meta, token, join-token)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an admin task (backup, migrate-meta, token, join-token, tls)");
     }
 
     @Command(name = "backup", mixinStandardHelpOptions = true,

@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.common.client.Cluster;
 import io.cairn.common.client.TokenFile;
+import io.cairn.common.tls.ClientTls;
 import io.cairn.common.units.Units;
 import io.cairn.master.MasterConfig;
 import io.cairn.mount.MountSettings;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-/** The options every client subcommand shares: which master, and how long to wait for it. */
+/** The options every client subcommand shares: which master, how to trust it, and how long to wait for it. */
 @Command(defaultValueProvider = ClientOptions.Defaults.class)
 final class ClientOptions {
     /** A master with MasterConfig's defaults, on this machine. */
@@ -39,6 +40,9 @@ final class ClientOptions {
     @Option(names = "--token-file", paramLabel = "FILE", description = TokenFile.HELP)
     Path tokenFile;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = ClientTls.HELP)
+    Path tlsCa;
+
     @Option(names = "--timeout", paramLabel = "DURATION", description = "bound on every remote call (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -53,6 +57,6 @@ final class ClientOptions {
     }
 
     Cluster connect() throws java.io.IOException {
-        return new Cluster(masterUrl(), timeout, TokenFile.find(masterUrl(), tokenFile));
+        return new Cluster(masterUrl(), timeout, TokenFile.find(masterUrl(), tokenFile), ClientTls.find(tlsCa));
     }
 }

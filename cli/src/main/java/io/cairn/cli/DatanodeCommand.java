@@ -1,8 +1,11 @@
 package io.cairn.cli;
 
 import io.cairn.common.units.Units;
+import io.cairn.common.tls.ClientTls;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
+import io.cairn.server.tls.ServerTls;
+import io.cairn.server.tls.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +49,8 @@ final class DatanodeCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = ClientOptions.MASTER_HELP)
     String master;
     @Option(names = "--advertise", paramLabel = "URL",
-            description = "URL others reach this datanode at (default: http://BIND:PORT; required when BIND is a wildcard)")
+            description = "URL others reach this datanode at (default: http://BIND:PORT, https:// with --tls-cert;"
+                    + " required when BIND is a wildcard)")
     String advertise;
     @Option(names = "--heartbeat", paramLabel = "DURATION", description = "heartbeat interval (default: ${DEFAULT-VALUE})")
     Duration heartbeat;
@@ -68,6 +72,18 @@ final class DatanodeCommand implements Callable<Integer> {
             description = {"on its first start: the join token (mode 0600) to enroll with (cairn admin join-token makes one);",
                 "the key it is given is kept in DIR/node.key and the token is not needed again"})
     Path joinTokenFile;
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "serve HTTPS with this PEM certificate chain (this host's certificate first; cairn admin tls init makes one)")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the PEM private key of --tls-cert (PKCS#8 or traditional, unencrypted, mode 0600)")
+    Path tlsKey;
+    @Option(names = "--insecure-http", description = "serve plain HTTP even on an address that is not loopback (tokens and"
+            + " data then cross the network unencrypted); without TLS, only loopback is served unless this is given")
+    boolean insecureHttp;
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM file of the CA certificate(s) trusted for an"
+            + " https:// master and other datanodes (default: $CAIRN_TLS_CA, else the JVM's trust store)")
+    Path tlsCa;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -81,7 +97,8 @@ final class DatanodeCommand implements Callable<Integer> {
         DatanodeConfig config = new DatanodeConfig(bind, port, dir, master, advertise, heartbeat,
                 capacity == null ? 0 : Units.parseSize(capacity), Units.parseSize(reserve), Clock.systemUTC())
                 .withScrub(Units.parseSize(scrubRate), scrubInterval).withReportInterval(reportInterval)
-                .withJoinTokenFile(joinTokenFile);
+                .withJoinTokenFile(joinTokenFile)
+                .withTls(new Transport(ServerTls.of(tlsCert, tlsKey), insecureHttp), ClientTls.find(tlsCa));
         var stop = Foreground.stopSignal();
         DatanodeServer server = DatanodeServer.start(config);
         System.err.println("cairn datanode: " + server.nodeId() + " at " + server.url() + ", data in "

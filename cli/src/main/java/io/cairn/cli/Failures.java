@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.tls.TlsFailure;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -37,6 +38,10 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             return FAILED;
         }
         if (e instanceof UsageException) {
+            System.err.println("cairn " + name + ": " + e.getMessage());
+            return UNREACHABLE;
+        }
+        if (e instanceof TlsFailure) { // names the server and the cause already
             System.err.println("cairn " + name + ": " + e.getMessage());
             return UNREACHABLE;
         }

@@ -10,6 +10,8 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.master.meta.PostgresUrl;
 import io.cairn.master.meta.StoreOpener;
+import io.cairn.server.tls.ServerTls;
+import io.cairn.server.tls.Transport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,6 +90,15 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--meta-password-file", paramLabel = "FILE",
             description = "the file whose first line is the PostgreSQL password (never on the command line)")
     Path metaPasswordFile;
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "serve HTTPS with this PEM certificate chain (this host's certificate first; cairn admin tls init makes one)")
+    Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the PEM private key of --tls-cert (PKCS#8 or traditional, unencrypted, mode 0600)")
+    Path tlsKey;
+    @Option(names = "--insecure-http", description = "serve plain HTTP even on an address that is not loopback (tokens and"
+            + " data then cross the network unencrypted); without TLS, only loopback is served unless this is given")
+    boolean insecureHttp;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -118,7 +129,8 @@ final class MasterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
-                deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC());
+                deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC(),
+                new Transport(ServerTls.of(tlsCert, tlsKey), insecureHttp));
         var stop = Foreground.stopSignal();
         StoreOpener store = store(meta, metaPasswordFile);
         MasterServer server = MasterServer.start(config, List.of(), store);

@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.common.client.TokenFile;
+import io.cairn.common.tls.ClientTls;
 import io.cairn.common.units.Units;
 import io.cairn.mount.MountMain;
 import io.cairn.mount.MountSettings;
@@ -35,6 +36,8 @@ final class MountCommand implements Callable<Integer> {
     String master;
     @Option(names = "--token-file", paramLabel = "FILE", description = TokenFile.HELP)
     Path tokenFile;
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = ClientTls.HELP)
+    Path tlsCa;
     @Option(names = "-o", paramLabel = "OPTIONS", description = "extra FUSE options, comma separated (e.g. allow_other)")
     List<String> options = new ArrayList<>();
     @Option(names = "--attr-timeout", paramLabel = "DURATION",
@@ -56,6 +59,6 @@ final class MountCommand implements Callable<Integer> {
         Foreground.setLogLevel(logLevel, "WARN");
         Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
         return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug, ownerOnly,
-                tokenFile));
+                tokenFile, tlsCa));
     }
 }

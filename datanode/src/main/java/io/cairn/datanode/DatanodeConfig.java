@@ -1,5 +1,8 @@
 package io.cairn.datanode;
 
+import io.cairn.common.tls.ClientTls;
+import io.cairn.server.tls.Transport;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -14,7 +17,7 @@ import java.util.Objects;
  * @param port      port to listen on; 0 picks any free port
  * @param dataDir   where node-id, cluster-id and the chunks live
  * @param masterUrl the master, e.g. "http://127.0.0.1:5000"
- * @param advertise the URL others reach this datanode at; null means http://BIND:PORT (with the port
+ * @param advertise the URL others reach this datanode at; null means http(s)://BIND:PORT (with the port
  *                  actually bound), which is why it is required when {@code bind} is a wildcard
  * @param heartbeat time between heartbeats
  * @param capacity  most bytes of chunks to hold; 0 means the size of the disk
@@ -28,10 +31,14 @@ import java.util.Objects;
  * @param clock     the time source for everything time decides
  * @param joinTokenFile  a file (mode 0600) holding the join token this datanode enrolls with, when it
  *                       has no node.key yet; null when it has one
+ * @param transport how it serves: TLS ({@code --tls-cert}, {@code --tls-key}; it then advertises https://)
+ *                  or plain HTTP, which off loopback needs {@code --insecure-http}
+ * @param trust     the CAs it trusts when it calls an https:// master or datanode ({@code --tls-ca})
  */
 public record DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
                              Duration heartbeat, long capacity, long reserve, long scrubRate,
-                             Duration scrubInterval, Duration reportInterval, Clock clock, Path joinTokenFile) {
+                             Duration scrubInterval, Duration reportInterval, Clock clock, Path joinTokenFile,
+                             Transport transport, ClientTls trust) {
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(3);
     /** 32 MiB/s. */
@@ -47,6 +54,8 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         Objects.requireNonNull(scrubInterval, "scrubInterval");
         Objects.requireNonNull(reportInterval, "reportInterval");
         Objects.requireNonNull(clock, "clock");
+        transport = transport == null ? Transport.PLAIN : transport;
+        trust = trust == null ? ClientTls.JVM_DEFAULT : trust;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, not " + port);
         }
@@ -73,6 +82,32 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
         }
     }
 
+    /**
+     * Refuses an advertised URL of the other scheme than this datanode serves (http:// with TLS, or
+     * https:// without): checked at start, once {@link #withTls} has been applied.
+     */
+    public void checkAdvertisedScheme() {
+        if (advertise != null && !advertise.startsWith(transport.scheme() + "://")) {
+            throw new IllegalArgumentException("the advertised URL must start with " + transport.scheme()
+                    + ":// when this datanode serves " + transport.scheme().toUpperCase(java.util.Locale.ROOT)
+                    + ", not " + advertise);
+        }
+    }
+
+    /** A datanode that serves plain HTTP and trusts the JVM's CAs. */
+    public DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
+                          Duration heartbeat, long capacity, long reserve, long scrubRate,
+                          Duration scrubInterval, Duration reportInterval, Clock clock, Path joinTokenFile) {
+        this(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate, scrubInterval,
+                reportInterval, clock, joinTokenFile, Transport.PLAIN, ClientTls.JVM_DEFAULT);
+    }
+
+    /** This configuration serving as {@code t} says and trusting {@code caTrust} for https:// calls. */
+    public DatanodeConfig withTls(Transport t, ClientTls caTrust) {
+        return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
+                scrubInterval, reportInterval, clock, joinTokenFile, t, caTrust);
+    }
+
     /** A datanode that has enrolled already (or is given its join token by {@link #withJoinTokenFile}). */
     public DatanodeConfig(String bind, int port, Path dataDir, String masterUrl, String advertise,
                           Duration heartbeat, long capacity, long reserve, long scrubRate,
@@ -84,7 +119,7 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
     /** This configuration, enrolling with the join token in {@code file} if it has no key yet. */
     public DatanodeConfig withJoinTokenFile(Path file) {
         return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
-                scrubInterval, reportInterval, clock, file);
+                scrubInterval, reportInterval, clock, file, transport, trust);
     }
 
     /**
@@ -109,13 +144,13 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
     /** This configuration with the scrubber set as given ({@code rate} 0: off). */
     public DatanodeConfig withScrub(long rate, Duration interval) {
         return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, rate,
-                interval, reportInterval, clock, joinTokenFile);
+                interval, reportInterval, clock, joinTokenFile, transport, trust);
     }
 
     /** This configuration with the full chunk report sent every {@code interval}. */
     public DatanodeConfig withReportInterval(Duration interval) {
         return new DatanodeConfig(bind, port, dataDir, masterUrl, advertise, heartbeat, capacity, reserve, scrubRate,
-                scrubInterval, interval, clock, joinTokenFile);
+                scrubInterval, interval, clock, joinTokenFile, transport, trust);
     }
 
     static boolean isWildcard(String bind) {
@@ -128,7 +163,7 @@ public record DatanodeConfig(String bind, int port, Path dataDir, String masterU
             return advertise;
         }
         String host = bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-        return "http://" + host + ":" + actualPort;
+        return transport.scheme() + "://" + host + ":" + actualPort;
     }
 
     private static String checkUrl(String url) {

@@ -89,12 +89,14 @@ public final class DatanodeServer implements AutoCloseable {
 
     private static DatanodeServer start(DatanodeConfig c, Duration firstScrubDelay, List<Group> extra)
             throws IOException {
+        c.transport().check("datanode", c.bind()); // before the data directory is opened
+        c.checkAdvertisedScheme();
         DataDir dir = DataDir.open(c.dataDir());
         HttpServer http = null;
         Membership membership = null;
         Scrubber scrubber = null;
         try {
-            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile());
+            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile(), c.trust());
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
             // The scrubber is made first, as the chunk routes hand it what reads find bad; it reports
@@ -110,10 +112,11 @@ public final class DatanodeServer implements AutoCloseable {
                             new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock()), scrubber))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
+                    .transport(c.transport())
                     .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
             membership = new Membership(dir, nodeKey, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
-                    c.reportInterval());
+                    c.reportInterval(), c.trust());
             reportTo.set(membership);
             membership.start();
             scrubber.start();

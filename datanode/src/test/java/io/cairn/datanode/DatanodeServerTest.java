@@ -1,5 +1,8 @@
 package io.cairn.datanode;
 
+import io.cairn.common.tls.ClientTls;
+import io.cairn.server.tls.Transport;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -96,7 +99,8 @@ class DatanodeServerTest {
     @Test
     void anAdvertisedUrlIsWhatTheMasterIsTold() throws IOException {
         DatanodeConfig c = new DatanodeConfig("0.0.0.0", 0, Enrolled.dir(tmp.resolve("dn")), master.url(), "http://dn1.example:6000/",
-                Duration.ofMillis(50), 0, 0, Clock.systemUTC());
+                Duration.ofMillis(50), 0, 0, Clock.systemUTC())
+                .withTls(new Transport(null, true), ClientTls.JVM_DEFAULT); // plain HTTP on a wildcard: --insecure-http
         try (DatanodeServer s = DatanodeServer.start(c)) {
             assertThat(s.url()).isEqualTo("http://dn1.example:6000");
             Eventually.await("registered", () -> !master.registers.isEmpty());

@@ -21,6 +21,10 @@ import java.util.Map;
  * ({@link #datanodeLink(int)}) instead of its own port, so that clients and the other datanodes
  * reach it only through that proxy, which a test can block or slow down; the datanodes reach the
  * master directly.
+ *
+ * <p>{@link #tls}: the master and every datanode serve HTTPS with certificates {@code cairn admin
+ * tls init} made for {@code localhost,127.0.0.1}, and every command run here trusts that CA through
+ * {@code $CAIRN_TLS_CA} ({@link #caFile()}).
  */
 public final class ProcessCluster implements AutoCloseable {
     public static final Duration START = Duration.ofSeconds(60);
@@ -33,18 +37,25 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<Proc> datanodes = new ArrayList<>();
     private final List<TcpProxy> links = new ArrayList<>();
     private int restarts;
+    /** The TLS arguments of the master and every datanode; empty for plain HTTP. */
+    private final List<String> tlsArgs = new ArrayList<>();
 
     public ProcessCluster(Path dir, String javaOpts, int datanodes, String... masterArgs) throws Exception {
-        this(dir, javaOpts, datanodes, false, masterArgs);
+        this(dir, javaOpts, datanodes, false, false, masterArgs);
+    }
+
+    /** A cluster that speaks only HTTPS, with its own CA (see the class comment). */
+    public static ProcessCluster tls(Path dir, String javaOpts, int datanodes, String... masterArgs) throws Exception {
+        return new ProcessCluster(dir, javaOpts, datanodes, false, true, masterArgs);
     }
 
     /** A cluster whose datanodes are each reached through a proxy of their own (see the class comment). */
     public static ProcessCluster linked(Path dir, String javaOpts, int datanodes, String... masterArgs)
             throws Exception {
-        return new ProcessCluster(dir, javaOpts, datanodes, true, masterArgs);
+        return new ProcessCluster(dir, javaOpts, datanodes, true, false, masterArgs);
     }
 
-    private ProcessCluster(Path dir, String javaOpts, int datanodes, boolean linked, String... masterArgs)
+    private ProcessCluster(Path dir, String javaOpts, int datanodes, boolean linked, boolean tls, String... masterArgs)
             throws Exception {
         this.dir = dir;
         if (javaOpts != null) {
@@ -52,11 +63,23 @@ public final class ProcessCluster implements AutoCloseable {
         }
         this.masterArgs = List.of(masterArgs);
         try {
+            if (tls) {
+                // cairn admin tls init DIR/tls --host localhost,127.0.0.1
+                Proc.Result r = Proc.run(dir.resolve("logs"), env, Duration.ofSeconds(60), "admin", "tls", "init",
+                        dir.resolve("tls").toString(), "--host", "localhost,127.0.0.1");
+                if (r.exit() != 0) {
+                    throw new AssertionError("cairn admin tls init failed: " + r.stderr());
+                }
+                tlsArgs.addAll(List.of("--tls-cert", dir.resolve("tls/localhost.pem").toString(), "--tls-key",
+                        dir.resolve("tls/localhost.key").toString()));
+                env.put("CAIRN_TLS_CA", caFile().toString());
+            }
             startMaster(0);
             for (int i = 0; i < datanodes; i++) {
                 List<String> args = new ArrayList<>(List.of("datanode", "--port", "0", "--data",
                         dir.resolve("dn" + i).toString(), "--master", masterUrl, "--heartbeat", "500ms",
                         "--join-token-file", joinToken(i).toString()));
+                args.addAll(tlsArgs);
                 TcpProxy link = null;
                 if (linked) {
                     link = TcpProxy.untargeted();
@@ -65,7 +88,7 @@ public final class ProcessCluster implements AutoCloseable {
                 }
                 Proc d = Proc.start(dir.resolve("logs"), "datanode" + i, env, args.toArray(String[]::new));
                 this.datanodes.add(d);
-                d.awaitStderr("cairn datanode: \\S+ at (http://\\S+),", START);
+                d.awaitStderr("cairn datanode: \\S+ at (https?://\\S+),", START);
                 if (link != null) {
                     link.target("127.0.0.1", listeningPort(d.pid()));
                 }
@@ -97,8 +120,9 @@ public final class ProcessCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("master", "--port", Integer.toString(port), "--data",
                 dir.resolve("master").toString()));
         args.addAll(masterArgs);
+        args.addAll(tlsArgs);
         master = Proc.start(dir.resolve("logs"), "master" + (restarts++), env, args.toArray(String[]::new));
-        masterUrl = master.awaitStderr("cairn master: cluster \\S+ at (http://\\S+),", START);
+        masterUrl = master.awaitStderr("cairn master: cluster \\S+ at (https?://\\S+),", START);
         masterPort = Integer.parseInt(masterUrl.replaceAll(".*:", ""));
         env.put("CAIRN_TOKEN_FILE", adminTokenFile().toString());
         ClusterTokens.register(masterUrl, adminTokenFile());
@@ -128,6 +152,11 @@ public final class ProcessCluster implements AutoCloseable {
 
     public String masterUrl() {
         return masterUrl;
+    }
+
+    /** The PEM file of the cluster's CA; only for a {@link #tls} cluster. */
+    public Path caFile() {
+        return dir.resolve("tls/ca.pem");
     }
 
     public Map<String, String> env() {

@@ -1,5 +1,7 @@
 package io.cairn.master;
 
+import io.cairn.server.tls.Transport;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,14 +19,17 @@ import java.time.Duration;
  * @param chunkLease      how long a writer holds a chunk it allocated without renewing the lease (10 minutes by
  *                        default, far longer than any upload takes; writers renew at a third of it and commit
  *                        well within it); a chunk whose lease lapsed may be deleted and its commit is refused
+ * @param transport       TLS ({@code --tls-cert}, {@code --tls-key}) or plain HTTP, which off loopback needs
+ *                        {@code --insecure-http}
  */
 public record MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
                            Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
-                           int repairRate, Duration chunkLease, Clock clock) {
+                           int repairRate, Duration chunkLease, Clock clock, Transport transport) {
     public static final int DEFAULT_PORT = 5000;
     public static final Duration DEFAULT_CHUNK_LEASE = Duration.ofMinutes(10);
 
     public MasterConfig {
+        transport = transport == null ? Transport.PLAIN : transport;
         if (replication < 1 || replication > 16) {
             throw new IllegalArgumentException("--replication must be between 1 and 16, not " + replication);
         }
@@ -40,6 +45,14 @@ public record MasterConfig(String bind, int port, Path dataDir, int replication,
         if (chunkLease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--chunk-lease must be at least 1s, not " + chunkLease);
         }
+    }
+
+    /** A configuration served over plain HTTP (on loopback only, unless {@link #withTransport} says otherwise). */
+    public MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
+                        Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
+                        int repairRate, Duration chunkLease, Clock clock) {
+        this(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
+                repairRate, chunkLease, clock, Transport.PLAIN);
     }
 
     /** A configuration with the default chunk lease ({@link #DEFAULT_CHUNK_LEASE}). */
@@ -58,41 +71,47 @@ public record MasterConfig(String bind, int port, Path dataDir, int replication,
 
     public MasterConfig withPort(int p) {
         return new MasterConfig(bind, p, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock);
+                safeModeTimeout, repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withReplication(int r, int min) {
         return new MasterConfig(bind, port, dataDir, r, min, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
-                repairRate, chunkLease, clock);
+                repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withDeadAfter(Duration d) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, d, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock);
+                safeModeTimeout, repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withChunkSize(long c) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, c, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock);
+                safeModeTimeout, repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withGcGrace(Duration g) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, g, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock);
+                safeModeTimeout, repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withOrphanGrace(Duration o) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, o,
-                safeModeTimeout, repairRate, chunkLease, clock);
+                safeModeTimeout, repairRate, chunkLease, clock, transport);
     }
 
     public MasterConfig withSafeModeTimeout(Duration t) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, t,
-                repairRate, chunkLease, clock);
+                repairRate, chunkLease, clock, transport);
+    }
+
+    /** This configuration served as {@code t} says (TLS, or plain HTTP off loopback). */
+    public MasterConfig withTransport(Transport t) {
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock, t);
     }
 
     public MasterConfig withChunkLease(Duration l) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, l, clock);
+                safeModeTimeout, repairRate, l, clock, transport);
     }
 }

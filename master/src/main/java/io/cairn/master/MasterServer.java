@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -110,6 +109,7 @@ public final class MasterServer implements AutoCloseable {
 
     /** As {@link #start(MasterConfig, List)}, with the metadata where {@code meta} opens it (SQLite or PostgreSQL). */
     public static MasterServer start(MasterConfig config, List<Group> extra, StoreOpener meta) throws IOException {
+        config.transport().check("master", config.bind()); // before anything is made or opened
         Files.createDirectories(config.dataDir());
         ClusterKey clusterKey = ClusterKey.openOrCreate(config.dataDir());
         MetadataStore store = meta.open(config.dataDir());
@@ -133,8 +133,12 @@ public final class MasterServer implements AutoCloseable {
                             m.admin, m.tokens, m.clusterKey, m.clusterId), new Guards(m.auth)))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
+                    .transport(config.transport())
                     .start(config.bind(), config.port());
-        } catch (BindException | RuntimeException e) {
+        } catch (CairnException e) {
+            store.close();
+            throw e;
+        } catch (IOException | RuntimeException e) {
             store.close();
             throw new CairnException(ErrorCode.EIO, e.getMessage(), e);
         }
@@ -206,7 +210,7 @@ public final class MasterServer implements AutoCloseable {
         if (host.equals("0.0.0.0") || host.equals("::")) {
             host = "127.0.0.1";
         }
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return config.transport().scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
     }
 
     public String clusterId() {

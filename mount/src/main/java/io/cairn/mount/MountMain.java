@@ -2,6 +2,8 @@ package io.cairn.mount;
 
 import io.cairn.common.client.Cluster;
 import io.cairn.common.client.TokenFile;
+import io.cairn.common.tls.ClientTls;
+import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.wire.ClusterStatus;
 import io.cairn.common.wire.Replies;
 import ru.serce.jnrfuse.FuseException;
@@ -30,7 +32,8 @@ public final class MountMain {
         }
         Cluster cluster;
         try {
-            cluster = new Cluster(s.masterUrl(), s.timeout(), TokenFile.find(s.masterUrl(), s.tokenFile()));
+            cluster = new Cluster(s.masterUrl(), s.timeout(), TokenFile.find(s.masterUrl(), s.tokenFile()),
+                    ClientTls.find(s.tlsCa()));
         } catch (IllegalArgumentException e) {
             return fail("bad master URL: " + s.masterUrl());
         } catch (IOException e) {
@@ -42,6 +45,8 @@ public final class MountMain {
                 status = cluster.master().status();
             } catch (io.cairn.common.error.CairnException e) {
                 return fail("the master at " + s.masterUrl() + " refused this mount: " + e.getMessage());
+            } catch (TlsFailure e) {
+                return fail(e.getMessage());
             } catch (IOException e) {
                 return fail("cannot reach the master at " + s.masterUrl() + ": " + e.getMessage());
             }
@@ -55,7 +60,7 @@ public final class MountMain {
                 List<String> ro = new java.util.ArrayList<>(s.extraOptions());
                 ro.add("ro");
                 s = new MountSettings(s.mountPoint(), s.masterUrl(), ro, s.attrTimeout(), s.timeout(), s.debug(),
-                        s.ownerOnly(), s.tokenFile());
+                        s.ownerOnly(), s.tokenFile(), s.tlsCa());
                 System.err.println("cairn mount: token " + who.name() + " is read-only: mounting read-only");
             }
             Mount m;

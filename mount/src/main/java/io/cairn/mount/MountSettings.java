@@ -16,16 +16,24 @@ import java.util.List;
  * @param ownerOnly    only the mounting user may use the mount (no {@code allow_other}, see {@link OtherUsers})
  * @param tokenFile    the file holding the token the mount calls the master with; null: as
  *                     {@link io.cairn.common.client.TokenFile#resolve} finds one
+ * @param tlsCa        the PEM file of the CAs trusted for an https:// master and its datanodes; null: as
+ *                     {@link io.cairn.common.tls.ClientTls#resolve} finds one, else the JVM's trust store
  */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
-                            Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile) {
+                            Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile, Path tlsCa) {
     public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     /** A mount every local user may use (the default). */
     public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                          Duration timeout, boolean debug) {
-        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false, null);
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false, null, null);
+    }
+
+    /** A mount that trusts the CAs {@link io.cairn.common.tls.ClientTls#resolve} finds. */
+    public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
+                         Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile) {
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, ownerOnly, tokenFile, null);
     }
 
     public MountSettings {

@@ -1,14 +1,25 @@
 package io.cairn.server;
 
+import io.cairn.common.error.CairnException;
 import io.cairn.common.wire.WireVersion;
+import io.cairn.server.tls.PlainHttp;
+import io.cairn.server.tls.ServerTls;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.util.JavalinException;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +97,8 @@ public final class HttpServer implements AutoCloseable {
         private final List<Group> groups = new ArrayList<>();
         private Duration stopTimeout = Duration.ofSeconds(5);
         private int wireVersion = WireVersion.CURRENT;
+        private ServerTls tls;
+        private boolean insecureHttp;
 
         private Builder(String role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -122,15 +135,48 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /**
+         * Serves HTTPS with {@code tls} (null: plain HTTP). A plain HTTP request to the TLS port is
+         * answered 400 EPROTO saying to use https:// ({@link HttpsOnly}).
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Serves as {@code transport} says: TLS, or plain HTTP (off loopback only when it allows). */
+        public Builder transport(io.cairn.server.tls.Transport transport) {
+            return tls(transport.tls()).insecureHttp(transport.insecureHttp());
+        }
+
+        /** Whether plain HTTP may be served off loopback (see {@link PlainHttp}); false unless set. */
+        public Builder insecureHttp(boolean insecure) {
+            this.insecureHttp = insecure;
+            return this;
+        }
+
+        /**
          * Binds {@code bind:port} (port 0: any free port) and returns once it listens.
          *
-         * @throws BindException when it cannot listen there
+         * @throws BindException  when it cannot listen there
+         * @throws CairnException when it would serve plain HTTP off loopback without
+         *                        {@link #insecureHttp}, or the TLS certificate or key cannot be used
          */
-        public HttpServer start(String bind, int port) throws BindException {
+        public HttpServer start(String bind, int port) throws IOException {
+            PlainHttp.check(role, bind, tls != null, insecureHttp);
+            if (tls == null && !PlainHttp.isLoopback(bind)) {
+                LOG.warn("serving the {} over plain HTTP on {} (--insecure-http): tokens, keys and file data cross the"
+                        + " network unencrypted", role, bind);
+            }
+            SslContextFactory.Server ssl = tls == null ? null : tls.sslContextFactory();
             GracefulHandler graceful = new GracefulHandler();
             graceful.setShutdownIdleTimeout(IDLE_CLOSE_MS);
             List<Route> table = new ArrayList<>();
-            Javalin app = Javalin.create(config -> configure(config, graceful, table));
+            Javalin app = Javalin.create(config -> {
+                configure(config, graceful, table);
+                if (ssl != null) {
+                    serveTls(config, ssl, bind, port);
+                }
+            });
             try {
                 app.start(bind, port);
             } catch (JavalinException e) {
@@ -159,6 +205,24 @@ public final class HttpServer implements AutoCloseable {
             }
             Routes.headsForGets(config.routes, table, installed);
             ErrorMapping.install(config.routes);
+        }
+
+        /**
+         * One connector for TLS and nothing else: bytes that are not TLS reach {@link HttpsOnly}, which
+         * refuses them in one line instead of a dropped connection the caller cannot explain.
+         */
+        private void serveTls(JavalinConfig config, SslContextFactory.Server ssl, String bind, int port) {
+            config.jetty.modifyServer(server -> server.insertHandler(new HttpsOnly(role)));
+            config.jetty.addConnector((server, httpConfig) -> {
+                HttpConfiguration https = new HttpConfiguration(httpConfig);
+                https.addCustomizer(new SecureRequestCustomizer(false)); // names are the client's to check
+                HttpConnectionFactory http = new HttpConnectionFactory(https);
+                SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, http.getProtocol());
+                ServerConnector c = new ServerConnector(server, new DetectorConnectionFactory(tlsFactory), http);
+                c.setHost(bind);
+                c.setPort(port);
+                return c;
+            });
         }
 
         private static String rootMessage(Throwable e) {

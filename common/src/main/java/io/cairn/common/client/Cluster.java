@@ -1,5 +1,7 @@
 package io.cairn.common.client;
 
+import io.cairn.common.tls.ClientTls;
+
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,12 @@ public final class Cluster implements AutoCloseable {
 
     /** A client that calls the master with {@code credentials} (see {@link TokenFile}). */
     public Cluster(String masterUrl, Duration timeout, Credentials credentials) {
-        this.http = new Http(timeout, credentials);
+        this(masterUrl, timeout, credentials, ClientTls.JVM_DEFAULT);
+    }
+
+    /** As above, trusting {@code tls} for https:// masters and datanodes. */
+    public Cluster(String masterUrl, Duration timeout, Credentials credentials, ClientTls tls) {
+        this.http = new Http(timeout, credentials, tls, masterUrl);
         this.master = new MasterClient(http, masterUrl);
         this.datanodes = new DatanodeClient(http);
         AtomicInteger n = new AtomicInteger();

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
+import io.cairn.common.tls.ClientTls;
+import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.wire.ErrorBody;
 import io.cairn.common.wire.WireVersion;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -66,13 +69,26 @@ public final class Http {
 
     /** A client of another wire version with credentials: only for tests of refusals. */
     public Http(Duration timeout, int wireVersion, Credentials credentials) {
+        this(timeout, wireVersion, credentials, ClientTls.JVM_DEFAULT, null);
+    }
+
+    /**
+     * A client that trusts {@code tls} for https:// servers and proves itself to the master at
+     * {@code masterUrl} with {@code credentials}; a failed TLS handshake becomes a {@link TlsFailure}
+     * that names the master (or, for any other server, the datanode) and the cause.
+     */
+    public Http(Duration timeout, Credentials credentials, ClientTls tls, String masterUrl) {
+        this(timeout, WireVersion.CURRENT, credentials, tls, masterUrl);
+    }
+
+    private Http(Duration timeout, int wireVersion, Credentials credentials, ClientTls tls, String masterUrl) {
         this.timeout = timeout;
         this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(256);
         dispatcher.setMaxRequestsPerHost(64);
-        this.client = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS)
                 .readTimeout(timeout)
                 .writeTimeout(timeout)
@@ -81,9 +97,27 @@ public final class Http {
                 .socketFactory(new NoDelaySockets())
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(32, 1, TimeUnit.MINUTES))
-                .addInterceptor(chain -> chain.proceed(credentials.apply(chain.request().newBuilder()
-                        .header(WireVersion.HEADER, announced).build())))
-                .build();
+                .addInterceptor(chain -> {
+                    Request r = chain.request();
+                    try {
+                        return chain.proceed(credentials.apply(r.newBuilder().header(WireVersion.HEADER, announced).build()));
+                    } catch (IOException e) {
+                        throw TlsFailure.explain(e, who(r.url(), masterUrl), r.url().host(), tls);
+                    }
+                });
+        this.client = tls.apply(builder).build();
+    }
+
+    /** "the master at https://HOST:PORT" when {@code url} is the master's, else "the datanode at ...". */
+    private static String who(HttpUrl url, String masterUrl) {
+        String base = url.scheme() + "://" + (url.host().contains(":") ? "[" + url.host() + "]" : url.host()) + ":"
+                + url.port();
+        HttpUrl master = masterUrl == null ? null : HttpUrl.parse(masterUrl);
+        if (master == null) {
+            return "the server at " + base;
+        }
+        boolean same = master.port() == url.port() && master.host().equalsIgnoreCase(url.host());
+        return (same ? "the master at " : "the datanode at ") + base;
     }
 
     public OkHttpClient client() {

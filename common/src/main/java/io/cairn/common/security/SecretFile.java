@@ -49,14 +49,7 @@ public final class SecretFile {
             }
             throw new CairnException(ErrorCode.EINVAL, file + " is not a regular file");
         }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> extra = EnumSet.copyOf(mode);
-        extra.removeAll(OWNER_ONLY);
-        extra.remove(PosixFilePermission.OWNER_EXECUTE);
-        if (!extra.isEmpty()) {
-            throw new CairnException(ErrorCode.EACCES, "refusing " + file + ": others may read or change it (mode "
-                    + PosixFilePermissions.toString(mode) + "); run chmod 600 " + file);
-        }
+        checkOwnerOnly(file);
         if (Files.size(file) > MAX_BYTES) {
             throw new CairnException(ErrorCode.EINVAL, file + " is too long to hold a secret");
         }
@@ -65,6 +58,24 @@ public final class SecretFile {
             throw new CairnException(ErrorCode.EINVAL, file + " must hold exactly one line");
         }
         return s;
+    }
+
+    /**
+     * Refuses {@code file} when anyone but its owner may read or write it (a secret of any shape: a
+     * TLS private key as much as a token). A symbolic link is judged by the file it points to (as a
+     * certificate tool's {@code live/} links are); {@link #read} refuses links before asking.
+     *
+     * @throws CairnException EACCES naming the file, its mode and {@code chmod 600 FILE}
+     */
+    public static void checkOwnerOnly(Path file) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        Set<PosixFilePermission> extra = EnumSet.copyOf(mode);
+        extra.removeAll(OWNER_ONLY);
+        extra.remove(PosixFilePermission.OWNER_EXECUTE);
+        if (!extra.isEmpty()) {
+            throw new CairnException(ErrorCode.EACCES, "refusing " + file + ": others may read or change it (mode "
+                    + PosixFilePermissions.toString(mode) + "); run chmod 600 " + file);
+        }
     }
 
     /** The secret in {@code file}, or null when there is no such file. */

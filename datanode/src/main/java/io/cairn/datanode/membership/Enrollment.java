@@ -2,6 +2,8 @@ package io.cairn.datanode.membership;
 
 import io.cairn.common.client.Credentials;
 import io.cairn.common.client.Http;
+import io.cairn.common.tls.ClientTls;
+import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -32,6 +34,11 @@ public final class Enrollment {
 
     /** This datanode's key, enrolling with the join token in {@code joinTokenFile} first if it has none. */
     public static byte[] key(DataDir dir, String masterUrl, Path joinTokenFile) throws IOException {
+        return key(dir, masterUrl, joinTokenFile, ClientTls.JVM_DEFAULT);
+    }
+
+    /** As above, trusting {@code tls} when the master is https://. */
+    public static byte[] key(DataDir dir, String masterUrl, Path joinTokenFile, ClientTls tls) throws IOException {
         byte[] key = dir.nodeKey();
         if (key != null) {
             if (joinTokenFile != null) {
@@ -50,7 +57,7 @@ public final class Enrollment {
         } catch (NoSuchFileException e) {
             throw new CairnException(ErrorCode.ENOENT, "no join token file " + joinTokenFile);
         }
-        Replies.Enrolled e = enroll(dir, masterUrl, token);
+        Replies.Enrolled e = enroll(dir, masterUrl, token, tls);
         if (!dir.nodeId().equals(e.nodeId()) || dir.clusterId() != null && !dir.clusterId().equals(e.clusterId())) {
             throw new CairnException(ErrorCode.ECLUSTER, "master " + masterUrl + " enrolled this datanode into cluster "
                     + e.clusterId() + ", but it belongs to cluster " + dir.clusterId());
@@ -65,8 +72,8 @@ public final class Enrollment {
         return key;
     }
 
-    private static Replies.Enrolled enroll(DataDir dir, String masterUrl, String token) throws IOException {
-        Http http = new Http(Duration.ofSeconds(10), Credentials.bearer(masterUrl, token));
+    private static Replies.Enrolled enroll(DataDir dir, String masterUrl, String token, ClientTls tls) throws IOException {
+        Http http = new Http(Duration.ofSeconds(10), Credentials.bearer(masterUrl, token), tls, masterUrl);
         try {
             MasterClient master = new MasterClient(http, masterUrl);
             long deadline = System.nanoTime() + WAIT_FOR_MASTER.toNanos();
@@ -77,6 +84,8 @@ public final class Enrollment {
                 } catch (CairnException e) {
                     throw new CairnException(e.code(), "master " + masterUrl + " refused to enroll datanode "
                             + dir.nodeId() + ": " + e.getMessage());
+                } catch (TlsFailure e) { // a certificate does not mend itself: say so at once
+                    throw e;
                 } catch (IOException e) {
                     if (System.nanoTime() > deadline) {
                         throw new IOException("could not reach master " + masterUrl + " to enroll within "

@@ -6,6 +6,7 @@ import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.tls.ClientTls;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.datanode.DatanodeConfig;
@@ -85,6 +86,12 @@ public final class Membership implements AutoCloseable {
      */
     public Membership(DataDir dir, byte[] nodeKey, ChunkStore store, String address, String masterUrl,
                       Duration heartbeat, Clock clock, Duration reportInterval) {
+        this(dir, nodeKey, store, address, masterUrl, heartbeat, clock, reportInterval, ClientTls.JVM_DEFAULT);
+    }
+
+    /** As above, trusting {@code tls} when it calls an https:// master or datanode. */
+    public Membership(DataDir dir, byte[] nodeKey, ChunkStore store, String address, String masterUrl,
+                      Duration heartbeat, Clock clock, Duration reportInterval, ClientTls tls) {
         if (reportInterval.isNegative() || reportInterval.isZero()) {
             throw new IllegalArgumentException("report interval must be positive, not " + reportInterval);
         }
@@ -95,7 +102,7 @@ public final class Membership implements AutoCloseable {
         this.address = address;
         this.heartbeat = heartbeat;
         this.http = new Http(Duration.ofSeconds(10),
-                Credentials.node(masterUrl, dir.nodeId(), nodeKey, Clock.systemUTC()));
+                Credentials.node(masterUrl, dir.nodeId(), nodeKey, Clock.systemUTC()), tls, masterUrl);
         this.master = new MasterClient(http, masterUrl);
         this.replicator = new Replicator(store, http, master, dir.nodeId());
         this.outage = new Outage(clock, 10);

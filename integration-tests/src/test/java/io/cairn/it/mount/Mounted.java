@@ -90,6 +90,12 @@ public final class Mounted implements AutoCloseable {
             return this;
         }
 
+        /** {@code --tls-ca}: the PEM file of the CAs the mount trusts for an https:// cluster. */
+        public Spec tlsCa(Path file) {
+            args.addAll(List.of("--tls-ca", file.toString()));
+            return this;
+        }
+
         /** {@code --attr-timeout}: how long the kernel caches attributes and entries (0: always ask). */
         public Spec attrTimeout(Duration d) {
             args.addAll(List.of("--attr-timeout", d.toMillis() + "ms"));

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A cluster across hosts: one network namespace each for a bridge, the master, three datanodes and
  * a client, on a test subnet. The processes run with the commands of the systemd units in
- * deploy/systemd (entering only the network namespace, so the client's FUSE mount is visible here).
+ * deploy/systemd (entering only the network namespace, so the client's FUSE mount is visible here),
+ * over TLS: {@code cairn admin tls init} makes a CA and a certificate per host, as an operator would.
  */
 @Timeout(600)
 class MultiHostIT {
@@ -51,6 +52,9 @@ class MultiHostIT {
     Path tmp;
     private final List<Proc> procs = new ArrayList<>();
     private Path mnt;
+    /** The cluster's CA and host certificates, made by cairn admin tls init. */
+    private Path tls;
+    private static final String MASTER = "https://" + NET + "10:5000";
 
     record Out(int exit, String out) {
     }
@@ -148,12 +152,32 @@ class MultiHostIT {
         return on("c", Map.of("CAIRN_TOKEN_FILE", clientToken.toString()), args);
     }
 
-    /** Runs {@code cairn SUB --master=THE_MASTER ARGS...} on host {@code host} (SUB may be admin TASK or admin token TASK). */
+    /** The environment a host's server unit gets for TLS: its own certificate and key, and the CA. */
+    private Map<String, String> tlsEnv(String ip) {
+        return Map.of("CAIRN_TLS_ARGS", "--tls-cert " + tls.resolve(ip + ".pem") + " --tls-key " + tls.resolve(ip + ".key"),
+                "CAIRN_TLS_CA", tls.resolve("ca.pem").toString());
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new HashMap<>(a);
+        all.putAll(b);
+        return all;
+    }
+
+    /**
+     * Runs {@code cairn SUB --master=THE_MASTER ARGS...} on host {@code host} (SUB may be admin TASK or admin token TASK),
+     * trusting the cluster's CA.
+     */
     private Proc.Result on(String host, Map<String, String> env, String... args) throws Exception {
+        return onMaster(host, with(Map.of("CAIRN_TLS_CA", tls.resolve("ca.pem").toString()), env), MASTER, args);
+    }
+
+    /** As {@link #on}, calling {@code master} and trusting only what {@code env} says. */
+    private Proc.Result onMaster(String host, Map<String, String> env, String master, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + PREFIX + host, Proc.cairn().toString()));
         int sub = !args[0].equals("admin") ? 1 : args[1].equals("token") ? 3 : 2;
         cmd.addAll(List.of(args).subList(0, sub));
-        cmd.add("--master=http://" + NET + "10:5000");
+        cmd.add("--master=" + master);
         cmd.addAll(List.of(args).subList(sub, args.length));
         try (Proc p = Proc.startCommand(tmp.resolve("logs"), "client-" + System.nanoTime(), env, cmd)) {
             return p.await(Duration.ofMinutes(2));
@@ -173,20 +197,39 @@ class MultiHostIT {
     @Test
     void aClusterAcrossHostsStoresOnEveryDatanodeAndMountsOnTheClient() throws Exception {
         long t0 = System.nanoTime();
-        startUnit("m", "cairn-master", Map.of("CAIRN_PORT", "5000", "CAIRN_BIND", NET + "10",
-                "CAIRN_DATA", tmp.resolve("master").toString()))
-                .awaitStderr("cairn master: cluster \\S+ at (http://\\S+),", Duration.ofSeconds(60));
+        // cairn admin tls init DIR --host 10.203.7.10 --host 10.203.7.11 ...
+        tls = tmp.resolve("tls");
+        List<String> init = new ArrayList<>(List.of("admin", "tls", "init", tls.toString()));
+        HOSTS.values().forEach(last -> init.addAll(List.of("--host", NET + last)));
+        Proc.Result made = Proc.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), init.toArray(String[]::new));
+        assertThat(made.exit()).as(made.stderr()).isZero();
+        assertThat(made.stdout()).contains("made the cluster CA").contains(NET + "13.pem");
+
+        Proc plainMaster = startUnit("m", "cairn-master", Map.of("CAIRN_PORT", "5000", "CAIRN_BIND", NET + "10",
+                "CAIRN_DATA", tmp.resolve("plain-master").toString(), "CAIRN_TLS_ARGS", ""));
+        assertThat(plainMaster.await(Duration.ofSeconds(60)).exit()).as("no TLS off loopback: refused").isNotZero();
+        assertThat(plainMaster.stderr()).contains("refusing to serve the master over plain HTTP on " + NET + "10");
+
+        startUnit("m", "cairn-master", with(Map.of("CAIRN_PORT", "5000", "CAIRN_BIND", NET + "10",
+                "CAIRN_DATA", tmp.resolve("master").toString()), tlsEnv(NET + "10")))
+                .awaitStderr("cairn master: cluster \\S+ at (https://\\S+),", Duration.ofSeconds(60));
         Proc.Result stranger = on("c", Map.of(), "nodes", "--json");
         assertThat(stranger.exit()).as("a host without a token is refused").isNotZero();
         assertThat(stranger.stderr()).contains("no credentials");
+        Proc.Result noCa = onMaster("c", Map.of(), MASTER, "nodes", "--json");
+        assertThat(noCa.stderr().strip()).as("a host without the CA is refused").isEqualTo("cairn nodes: the master at "
+                + MASTER + " presented a certificate not signed by a CA in the JVM's default trust store (give --tls-ca FILE)");
+        Proc.Result plain = onMaster("c", Map.of(), MASTER.replace("https:", "http:"), "nodes", "--json");
+        assertThat(plain.stderr().strip()).isEqualTo("cairn nodes: the master at http://" + NET + "10:5000 speaks HTTPS:"
+                + " use " + MASTER);
         clientToken = adminMakes("client.token", "admin", "token", "create", "client-host", "--read-write");
         for (String d : List.of("d1", "d2", "d3")) {
             String ip = NET + HOSTS.get(d);
             Path join = adminMakes(d + ".join", "admin", "join-token");
-            startUnit(d, "cairn-datanode", Map.of("CAIRN_PORT", "6000", "CAIRN_BIND", ip,
-                    "CAIRN_ADVERTISE", "http://" + ip + ":6000", "CAIRN_MASTER", "http://" + NET + "10:5000",
-                    "CAIRN_DATA", tmp.resolve(d).toString(), "CAIRN_JOIN_TOKEN_FILE", join.toString()))
-                    .awaitStderr("cairn datanode: \\S+ at (http://\\S+),", Duration.ofSeconds(60));
+            startUnit(d, "cairn-datanode", with(Map.of("CAIRN_PORT", "6000", "CAIRN_BIND", ip,
+                    "CAIRN_ADVERTISE", "https://" + ip + ":6000", "CAIRN_MASTER", MASTER,
+                    "CAIRN_DATA", tmp.resolve(d).toString(), "CAIRN_JOIN_TOKEN_FILE", join.toString()), tlsEnv(ip)))
+                    .awaitStderr("cairn datanode: \\S+ at (https://\\S+),", Duration.ofSeconds(60));
         }
         JsonNode nodes = Eventually.await("three datanodes are live", Duration.ofSeconds(60), Duration.ofMillis(300), () -> {
             Proc.Result r = client("nodes", "--json");
@@ -194,7 +237,7 @@ class MultiHostIT {
         }, n -> countLive(n) >= 3);
         assertThat(countLive(nodes)).isEqualTo(3);
         for (JsonNode n : nodes) {
-            assertThat(n.path("address").asText()).startsWith("http://" + NET + "1");
+            assertThat(n.path("address").asText()).startsWith("https://" + NET + "1");
         }
 
         // from the client host: put and get through the CLI
@@ -212,7 +255,7 @@ class MultiHostIT {
 
         // the client host mounts with the mount unit's command; cp in, read back
         mnt = Files.createDirectories(tmp.resolve("mnt"));
-        startUnit("c", "cairn-mount", Map.of("CAIRN_MASTER", "http://" + NET + "10:5000",
+        startUnit("c", "cairn-mount", Map.of("CAIRN_MASTER", MASTER, "CAIRN_TLS_CA", tls.resolve("ca.pem").toString(),
                 "CAIRN_MOUNTPOINT", mnt.toString(), "CAIRN_TOKEN_FILE", clientToken.toString())).awaitStderr("(mounted on)", Duration.ofSeconds(60));
         Path big = Data.randomFile(tmp.resolve("big"), 20L << 20, 42);
         must("cp", big.toString(), mnt.resolve("big").toString());
