@@ -4,9 +4,8 @@ import io.cairn.common.units.Units;
 import io.cairn.common.tls.ClientTls;
 import io.cairn.datanode.DatanodeConfig;
 import io.cairn.datanode.DatanodeServer;
-import io.cairn.server.tls.ServerTls;
-import io.cairn.server.tls.Transport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -72,15 +71,8 @@ final class DatanodeCommand implements Callable<Integer> {
             description = {"on its first start: the join token (mode 0600) to enroll with (cairn admin join-token makes one);",
                 "the key it is given is kept in DIR/node.key and the token is not needed again"})
     Path joinTokenFile;
-    @Option(names = "--tls-cert", paramLabel = "FILE",
-            description = "serve HTTPS with this PEM certificate chain (this host's certificate first; cairn admin tls init makes one)")
-    Path tlsCert;
-    @Option(names = "--tls-key", paramLabel = "FILE",
-            description = "the PEM private key of --tls-cert (PKCS#8 or traditional, unencrypted, mode 0600)")
-    Path tlsKey;
-    @Option(names = "--insecure-http", description = "serve plain HTTP even on an address that is not loopback (tokens and"
-            + " data then cross the network unencrypted); without TLS, only loopback is served unless this is given")
-    boolean insecureHttp;
+    @Mixin
+    ServingOptions serving = new ServingOptions();
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM file of the CA certificate(s) trusted for an"
             + " https:// master and other datanodes (default: $CAIRN_TLS_CA, else the JVM's trust store)")
     Path tlsCa;
@@ -98,7 +90,7 @@ final class DatanodeCommand implements Callable<Integer> {
                 capacity == null ? 0 : Units.parseSize(capacity), Units.parseSize(reserve), Clock.systemUTC())
                 .withScrub(Units.parseSize(scrubRate), scrubInterval).withReportInterval(reportInterval)
                 .withJoinTokenFile(joinTokenFile)
-                .withTls(new Transport(ServerTls.of(tlsCert, tlsKey), insecureHttp), ClientTls.find(tlsCa));
+                .withTls(serving.transport(), ClientTls.find(tlsCa));
         var stop = Foreground.stopSignal();
         DatanodeServer server = DatanodeServer.start(config);
         System.err.println("cairn datanode: " + server.nodeId() + " at " + server.url() + ", data in "

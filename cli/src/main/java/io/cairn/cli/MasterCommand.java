@@ -4,14 +4,13 @@ import io.cairn.common.units.Units;
 import io.cairn.master.MasterConfig;
 import io.cairn.master.MasterServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.master.meta.PostgresUrl;
 import io.cairn.master.meta.StoreOpener;
-import io.cairn.server.tls.ServerTls;
-import io.cairn.server.tls.Transport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,15 +89,8 @@ final class MasterCommand implements Callable<Integer> {
     @Option(names = "--meta-password-file", paramLabel = "FILE",
             description = "the file whose first line is the PostgreSQL password (never on the command line)")
     Path metaPasswordFile;
-    @Option(names = "--tls-cert", paramLabel = "FILE",
-            description = "serve HTTPS with this PEM certificate chain (this host's certificate first; cairn admin tls init makes one)")
-    Path tlsCert;
-    @Option(names = "--tls-key", paramLabel = "FILE",
-            description = "the PEM private key of --tls-cert (PKCS#8 or traditional, unencrypted, mode 0600)")
-    Path tlsKey;
-    @Option(names = "--insecure-http", description = "serve plain HTTP even on an address that is not loopback (tokens and"
-            + " data then cross the network unencrypted); without TLS, only loopback is served unless this is given")
-    boolean insecureHttp;
+    @Mixin
+    ServingOptions serving = new ServingOptions();
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN, INFO (default) or DEBUG")
     String logLevel;
 
@@ -130,7 +122,7 @@ final class MasterCommand implements Callable<Integer> {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
                 deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC(),
-                new Transport(ServerTls.of(tlsCert, tlsKey), insecureHttp));
+                serving.transport());
         var stop = Foreground.stopSignal();
         StoreOpener store = store(meta, metaPasswordFile);
         MasterServer server = MasterServer.start(config, List.of(), store);
