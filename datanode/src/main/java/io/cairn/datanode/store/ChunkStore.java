@@ -267,23 +267,34 @@ public final class ChunkStore {
         }
     }
 
+    /** A stored chunk's file, open for reading, with the attributes it had when opened. */
+    private record Stored(Path path, BasicFileAttributes attrs, FileChannel channel) {
+    }
+
+    /** Opens chunk {@code id}'s file (a regular file only, never through a link); ENOENT when it is not here. */
+    private Stored openStored(String id) throws IOException {
+        Path p = paths.of(id);
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                LOG.warn("{} is not a regular file", p);
+                throw new NoSuchFileException(p.toString());
+            }
+            return new Stored(p, attrs, FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " here");
+        }
+    }
+
     /**
      * Opens a chunk for reading. The open file stays readable even if the chunk is deleted meanwhile.
      *
      * @throws CairnException ENOENT when it is not stored, EINVAL for a bad id
      */
     public Chunk open(String id) throws IOException {
-        Path p = paths.of(id);
-        FileChannel ch;
-        try {
-            if (!Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
-                LOG.warn("{} is not a regular file", p);
-                throw new NoSuchFileException(p.toString());
-            }
-            ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " here");
-        }
+        Stored f = openStored(id);
+        Path p = f.path();
+        FileChannel ch = f.channel();
         try {
             long size = ch.size();
             ChunkSum recorded = Sidecar.sumIn(Sidecar.of(p));
@@ -311,19 +322,10 @@ public final class ChunkStore {
      * @throws BadChunkException when its size or (version 1) its CRC32C is not the one recorded
      */
     public Blocks openBlocks(String id) throws IOException {
-        Path p = paths.of(id);
-        BasicFileAttributes attrs;
-        FileChannel ch;
-        try {
-            attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isRegularFile()) {
-                LOG.warn("{} is not a regular file", p);
-                throw new NoSuchFileException(p.toString());
-            }
-            ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw new CairnException(ErrorCode.ENOENT, "no chunk " + id + " here");
-        }
+        Stored f = openStored(id);
+        Path p = f.path();
+        BasicFileAttributes attrs = f.attrs();
+        FileChannel ch = f.channel();
         try {
             long size = ch.size();
             ChunkSum recorded = Sidecar.sumIn(Sidecar.of(p));
