@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,7 @@ class RandomDataModelIT {
     private java.io.RandomAccessFile localRaf;
     private FileChannel mnt;
     private FileChannel local;
+    private Mapper mapper;
     private Path mntFile;
     private Path localFile;
     private long size;
@@ -59,16 +61,28 @@ class RandomDataModelIT {
                 mntFile = m.dir.resolve("model");
                 localFile = tmp.resolve("model.local");
                 open();
+                mapper = new Mapper(mntFile);
                 long t0 = System.nanoTime();
-                for (int step = 1; step <= steps; step++) {
-                    int kind = pick(r);
-                    counts[kind]++;
-                    String what = step(r, kind);
-                    if (step % WHOLE_EVERY == 0) {
-                        compareWhole("after step " + step + " (" + what + "), seed " + seed);
+                String what = "nothing yet";
+                try {
+                    for (int step = 1; step <= steps; step++) {
+                        int kind = pick(r);
+                        counts[kind]++;
+                        what = "step " + step + " (kind " + kind + ")";
+                        what = step(r, kind) + " at step " + step;
+                        if (step % WHOLE_EVERY == 0) {
+                            compareWhole("after " + what + ", seed " + seed);
+                        }
                     }
+                    compareWhole("at the end, seed " + seed);
+                    mapper.close();
+                } catch (Throwable e) {
+                    mapper.kill();
+                    List<String> log = m.stderr().lines().toList();
+                    System.out.println("RandomDataModelIT: failed in " + what + " (seed " + seed + "); the mount's log, "
+                            + "to its last 60 lines:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size())));
+                    throw e;
                 }
-                compareWhole("at the end, seed " + seed);
                 close();
                 System.out.printf("RandomDataModelIT: %d steps in %.1f s (writes %d, reads %d, direct reads %d, "
                                 + "truncates %d, mmap writes %d, fsyncs %d, reopens %d, whole-file reads %d); size at the end %d%n",
@@ -145,7 +159,7 @@ class RandomDataModelIT {
                 long off = r.nextLong(size);
                 int len = (int) Math.min(length(r), size - off);
                 byte[] b = bytes(r, len);
-                mapWrite(mnt, off, b);
+                mapper.write(off, b); // in another process: see Mapper
                 mapWrite(local, off, b);
                 compare(off, len, "mmap write of " + len + " at " + off);
                 return "mmap write " + len + " at " + off;
@@ -219,6 +233,65 @@ class RandomDataModelIT {
             }
         }
         return Arrays.copyOf(buf.array(), buf.position());
+    }
+
+    /**
+     * Writes through a shared mmap of the file in the mount, made by a python3 process. Not from this
+     * JVM: the cluster runs in it, and a page fault on a mapped page of the mount (in compiled Java
+     * code, so the thread never reaches a safepoint) would stop the whole JVM, datanodes included,
+     * at the next safepoint while the mount waits on them for the page's bytes.
+     */
+    private static final class Mapper implements AutoCloseable {
+        private static final String SCRIPT = String.join("\n",
+                "import mmap, os, sys",
+                "fd = os.open(sys.argv[1], os.O_RDWR)",
+                "for line in sys.stdin:",
+                "    off, data = line.split()",
+                "    off = int(off); b = bytes.fromhex(data)",
+                "    start = off - off % mmap.ALLOCATIONGRANULARITY",
+                "    m = mmap.mmap(fd, off - start + len(b), mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=start)",
+                "    m[off - start:off - start + len(b)] = b",
+                "    m.flush(); m.close()",
+                "    print('ok', flush=True)");
+        private final Process process;
+        private final java.io.Writer in;
+        private final java.io.BufferedReader out;
+
+        Mapper(Path file) throws IOException {
+            process = new ProcessBuilder("/usr/bin/python3", "-c", SCRIPT, file.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.US_ASCII);
+            out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+
+        /** {@code b} at {@code off} through a shared mapping, then msync; returns once that is done. */
+        void write(long off, byte[] b) throws IOException {
+            in.write(off + " " + java.util.HexFormat.of().formatHex(b) + "\n");
+            in.flush();
+            String answer = out.readLine();
+            if (!"ok".equals(answer)) {
+                throw new AssertionError("mmap write of " + b.length + " at " + off + " in the mount failed: " + answer
+                        + " (the python3 process's error is above)");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            try {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+
+        void kill() {
+            process.destroyForcibly();
+        }
     }
 
     private static void mapWrite(FileChannel ch, long off, byte[] b) throws IOException {
