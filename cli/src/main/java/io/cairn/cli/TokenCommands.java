@@ -53,23 +53,29 @@ final class TokenCommands {
         Duration ttl;
         @Option(names = "--out", paramLabel = "FILE", description = "write the token to FILE (mode 0600) instead of printing it")
         Path out;
+        @Option(names = "--path", paramLabel = "DIR", description = {"confine a read-write or read-only token to directory"
+                + " DIR: its / is DIR, and nothing outside DIR can be named through it (as an NFS export of a"
+                + " subdirectory)"})
+        String path;
 
         @Override
         int run(Cluster c) throws Exception {
-            Replies.TokenMade t = c.master().createToken(name, scope.wire(), ttl == null ? null : ttl.toMillis());
+            Replies.TokenMade t = c.master().createToken(name, scope.wire(), ttl == null ? null : ttl.toMillis(), path);
             emit(t, out);
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the tokens (names and scopes, never the tokens).")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the tokens (names, scopes and directories, never the tokens).")
     static final class ListTokens extends ClientCommand {
         @Override
         int run(Cluster c) throws Exception {
-            System.out.printf("%-24s  %-16s  %-20s  %-20s  %s%n", "NAME", "SCOPE", "MADE", "ENDS", "MADE BY");
+            System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %s%n", "NAME", "SCOPE", "MADE", "ENDS", "MADE BY", "PATH");
             for (Replies.TokenInfo t : c.master().tokens()) {
-                System.out.printf("%-24s  %-16s  %-20s  %-20s  %s%n", t.name(), t.scope(), Instant.ofEpochMilli(t.createdMs()),
-                        t.expiresMs() == 0 ? "never" : Instant.ofEpochMilli(t.expiresMs()), t.madeBy());
+                System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %s%n", t.name(), t.scope(),
+                        Instant.ofEpochMilli(t.createdMs()), t.expiresMs() == 0 ? "never" : Instant.ofEpochMilli(t.expiresMs()),
+                        t.madeBy(), t.subtree() == null ? "/" : t.subtree());
             }
             return 0;
         }

@@ -63,6 +63,10 @@ public final class MountMain {
                         s.ownerOnly(), s.tokenFile(), s.tlsCa());
                 System.err.println("cairn mount: token " + who.name() + " is read-only: mounting read-only");
             }
+            if (who.subtree() != null && !who.subtree().equals("/")) {
+                System.err.println("cairn mount: token " + who.name() + " is confined to " + who.subtree()
+                        + ": the mount's root is that directory");
+            }
             Mount m;
             try {
                 m = new Mount(s, cluster, status);

@@ -275,7 +275,12 @@ public final class MasterClient {
 
     /** Makes a client token (admins only); the answer is the only place the token is shown. */
     public Replies.TokenMade createToken(String name, String scope, Long ttlMs) throws IOException {
-        return post("admin/tokens", new Requests.TokenCreate(name, scope, ttlMs), Replies.TokenMade.class);
+        return createToken(name, scope, ttlMs, null);
+    }
+
+    /** A token confined to directory {@code subtree} (null: the whole namespace). */
+    public Replies.TokenMade createToken(String name, String scope, Long ttlMs, String subtree) throws IOException {
+        return post("admin/tokens", new Requests.TokenCreate(name, scope, ttlMs, subtree), Replies.TokenMade.class);
     }
 
     public List<Replies.TokenInfo> tokens() throws IOException {

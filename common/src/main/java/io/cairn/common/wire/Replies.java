@@ -100,14 +100,18 @@ public final class Replies {
     }
 
     /** A token as listed: never the token, never its hash. */
-    public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy) {
+    /** A token as listed; {@code subtree}: the directory it is confined to (null: the whole namespace). */
+    public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy, String subtree) {
     }
 
     /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */
     public record Enrolled(String nodeId, String clusterId, String nodeKey) {
     }
 
-    /** Who the master takes the caller for: the token's name and its scope. */
-    public record WhoAmI(String name, String scope) {
+    /**
+     * Who the master takes the caller for: the token's name, its scope, and the directory it is
+     * confined to ({@code /}: the whole namespace; null from a master that does not confine tokens).
+     */
+    public record WhoAmI(String name, String scope, String subtree) {
     }
 }

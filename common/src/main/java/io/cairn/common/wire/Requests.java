@@ -164,9 +164,13 @@ public final class Requests {
 
     /**
      * Make a bearer token named {@code name} with {@code scope} (admin, read-write, read-only,
-     * metrics); {@code ttlMs} 0 or null: it never ends on its own.
+     * metrics); {@code ttlMs} 0 or null: it never ends on its own; {@code subtree}: a directory the
+     * (read-write or read-only) token is confined to, whose {@code /} it is; null: the whole namespace.
      */
-    public record TokenCreate(String name, String scope, Long ttlMs) {
+    public record TokenCreate(String name, String scope, Long ttlMs, String subtree) {
+        public TokenCreate(String name, String scope, Long ttlMs) {
+            this(name, scope, ttlMs, null);
+        }
     }
 
     /**

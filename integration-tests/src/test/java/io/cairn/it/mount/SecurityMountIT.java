@@ -75,6 +75,34 @@ class SecurityMountIT {
     }
 
     @Test
+    void aMountWithAConfinedTokenHasItsDirectoryAsItsRootAndNothingElse() throws Exception {
+        Mounted.assumeFuse();
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
+            var admin = mc.client().master();
+            admin.mkdir("/projects/p1", null, null, null, true);
+            admin.mkdir("/secret", null, null, null, false);
+            Path file = tmp.resolve("proj.token");
+            SecretFile.write(file, mc.master().tokens().create("proj", "read-write", null, "/projects", "test").token(),
+                    false);
+            Path big = Data.randomFile(tmp.resolve("big.bin"), 300_000, 3);
+            try (Mounted m = Mounted.at(tmp.resolve("m"), mc.masterUrl()).tokenFile(file).attrTimeout(Duration.ZERO)
+                    .start()) {
+                assertThat(m.stderr()).contains("token proj is confined to /projects");
+                assertThat(m.ok("ls -a").out().split("\n")).containsExactly(".", "..", "p1");
+                m.ok("cp " + big + " p1/big.bin && mkdir p1/d && echo hi > p1/d/f && mv p1/d p1/e && ln p1/e/f p1/g"
+                        + " && ln -s ../secret up");
+                assertThat(m.ok("sha256sum < p1/big.bin").out()).startsWith(Data.sha256(big));
+                assertThat(m.ok("cat p1/g").out()).isEqualTo("hi\n");
+                assertThat(m.sh("ls up/").exit()).as("the symlink leads out of the mount, not to /secret").isNotZero();
+            }
+            assertThat(admin.listAll("/projects/p1")).extracting(io.cairn.common.wire.DirEntry::name)
+                    .containsExactly("big.bin", "e", "g");
+            assertThat(admin.attr("/projects/p1/big.bin").size()).isEqualTo(300_000);
+            assertThat(admin.listAll("/secret")).isEmpty();
+        }
+    }
+
+    @Test
     void aClusterMadeBeforeCredentialsKeepsItsDataAndItsDatanodesEnrollUnderTheirIds() throws Exception {
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
             Path src = Data.randomFile(tmp.resolve("old.bin"), 300_000, 7);

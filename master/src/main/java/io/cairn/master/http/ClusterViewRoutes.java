@@ -21,7 +21,7 @@ final class ClusterViewRoutes implements RouteGroup {
         r.get("/api/v1/nodes", ctx -> Reply.json(ctx, admin.nodes()));
         r.get("/api/v1/whoami", ctx -> {
             Principal p = Principal.of(ctx);
-            Reply.json(ctx, new Replies.WhoAmI(p.name(), p.scope().wire()));
+            Reply.json(ctx, new Replies.WhoAmI(p.name(), p.scope().wire(), p.subtree().root()));
         });
     }
 }

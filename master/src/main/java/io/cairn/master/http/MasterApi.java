@@ -32,12 +32,12 @@ public final class MasterApi {
         return List.of(
                 new Group("health", Guard.OPEN, new HealthRoutes()),
                 new Group("namespace", guards.files(), new NamespaceRoutes(s.namespace())),
-                new Group("chunks", guards.files(), new ChunkListRoutes(s.chunkLists())),
+                new Group("chunks", guards.files(), new ChunkListRoutes(s.chunkLists(), s.namespace())),
                 new Group("enroll", guards.enroll(), new EnrollRoutes(s.tokens(), s.clusterKey(), s.clusterId())),
                 new Group("nodes", guards.nodes(), new NodeRoutes(s.membership())),
                 new Group("bad-replicas", guards.badReplicas(), new BadReplicaRoutes(s.repair())),
                 new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin())),
                 new Group("admin", guards.admin(), new AdminRoutes(s.admin())),
-                new Group("tokens", guards.admin(), new TokenRoutes(s.tokens())));
+                new Group("tokens", guards.admin(), new TokenRoutes(s.tokens(), s.namespace())));
     }
 }

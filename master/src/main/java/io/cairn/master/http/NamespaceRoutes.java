@@ -9,49 +9,63 @@ import io.cairn.server.Routes;
 
 /**
  * /api/v1/fs: attributes, extended attributes, listings, every change to names and attributes (each under its request id),
- * and the barrier that makes the changes so far survive a power cut.
+ * and the barrier that makes the changes so far survive a power cut. What a request names is taken
+ * inside the directory its token is confined to ({@link Confined}).
  */
 final class NamespaceRoutes implements RouteGroup {
     private final Namespace ns;
+    private final Confined in;
 
     NamespaceRoutes(Namespace ns) {
         this.ns = ns;
+        this.in = new Confined(ns);
     }
 
     @Override
     public void install(Routes r) {
         r.get("/api/v1/fs/attr", ctx -> Reply.json(ctx, ctx.queryParam("inode") != null
-                ? ns.attr(Query.number(ctx, "inode", null)) : ns.attr(Query.param(ctx, "path"))));
-        r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(Query.param(ctx, "path"), ctx.queryParam("after"),
-                Query.limit(ctx, 1000))));
-        r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> Reply.json(ctx, Boolean.TRUE.equals(b.allocate())
-                ? ns.createForWriting(b, RequestIds.of(ctx)) : ns.create(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(b, RequestIds.of(ctx))));
+                ? ns.attr(in.inode(ctx, Query.number(ctx, "inode", null)))
+                : ns.attr(in.path(ctx, Query.param(ctx, "path")))));
+        r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(in.path(ctx, Query.param(ctx, "path")),
+                ctx.queryParam("after"), Query.limit(ctx, 1000))));
+        r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(
+                new Requests.Mkdir(in.path(ctx, b.path()), b.mode(), b.uid(), b.gid(), b.parents()), RequestIds.of(ctx))));
+        r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> {
+            Requests.Create c = new Requests.Create(in.path(ctx, b.path()), b.type(), b.mode(), b.uid(), b.gid(), b.rdev(),
+                    b.exclusive(), b.allocate());
+            Reply.json(ctx, Boolean.TRUE.equals(c.allocate())
+                    ? ns.createForWriting(c, RequestIds.of(ctx)) : ns.create(c, RequestIds.of(ctx)));
+        });
+        r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(
+                new Requests.Symlink(in.entry(ctx, b.path()), b.target(), b.uid(), b.gid()), RequestIds.of(ctx))));
+        r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(
+                new Requests.Link(in.entry(ctx, b.existing()), in.entry(ctx, b.path())), RequestIds.of(ctx))));
         r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {
-            ns.unlink(b.path(), RequestIds.of(ctx));
+            ns.unlink(in.entry(ctx, b.path()), RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/rmdir", Requests.Remove.class, (ctx, b) -> {
-            ns.rmdir(b.path(), RequestIds.of(ctx));
+            ns.rmdir(in.entry(ctx, b.path()), RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/rename", Requests.Rename.class, (ctx, b) -> {
-            ns.rename(b, RequestIds.of(ctx));
+            ns.rename(new Requests.Rename(in.entry(ctx, b.from()), in.entry(ctx, b.to()), b.noReplace()),
+                    RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/sync", Requests.Sync.class, (ctx, b) -> {
             ns.sync();
             Reply.json(ctx, Replies.Ok.OK);
         });
-        r.get("/api/v1/fs/xattr", ctx -> Reply.json(ctx, ns.xattrs().get(Query.param(ctx, "path"),
+        r.get("/api/v1/fs/xattr", ctx -> Reply.json(ctx, ns.xattrs().get(in.path(ctx, Query.param(ctx, "path")),
                 Query.param(ctx, "name"))));
-        r.get("/api/v1/fs/xattrs", ctx -> Reply.json(ctx, ns.xattrs().list(Query.param(ctx, "path"))));
-        r.post("/api/v1/fs/setxattr", Requests.SetXattr.class, (ctx, b) -> Reply.json(ctx,
-                ns.xattrs().set(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/removexattr", Requests.RemoveXattr.class, (ctx, b) -> Reply.json(ctx,
-                ns.xattrs().remove(b, RequestIds.of(ctx))));
-        r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(b, RequestIds.of(ctx))));
+        r.get("/api/v1/fs/xattrs", ctx -> Reply.json(ctx, ns.xattrs().list(in.path(ctx, Query.param(ctx, "path")))));
+        r.post("/api/v1/fs/setxattr", Requests.SetXattr.class, (ctx, b) -> Reply.json(ctx, ns.xattrs().set(
+                new Requests.SetXattr(in.path(ctx, b.path()), b.name(), b.value(), b.flags()), RequestIds.of(ctx))));
+        r.post("/api/v1/fs/removexattr", Requests.RemoveXattr.class, (ctx, b) -> Reply.json(ctx, ns.xattrs().remove(
+                new Requests.RemoveXattr(in.path(ctx, b.path()), b.name()), RequestIds.of(ctx))));
+        r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(
+                new Requests.SetAttr(in.path(ctx, b.path()), in.inode(ctx, b.inode()), b.mode(), b.uid(), b.gid(),
+                        b.size(), b.atimeNs(), b.mtimeNs()), RequestIds.of(ctx))));
     }
 }

@@ -205,6 +205,14 @@ final class JdbcMetaTx implements MetaTx {
     }
 
     @Override
+    public List<Long> parents(long inode) throws IOException {
+        return query("SELECT parent FROM dentries WHERE inode = ? ORDER BY parent LIMIT ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setInt(2, PARENTS_MOST);
+        }, rs -> rs.getLong(1));
+    }
+
+    @Override
     public List<Entry> list(long parent, String after, int limit) throws IOException {
         return query("SELECT d.name AS name, i.* FROM dentries d JOIN inodes i ON i.id = d.inode "
                 + "WHERE d.parent = ? AND d.name > ? ORDER BY d.name LIMIT ?", ps -> {
@@ -594,11 +602,11 @@ final class JdbcMetaTx implements MetaTx {
 
     // ---- security
 
-    private static final String TOKEN_COLUMNS = "name, hash, scope, created_ms, expires_ms, made_by";
+    private static final String TOKEN_COLUMNS = "name, hash, scope, created_ms, expires_ms, made_by, subtree";
 
     private static TokenRow tokenRow(ResultSet rs) throws SQLException {
         return new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                rs.getString(6));
+                rs.getString(6), rs.getString(7));
     }
 
     @Override
@@ -615,13 +623,14 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public boolean insertToken(TokenRow t) throws IOException {
-        return update("INSERT INTO tokens(" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+        return update("INSERT INTO tokens(" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
             ps.setString(1, t.name());
             ps.setString(2, t.hash());
             ps.setString(3, t.scope());
             ps.setLong(4, t.createdMs());
             ps.setLong(5, t.expiresMs());
             ps.setString(6, t.madeBy());
+            ps.setString(7, t.subtree());
         }) == 1;
     }
 

@@ -50,6 +50,12 @@ public interface MetaTx {
 
     Long lookup(long parent, String name) throws IOException;
 
+    /** The most directories {@link #parents} answers (a file has as many as it has hard links). */
+    int PARENTS_MOST = 1000;
+
+    /** The directories that hold a name of {@code inode}, at most {@link #PARENTS_MOST}; none for the root. */
+    List<Long> parents(long inode) throws IOException;
+
     record Entry(String name, InodeRow inode) {
     }
 
@@ -204,9 +210,10 @@ public interface MetaTx {
 
     /**
      * A bearer token as kept: its name, the SHA-256 of the token, its scope, when it was made, when it
-     * ends (0: never), and who made it.
+     * ends (0: never), who made it, and the directory it is confined to (null: the whole namespace).
      */
-    record TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy) {
+    record TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy,
+                    String subtree) {
     }
 
     /** The token whose hash is {@code hash}, or null. */

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 7;
+    static final int CURRENT = 8;
 
     private Schema() {
     }
@@ -75,7 +75,9 @@ final class Schema {
                 List.of("CREATE TABLE tokens (name " + text + " PRIMARY KEY, hash " + text + " NOT NULL UNIQUE, scope "
                                 + text + " NOT NULL, created_ms " + i64 + " NOT NULL, expires_ms " + i64
                                 + " NOT NULL DEFAULT 0, made_by " + text + " NOT NULL)",
-                        "CREATE TABLE enrolled (node_id " + text + " PRIMARY KEY, enrolled_ms " + i64 + " NOT NULL)"));
+                        "CREATE TABLE enrolled (node_id " + text + " PRIMARY KEY, enrolled_ms " + i64 + " NOT NULL)"),
+                // 8: the directory a client token is confined to (null: the whole namespace)
+                List.of("ALTER TABLE tokens ADD COLUMN subtree " + text));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

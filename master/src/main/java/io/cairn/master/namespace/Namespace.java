@@ -19,8 +19,11 @@ import io.cairn.master.replay.Replays;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The namespace rules of a real file system over the metadata store: path resolution, mkdir,
@@ -166,6 +169,33 @@ public final class Namespace {
     /** The inode row at a path (for whole-tree walks such as fsck). */
     public InodeRow inodeAt(String path) throws IOException {
         return store.read(tx -> resolve(tx, path));
+    }
+
+    /** The most inodes {@link #holds} visits on its way up before it answers no. */
+    static final int HOLDS_MOST_VISITS = 20_000;
+
+    /**
+     * Whether {@code inode} is directory {@code root} or lies beneath it, by any of its names: the
+     * check behind calls that name an inode rather than a path, for a caller confined to
+     * {@code root}. An inode that is not found (or is found only past {@link #HOLDS_MOST_VISITS}
+     * steps up) is not held.
+     */
+    public boolean holds(String root, long inode) throws IOException {
+        return store.read(tx -> {
+            long top = resolve(tx, root).id();
+            Set<Long> seen = new HashSet<>();
+            ArrayDeque<Long> todo = new ArrayDeque<>(List.of(inode));
+            while (!todo.isEmpty() && seen.size() < HOLDS_MOST_VISITS) {
+                long at = todo.poll();
+                if (at == top) {
+                    return true;
+                }
+                if (seen.add(at)) {
+                    todo.addAll(tx.parents(at));
+                }
+            }
+            return false;
+        });
     }
 
     public Attr attr(long inode) throws IOException {

@@ -73,7 +73,7 @@ public final class Authenticator {
         if (row.scope().startsWith(Scope.JOIN.wire())) {
             return Principal.token(row.name(), Scope.JOIN);
         }
-        return Principal.token(row.name(), Scope.ofClientToken(row.scope()));
+        return Principal.token(row.name(), Scope.ofClientToken(row.scope()), Subtree.of(row.subtree()));
     }
 
     private Principal node(Context ctx, String header) throws IOException {

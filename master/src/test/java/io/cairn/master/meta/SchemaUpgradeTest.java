@@ -122,7 +122,7 @@ class SchemaUpgradeTest {
             s.executeUpdate("DELETE FROM dentries WHERE inode = 2");
         }
         try (JdbcMetadataStore upgraded = JdbcMetadataStore.sqlite(db)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(7);
+            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(8);
             assertThat(upgraded.<String>read(tx -> tx.meta("cluster_id"))).isEqualTo("c-3");
             InodeRow n = upgraded.write(tx -> tx.insertInode(new InodeRow(0, io.cairn.common.wire.FileType.FILE, 0644,
                     0, 0, 0, 1, 1, 1, 1, 0, null)));
@@ -143,8 +143,12 @@ class SchemaUpgradeTest {
                 tx.handOutGarbage("0123456789abcdef0123456789abcdef", "n2", 7);
                 tx.putAnswer("00000000000000000000000000000001", "mkdir", "{}", 5);
                 tx.putXattr(3, "user.k", new byte[] {0, (byte) 0xff}); // version 6: extended attributes
+                tx.insertToken(new MetaTx.TokenRow("proj", "h1", "read-write", 1, 0, "t", "/projects")); // 7 and 8
+                tx.insertToken(new MetaTx.TokenRow("all", "h2", "read-only", 1, 0, "t", null));
                 return null;
             });
+            assertThat(upgraded.<List<MetaTx.TokenRow>>read(MetaTx::tokens)).extracting(MetaTx.TokenRow::subtree)
+                    .containsExactly(null, "/projects");
             assertThat(upgraded.<byte[]>read(tx -> tx.xattr(3, "user.k"))).containsExactly(0, 0xff);
             upgraded.read(tx -> {
                 assertThat(tx.lease("0123456789abcdef0123456789abcdef").expiresMs()).isEqualTo(99);

@@ -11,6 +11,8 @@ import io.cairn.common.security.NodeSignature;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.security.Tokens;
 import io.cairn.common.wire.Allocation;
+import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.DirEntry;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
@@ -187,6 +189,77 @@ class MasterSecurityTest {
                 .doesNotContain(SecretFile.read(master.adminTokenFile()));
         master = MasterServer.start(MasterConfig.defaults(dir).withPort(0));
         assertThat(withToken(t.token()).status().clusterId()).as("kept across a restart").isEqualTo(master.clusterId());
+    }
+
+    @Test
+    void aConfinedTokenSeesItsDirectoryAsTheRootAndReachesNothingOutside() throws Exception {
+        MasterClient admin = admin();
+        admin.mkdir("/projects/p1", null, null, null, true);
+        admin.mkdir("/secret", null, null, null, false);
+        Attr secret = admin.create("/secret/s", FileType.FILE, 0600, 0, 0, null, true);
+        admin.create("/projects-old", FileType.FILE, 0600, 0, 0, null, true);
+        MasterClient proj = withToken(admin.createToken("proj", "read-write", null, "/projects/").token());
+        assertThat(admin.tokens()).filteredOn(t -> t.name().equals("proj")).extracting(Replies.TokenInfo::subtree)
+                .containsExactly("/projects");
+        assertThat(proj.whoAmI().subtree()).isEqualTo("/projects");
+
+        // its / is /projects, and what it makes lands there
+        assertThat(proj.attr("/").inode()).isEqualTo(admin.attr("/projects").inode());
+        assertThat(proj.listAll("/")).extracting(DirEntry::name).containsExactly("p1");
+        proj.mkdir("/p2", null, null, null, false);
+        Replies.Created made = proj.createForWriting("/p2/f", 0644, 0, 0, true);
+        proj.rename("/p2/f", "/p1/g", false);
+        proj.symlink("/up", "../secret", null, null);
+        proj.link("/p1/g", "/p1/h");
+        assertThat(admin.listAll("/projects/p1")).extracting(DirEntry::name).containsExactly("g", "h");
+        assertThat(admin.attr("/projects/up").type()).isEqualTo(FileType.SYMLINK);
+        assertThat(proj.attr(made.attr().inode()).nlink()).as("by inode, inside").isEqualTo(2);
+        assertThat(proj.layout(made.attr().inode(), 0, 10).chunks()).isEmpty();
+
+        // .. is no name, a symlink is not followed, and nothing moves out
+        for (String up : new String[] {"/..", "/../secret", "/p1/../../secret/s"}) {
+            assertThat(refusal(() -> proj.attr(up)).code().name()).as(up).isEqualTo("EINVAL");
+            assertThat(refusal(() -> proj.rename("/p2", up, false)).code().name()).as(up).isEqualTo("EINVAL");
+            assertThat(refusal(() -> proj.link("/p1/g", up)).code().name()).as(up).isEqualTo("EINVAL");
+        }
+        assertThat(refusal(() -> proj.attr("/up/s")).code().name()).isEqualTo("ENOTDIR");
+        assertThat(refusal(() -> proj.listAll("/up")).code().name()).isEqualTo("ENOTDIR");
+        assertThat(refusal(() -> proj.attr("/secret")).code().name()).isEqualTo("ENOENT");
+        assertThat(refusal(() -> proj.attr("-old")).code().name()).as("no prefix games").isEqualTo("EINVAL");
+        assertThat(refusal(() -> proj.rmdir("/")).code().name()).isEqualTo("EPERM");
+        assertThat(refusal(() -> proj.rename("/", "/p1/x", false)).code().name()).isEqualTo("EPERM");
+        assertThat(refusal(() -> proj.rename("/p2", "/", false)).code().name()).isEqualTo("EPERM");
+
+        // an inode outside is refused on every call that names one
+        long out = secret.inode();
+        assertThat(refusal(() -> proj.attr(out)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.layout(out, 0, 10)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.allocate(out, List.of(), null)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.commit(new Requests.Commit(out, 0, List.of(), null))).code().name())
+                .isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.setAttr(new Requests.SetAttr(null, out, 0777, null, null, null, null, null)))
+                .code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.attr(1L)).code().name()).as("the real root").isEqualTo("EACCES");
+        assertThat(admin.attr("/secret/s").mode() & 0777).as("untouched").isEqualTo(0600);
+        // ... until an admin links it in: then it lies inside by one of its names
+        admin.link("/secret/s", "/projects/p1/shared");
+        assertThat(proj.attr(out).nlink()).isEqualTo(2);
+
+        // a confined reader reads inside and changes nothing
+        MasterClient reader = withToken(admin.createToken("proj-ro", "read-only", null, "/projects/p1").token());
+        assertThat(reader.listAll("/")).extracting(DirEntry::name).containsExactly("g", "h", "shared");
+        assertThat(refusal(() -> reader.mkdir("/x", null, null, null, false)).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> reader.attr(admin.attr("/projects/p2").inode())).code().name()).isEqualTo("EACCES");
+
+        // only an existing directory, and only for tokens of files
+        assertThat(refusal(() -> admin.createToken("t1", "read-write", null, "/nowhere")).code().name())
+                .isEqualTo("ENOENT");
+        assertThat(refusal(() -> admin.createToken("t2", "read-write", null, "/secret/s")).code().name())
+                .isEqualTo("ENOTDIR");
+        assertThat(refusal(() -> admin.createToken("t3", "admin", null, "/projects")).code().name()).isEqualTo("EINVAL");
+        assertThat(refusal(() -> admin.createToken("t4", "read-write", null, "/a/../b")).code().name())
+                .isEqualTo("EINVAL");
+        assertThat(admin.tokens()).extracting(Replies.TokenInfo::name).doesNotContain("t1", "t2", "t3", "t4");
     }
 
     @Test
