@@ -3,6 +3,7 @@ package io.cairn.cli;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.Replies;
+import io.cairn.common.wire.Requests;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,10 +58,19 @@ final class TokenCommands {
                 + " DIR: its / is DIR, and nothing outside DIR can be named through it (as an NFS export of a"
                 + " subdirectory)"})
         String path;
+        @Option(names = "--uids", paramLabel = "RANGES", description = "the uids it may give files (made or chowned),"
+                + " e.g. 1000-1999,3000 (default: any)")
+        String uids;
+        @Option(names = "--gids", paramLabel = "RANGES", description = "the gids it may give files (default: any)")
+        String gids;
+        @Option(names = "--squash-root", description = "uid and gid 0 of its callers become 65534 (nobody), as NFS's"
+                + " root_squash")
+        boolean squashRoot;
 
         @Override
         int run(Cluster c) throws Exception {
-            Replies.TokenMade t = c.master().createToken(name, scope.wire(), ttl == null ? null : ttl.toMillis(), path);
+            Replies.TokenMade t = c.master().createToken(new Requests.TokenCreate(name, scope.wire(),
+                    ttl == null ? null : ttl.toMillis(), path, uids, gids, squashRoot ? Boolean.TRUE : null));
             emit(t, out);
             return 0;
         }
@@ -71,11 +81,12 @@ final class TokenCommands {
     static final class ListTokens extends ClientCommand {
         @Override
         int run(Cluster c) throws Exception {
-            System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %s%n", "NAME", "SCOPE", "MADE", "ENDS", "MADE BY", "PATH");
+            System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %-16s  %s%n", "NAME", "SCOPE", "MADE", "ENDS", "MADE BY",
+                    "PATH", "OWNERS");
             for (Replies.TokenInfo t : c.master().tokens()) {
-                System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %s%n", t.name(), t.scope(),
+                System.out.printf("%-24s  %-16s  %-20s  %-20s  %-16s  %-16s  %s%n", t.name(), t.scope(),
                         Instant.ofEpochMilli(t.createdMs()), t.expiresMs() == 0 ? "never" : Instant.ofEpochMilli(t.expiresMs()),
-                        t.madeBy(), t.subtree() == null ? "/" : t.subtree());
+                        t.madeBy(), t.subtree() == null ? "/" : t.subtree(), owners(t));
             }
             return 0;
         }
@@ -112,6 +123,15 @@ final class TokenCommands {
             emit(c.master().createJoinToken(node, ttl == null ? null : ttl.toMillis()), out);
             return 0;
         }
+    }
+
+    /** A token's owner limits as listed: {@code uids 1000-1999 gids any root squashed}, or {@code any}. */
+    static String owners(Replies.TokenInfo t) {
+        if (t.uids() == null && t.gids() == null && !t.squashRoot()) {
+            return "any";
+        }
+        return "uids " + (t.uids() == null ? "any" : t.uids()) + " gids " + (t.gids() == null ? "any" : t.gids())
+                + (t.squashRoot() ? " root squashed" : "");
     }
 
     private static void emit(Replies.TokenMade t, Path out) throws Exception {

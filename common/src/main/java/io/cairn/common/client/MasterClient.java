@@ -275,12 +275,16 @@ public final class MasterClient {
 
     /** Makes a client token (admins only); the answer is the only place the token is shown. */
     public Replies.TokenMade createToken(String name, String scope, Long ttlMs) throws IOException {
-        return createToken(name, scope, ttlMs, null);
+        return createToken(new Requests.TokenCreate(name, scope, ttlMs));
     }
 
     /** A token confined to directory {@code subtree} (null: the whole namespace). */
     public Replies.TokenMade createToken(String name, String scope, Long ttlMs, String subtree) throws IOException {
-        return post("admin/tokens", new Requests.TokenCreate(name, scope, ttlMs, subtree), Replies.TokenMade.class);
+        return createToken(new Requests.TokenCreate(name, scope, ttlMs, subtree, null, null, null));
+    }
+
+    public Replies.TokenMade createToken(Requests.TokenCreate request) throws IOException {
+        return post("admin/tokens", request, Replies.TokenMade.class);
     }
 
     public List<Replies.TokenInfo> tokens() throws IOException {

@@ -100,8 +100,12 @@ public final class Replies {
     }
 
     /** A token as listed: never the token, never its hash. */
-    /** A token as listed; {@code subtree}: the directory it is confined to (null: the whole namespace). */
-    public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy, String subtree) {
+    /**
+     * A token as listed; {@code subtree}: the directory it is confined to (null: the whole namespace);
+     * {@code uids}, {@code gids}: the ids it may give files (null: any); {@code squashRoot}: uid and gid 0 become nobody.
+     */
+    public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy, String subtree,
+                            String uids, String gids, boolean squashRoot) {
     }
 
     /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */

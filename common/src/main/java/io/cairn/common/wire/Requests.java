@@ -165,11 +165,14 @@ public final class Requests {
     /**
      * Make a bearer token named {@code name} with {@code scope} (admin, read-write, read-only,
      * metrics); {@code ttlMs} 0 or null: it never ends on its own; {@code subtree}: a directory the
-     * (read-write or read-only) token is confined to, whose {@code /} it is; null: the whole namespace.
+     * (read-write or read-only) token is confined to, whose {@code /} it is; null: the whole namespace;
+     * {@code uids}, {@code gids}: ranges of the ids it may give files ({@code 1000-1999,3000}; null:
+     * any); {@code squashRoot}: uid and gid 0 become nobody (65534).
      */
-    public record TokenCreate(String name, String scope, Long ttlMs, String subtree) {
+    public record TokenCreate(String name, String scope, Long ttlMs, String subtree, String uids, String gids,
+                              Boolean squashRoot) {
         public TokenCreate(String name, String scope, Long ttlMs) {
-            this(name, scope, ttlMs, null);
+            this(name, scope, ttlMs, null, null, null, null);
         }
     }
 

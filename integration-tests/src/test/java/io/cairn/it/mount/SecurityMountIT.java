@@ -6,6 +6,8 @@ import io.cairn.common.security.SecretFile;
 import io.cairn.it.Data;
 import io.cairn.it.MiniCluster;
 import io.cairn.it.Shell;
+import io.cairn.master.security.Owners;
+import io.cairn.master.security.Subtree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,15 +77,15 @@ class SecurityMountIT {
     }
 
     @Test
-    void aMountWithAConfinedTokenHasItsDirectoryAsItsRootAndNothingElse() throws Exception {
+    void aMountWithAConfinedTokenHasItsDirectoryAsItsRootAndItsOwnersOnly() throws Exception {
         Mounted.assumeFuse();
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
             var admin = mc.client().master();
             admin.mkdir("/projects/p1", null, null, null, true);
             admin.mkdir("/secret", null, null, null, false);
             Path file = tmp.resolve("proj.token");
-            SecretFile.write(file, mc.master().tokens().create("proj", "read-write", null, "/projects", "test").token(),
-                    false);
+            SecretFile.write(file, mc.master().tokens().create("proj", "read-write", null, Subtree.of("/projects"),
+                    Owners.of("65534,1000-1999", "65534,1000-1999", true), "test").token(), false);
             Path big = Data.randomFile(tmp.resolve("big.bin"), 300_000, 3);
             try (Mounted m = Mounted.at(tmp.resolve("m"), mc.masterUrl()).tokenFile(file).attrTimeout(Duration.ZERO)
                     .start()) {
@@ -94,11 +96,19 @@ class SecurityMountIT {
                 assertThat(m.ok("sha256sum < p1/big.bin").out()).startsWith(Data.sha256(big));
                 assertThat(m.ok("cat p1/g").out()).isEqualTo("hi\n");
                 assertThat(m.sh("ls up/").exit()).as("the symlink leads out of the mount, not to /secret").isNotZero();
+                // root on this machine is nobody in the cluster, and gives files only the ids of its token
+                assertThat(m.ok("stat -c '%u:%g' p1/big.bin p1/e").out()).isEqualTo("65534:65534\n65534:65534\n");
+                Shell.Result chown = m.sh("chown 5:5 p1/g");
+                assertThat(chown.exit()).isNotZero();
+                assertThat(chown.err()).contains("Operation not permitted");
+                m.ok("chown 1000:1001 p1/g");
+                assertThat(m.ok("stat -c '%u:%g' p1/g").out()).isEqualTo("1000:1001\n");
             }
             assertThat(admin.listAll("/projects/p1")).extracting(io.cairn.common.wire.DirEntry::name)
                     .containsExactly("big.bin", "e", "g");
             assertThat(admin.attr("/projects/p1/big.bin").size()).isEqualTo(300_000);
             assertThat(admin.listAll("/secret")).isEmpty();
+            assertThat(admin.attr("/projects/p1/g").uid()).isEqualTo(1000);
         }
     }
 

@@ -29,15 +29,18 @@ final class NamespaceRoutes implements RouteGroup {
         r.get("/api/v1/fs/list", ctx -> Reply.json(ctx, ns.list(in.path(ctx, Query.param(ctx, "path")),
                 ctx.queryParam("after"), Query.limit(ctx, 1000))));
         r.post("/api/v1/fs/mkdir", Requests.Mkdir.class, (ctx, b) -> Reply.json(ctx, ns.mkdir(
-                new Requests.Mkdir(in.path(ctx, b.path()), b.mode(), b.uid(), b.gid(), b.parents()), RequestIds.of(ctx))));
+                new Requests.Mkdir(in.path(ctx, b.path()), b.mode(), in.newUid(ctx, b.uid()), in.newGid(ctx, b.gid()),
+                        b.parents()), RequestIds.of(ctx))));
         r.post("/api/v1/fs/create", Requests.Create.class, (ctx, b) -> {
-            Requests.Create c = new Requests.Create(in.path(ctx, b.path()), b.type(), b.mode(), b.uid(), b.gid(), b.rdev(),
+            Requests.Create c = new Requests.Create(in.path(ctx, b.path()), b.type(), b.mode(), in.newUid(ctx, b.uid()),
+                    in.newGid(ctx, b.gid()), b.rdev(),
                     b.exclusive(), b.allocate());
             Reply.json(ctx, Boolean.TRUE.equals(c.allocate())
                     ? ns.createForWriting(c, RequestIds.of(ctx)) : ns.create(c, RequestIds.of(ctx)));
         });
         r.post("/api/v1/fs/symlink", Requests.Symlink.class, (ctx, b) -> Reply.json(ctx, ns.symlink(
-                new Requests.Symlink(in.entry(ctx, b.path()), b.target(), b.uid(), b.gid()), RequestIds.of(ctx))));
+                new Requests.Symlink(in.entry(ctx, b.path()), b.target(), in.newUid(ctx, b.uid()),
+                        in.newGid(ctx, b.gid())), RequestIds.of(ctx))));
         r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(
                 new Requests.Link(in.entry(ctx, b.existing()), in.entry(ctx, b.path())), RequestIds.of(ctx))));
         r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {
@@ -65,7 +68,8 @@ final class NamespaceRoutes implements RouteGroup {
         r.post("/api/v1/fs/removexattr", Requests.RemoveXattr.class, (ctx, b) -> Reply.json(ctx, ns.xattrs().remove(
                 new Requests.RemoveXattr(in.path(ctx, b.path()), b.name()), RequestIds.of(ctx))));
         r.post("/api/v1/fs/setattr", Requests.SetAttr.class, (ctx, b) -> Reply.json(ctx, ns.setAttr(
-                new Requests.SetAttr(in.path(ctx, b.path()), in.inode(ctx, b.inode()), b.mode(), b.uid(), b.gid(),
+                new Requests.SetAttr(in.path(ctx, b.path()), in.inode(ctx, b.inode()), b.mode(), in.uid(ctx, b.uid()),
+                        in.gid(ctx, b.gid()),
                         b.size(), b.atimeNs(), b.mtimeNs()), RequestIds.of(ctx))));
     }
 }

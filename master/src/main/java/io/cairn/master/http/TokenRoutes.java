@@ -6,7 +6,9 @@ import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.namespace.Namespace;
+import io.cairn.master.security.Owners;
 import io.cairn.master.security.Principal;
+import io.cairn.master.security.Subtree;
 import io.cairn.master.security.TokenStore;
 import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
@@ -37,7 +39,8 @@ final class TokenRoutes implements RouteGroup {
         r.post("/api/v1/admin/tokens", Requests.TokenCreate.class,
                 (ctx, b) -> {
                     directory(b.subtree());
-                    Reply.json(ctx, tokens.create(b.name(), b.scope(), b.ttlMs(), b.subtree(), Principal.who(ctx)));
+                    Reply.json(ctx, tokens.create(b.name(), b.scope(), b.ttlMs(), Subtree.of(b.subtree()),
+                            Owners.of(b.uids(), b.gids(), Boolean.TRUE.equals(b.squashRoot())), Principal.who(ctx)));
                 });
         r.get("/api/v1/admin/tokens", ctx -> Reply.json(ctx, tokens.list()));
         r.delete("/api/v1/admin/tokens/{name}", ctx -> {

@@ -602,11 +602,11 @@ final class JdbcMetaTx implements MetaTx {
 
     // ---- security
 
-    private static final String TOKEN_COLUMNS = "name, hash, scope, created_ms, expires_ms, made_by, subtree";
+    private static final String TOKEN_COLUMNS = "name, hash, scope, created_ms, expires_ms, made_by, subtree, uids, gids, squash_root";
 
     private static TokenRow tokenRow(ResultSet rs) throws SQLException {
         return new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                rs.getString(6), rs.getString(7));
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10) != 0);
     }
 
     @Override
@@ -623,7 +623,7 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public boolean insertToken(TokenRow t) throws IOException {
-        return update("INSERT INTO tokens(" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+        return update("INSERT INTO tokens(" + TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
             ps.setString(1, t.name());
             ps.setString(2, t.hash());
             ps.setString(3, t.scope());
@@ -631,6 +631,9 @@ final class JdbcMetaTx implements MetaTx {
             ps.setLong(5, t.expiresMs());
             ps.setString(6, t.madeBy());
             ps.setString(7, t.subtree());
+            ps.setString(8, t.uids());
+            ps.setString(9, t.gids());
+            ps.setInt(10, t.squashRoot() ? 1 : 0);
         }) == 1;
     }
 

@@ -210,10 +210,14 @@ public interface MetaTx {
 
     /**
      * A bearer token as kept: its name, the SHA-256 of the token, its scope, when it was made, when it
-     * ends (0: never), who made it, and the directory it is confined to (null: the whole namespace).
+     * ends (0: never), who made it, the directory it is confined to (null: the whole namespace), the
+     * uids and gids it may give files (ranges; null: any), and whether it squashes root.
      */
     record TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy,
-                    String subtree) {
+                    String subtree, String uids, String gids, boolean squashRoot) {
+        public TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy) {
+            this(name, hash, scope, createdMs, expiresMs, madeBy, null, null, null, false);
+        }
     }
 
     /** The token whose hash is {@code hash}, or null. */

@@ -76,8 +76,12 @@ final class Schema {
                                 + text + " NOT NULL, created_ms " + i64 + " NOT NULL, expires_ms " + i64
                                 + " NOT NULL DEFAULT 0, made_by " + text + " NOT NULL)",
                         "CREATE TABLE enrolled (node_id " + text + " PRIMARY KEY, enrolled_ms " + i64 + " NOT NULL)"),
-                // 8: the directory a client token is confined to (null: the whole namespace)
-                List.of("ALTER TABLE tokens ADD COLUMN subtree " + text));
+                // 8: the directory a client token is confined to (null: the whole namespace), the uids and
+                // gids it may give files (null: any) and whether it squashes root
+                List.of("ALTER TABLE tokens ADD COLUMN subtree " + text,
+                        "ALTER TABLE tokens ADD COLUMN uids " + text,
+                        "ALTER TABLE tokens ADD COLUMN gids " + text,
+                        "ALTER TABLE tokens ADD COLUMN squash_root " + i32 + " NOT NULL DEFAULT 0"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

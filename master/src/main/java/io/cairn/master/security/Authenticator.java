@@ -73,7 +73,8 @@ public final class Authenticator {
         if (row.scope().startsWith(Scope.JOIN.wire())) {
             return Principal.token(row.name(), Scope.JOIN);
         }
-        return Principal.token(row.name(), Scope.ofClientToken(row.scope()), Subtree.of(row.subtree()));
+        return Principal.token(row.name(), Scope.ofClientToken(row.scope()), Subtree.of(row.subtree()),
+                new Owners(row.uids(), row.gids(), row.squashRoot()));
     }
 
     private Principal node(Context ctx, String header) throws IOException {

@@ -72,7 +72,7 @@ public final class TokenStore {
         long now = clock.millis();
         boolean added = store.write(tx -> tx.tokenByHash(hash) == null
                 && tx.insertToken(new MetaTx.TokenRow(freeName(tx, FIRST_ADMIN), hash, Scope.ADMIN.wire(), now, 0,
-                "first start", null)));
+                "first start")));
         if (added) {
             LOG.info("made the first admin token: {} (give it with --token-file; it is shown nowhere else)", file);
         }
@@ -115,22 +115,21 @@ public final class TokenStore {
 
     /** Makes a client token for the whole namespace; the answer is the only place the token is ever shown. */
     public Replies.TokenMade create(String name, String scopeName, Long ttlMs, String madeBy) throws IOException {
-        return create(name, scopeName, ttlMs, null, madeBy);
+        return create(name, scopeName, ttlMs, Subtree.WHOLE, Owners.ANY, madeBy);
     }
 
     /**
      * Makes a client token; the answer is the only place the token is ever shown. A read-write or
-     * read-only token may be confined to {@code subtree} (the caller checks that it is a directory):
-     * its {@code /} is then that directory.
+     * read-only token may be confined to directory {@code subtree} (the caller checks that it is
+     * one): its {@code /} is then that directory; and limited in the owners it gives files.
      */
-    public Replies.TokenMade create(String name, String scopeName, Long ttlMs, String subtree, String madeBy)
-            throws IOException {
+    public Replies.TokenMade create(String name, String scopeName, Long ttlMs, Subtree confined, Owners owners,
+                                    String madeBy) throws IOException {
         String n = name(name);
         Scope scope = Scope.ofClientToken(scopeName);
-        Subtree confined = Subtree.of(subtree);
-        if (!confined.whole() && scope != Scope.READ_WRITE && scope != Scope.READ_ONLY) {
+        if ((!confined.whole() || !owners.any()) && scope != Scope.READ_WRITE && scope != Scope.READ_ONLY) {
             throw new CairnException(ErrorCode.EINVAL, "only a read-write or read-only token can be confined to a"
-                    + " directory, not a" + (scope == Scope.ADMIN ? "n " : " ") + scope.wire() + " token");
+                    + " directory or to owners, not a" + (scope == Scope.ADMIN ? "n " : " ") + scope.wire() + " token");
         }
         String kept = confined.whole() ? null : confined.root();
         long ttl = ttlMs == null ? 0 : ttlMs;
@@ -141,18 +140,20 @@ public final class TokenStore {
         long now = clock.millis();
         long expires = ttl == 0 ? 0 : now + ttl;
         boolean added = store.write(tx -> tx.insertToken(new MetaTx.TokenRow(n, Tokens.hash(token), scope.wire(), now,
-                expires, madeBy, kept)));
+                expires, madeBy, kept, owners.uids(), owners.gids(), owners.squashRoot())));
         if (!added) {
             throw new CairnException(ErrorCode.EEXIST, "there is already a token named " + n);
         }
-        LOG.info("{} made token {} ({}{})", madeBy, n, scope.wire(), kept == null ? "" : ", in " + kept);
+        LOG.info("{} made token {} ({}{}{})", madeBy, n, scope.wire(), kept == null ? "" : ", in " + kept,
+                owners.any() ? "" : ", " + owners);
         return new Replies.TokenMade(n, scope.wire(), token, expires);
     }
 
     /** Every token, without the tokens or their hashes. */
     public List<Replies.TokenInfo> list() throws IOException {
         return store.read(MetaTx::tokens).stream()
-                .map(t -> new Replies.TokenInfo(t.name(), t.scope(), t.createdMs(), t.expiresMs(), t.madeBy(), t.subtree()))
+                .map(t -> new Replies.TokenInfo(t.name(), t.scope(), t.createdMs(), t.expiresMs(), t.madeBy(), t.subtree(),
+                        t.uids(), t.gids(), t.squashRoot()))
                 .toList();
     }
 
@@ -190,7 +191,7 @@ public final class TokenStore {
         String name = "join-" + Tokens.hash(token).substring(0, 12);
         long now = clock.millis();
         String scope = nodeId == null ? JOIN_SCOPE : JOIN_SCOPE + ":" + nodeId;
-        store.write(tx -> tx.insertToken(new MetaTx.TokenRow(name, Tokens.hash(token), scope, now, now + ttl, madeBy, null)));
+        store.write(tx -> tx.insertToken(new MetaTx.TokenRow(name, Tokens.hash(token), scope, now, now + ttl, madeBy)));
         LOG.info("{} made join token {}{}", madeBy, name, nodeId == null ? "" : " for datanode " + nodeId);
         return new Replies.TokenMade(name, scope, token, now + ttl);
     }

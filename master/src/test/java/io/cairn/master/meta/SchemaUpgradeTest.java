@@ -143,12 +143,14 @@ class SchemaUpgradeTest {
                 tx.handOutGarbage("0123456789abcdef0123456789abcdef", "n2", 7);
                 tx.putAnswer("00000000000000000000000000000001", "mkdir", "{}", 5);
                 tx.putXattr(3, "user.k", new byte[] {0, (byte) 0xff}); // version 6: extended attributes
-                tx.insertToken(new MetaTx.TokenRow("proj", "h1", "read-write", 1, 0, "t", "/projects")); // 7 and 8
-                tx.insertToken(new MetaTx.TokenRow("all", "h2", "read-only", 1, 0, "t", null));
+                tx.insertToken(new MetaTx.TokenRow("proj", "h1", "read-write", 1, 0, "t", "/projects", "1000-1999",
+                        null, true)); // versions 7 and 8
+                tx.insertToken(new MetaTx.TokenRow("all", "h2", "read-only", 1, 0, "t"));
                 return null;
             });
-            assertThat(upgraded.<List<MetaTx.TokenRow>>read(MetaTx::tokens)).extracting(MetaTx.TokenRow::subtree)
-                    .containsExactly(null, "/projects");
+            assertThat(upgraded.<List<MetaTx.TokenRow>>read(MetaTx::tokens)).containsExactly(
+                    new MetaTx.TokenRow("all", "h2", "read-only", 1, 0, "t"),
+                    new MetaTx.TokenRow("proj", "h1", "read-write", 1, 0, "t", "/projects", "1000-1999", null, true));
             assertThat(upgraded.<byte[]>read(tx -> tx.xattr(3, "user.k"))).containsExactly(0, 0xff);
             upgraded.read(tx -> {
                 assertThat(tx.lease("0123456789abcdef0123456789abcdef").expiresMs()).isEqualTo(99);

@@ -263,6 +263,46 @@ class MasterSecurityTest {
     }
 
     @Test
+    void aTokenGivesFilesOnlyTheOwnersItWasGivenAndSquashesRoot() throws Exception {
+        MasterClient admin = admin();
+        MasterClient limited = withToken(admin.createToken(new Requests.TokenCreate("team", "read-write", null, null,
+                "1000-1999", "100,200-299", false)).token());
+        MasterClient squash = withToken(admin.createToken(new Requests.TokenCreate("lab", "read-write", null, null,
+                null, null, true)).token());
+        assertThat(limited.create("/a", FileType.FILE, 0644, 1000, 100, null, true).uid()).isEqualTo(1000);
+        for (ThrowingCall c : new ThrowingCall[] {
+            () -> limited.create("/b", FileType.FILE, 0644, 5, 100, null, true),
+            () -> limited.create("/b", FileType.FILE, 0644, 1000, 101, null, true),
+            () -> limited.create("/b", FileType.FILE, 0644, null, null, null, true),
+            () -> limited.createForWriting("/b", 0644, 0, 100, true),
+            () -> limited.mkdir("/b", null, 2000, 100, false),
+            () -> limited.symlink("/b", "a", 0, 0),
+            () -> limited.setAttr(new Requests.SetAttr("/a", null, null, 5, null, null, null, null)),
+            () -> limited.setAttr(new Requests.SetAttr("/a", null, null, null, 0, null, null, null))}) {
+            assertThat(refusal(c).code().name()).isEqualTo("EPERM");
+        }
+        assertThat(refusal(() -> limited.mkdir("/b", null, 0, 0, false)).getMessage()).contains("1000-1999");
+        assertThat(admin.listAll("/")).extracting(DirEntry::name).containsExactly("a");
+        Attr a = limited.setAttr(new Requests.SetAttr("/a", null, null, 1500, 250, null, null, null));
+        assertThat(List.of(a.uid(), a.gid())).containsExactly(1500, 250);
+        assertThat(limited.setAttr(new Requests.SetAttr("/a", null, 0600, null, null, null, null, null)).uid())
+                .as("a chmod leaves the owner").isEqualTo(1500);
+
+        Attr byRoot = squash.mkdir("/lab", null, 0, 0, false);
+        assertThat(List.of(byRoot.uid(), byRoot.gid())).containsExactly(Owners.NOBODY, Owners.NOBODY);
+        assertThat(squash.create("/lab/f", FileType.FILE, 0644, 7, 8, null, true).uid()).isEqualTo(7);
+        assertThat(squash.setAttr(new Requests.SetAttr("/lab/f", null, null, 0, null, null, null, null)).uid())
+                .isEqualTo(Owners.NOBODY);
+        assertThat(admin.tokens()).filteredOn(t -> t.name().equals("team"))
+                .extracting(Replies.TokenInfo::uids, Replies.TokenInfo::gids, Replies.TokenInfo::squashRoot)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1000-1999", "100,200-299", false));
+        assertThat(refusal(() -> admin.createToken(new Requests.TokenCreate("t5", "admin", null, null, "1-2", null, null)))
+                .code().name()).isEqualTo("EINVAL");
+        assertThat(refusal(() -> admin.createToken(new Requests.TokenCreate("t6", "read-write", null, null, "9-1", null,
+                null))).code().name()).isEqualTo("EINVAL");
+    }
+
+    @Test
     void aRevokedTokenStopsWorkingWithinASecondAndAnEndedOneOpensNothing() throws Exception {
         MasterClient admin = admin();
         MasterClient laptop = withToken(admin.createToken("laptop", "read-write", null).token());
