@@ -2,6 +2,7 @@ package io.cairn.datanode;
 
 import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.SecretFile;
+import io.cairn.datanode.testing.TestKeys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A data directory as enrollment leaves it: with a node.key (a random one, for tests whose master
- * is a stand-in that checks no signature). A directory that has one keeps it.
+ * A data directory as enrollment leaves it: with a node.key (a random one, known to the stand-in
+ * {@code FakeMaster} through {@link TestKeys}, which signs its replies with it). A directory that
+ * has one keeps it.
  */
 public final class Enrolled {
     private Enrolled() {
@@ -20,7 +22,9 @@ public final class Enrolled {
         try {
             Files.createDirectories(dir);
             if (!Files.exists(dir.resolve("node.key"))) {
-                SecretFile.write(dir.resolve("node.key"), NodeKeys.toText(NodeKeys.newClusterKey()), false);
+                byte[] key = NodeKeys.newClusterKey();
+                SecretFile.write(dir.resolve("node.key"), NodeKeys.toText(key), false);
+                TestKeys.known(key);
             }
             return dir;
         } catch (IOException e) {

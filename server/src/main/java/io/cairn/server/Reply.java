@@ -4,9 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cairn.common.json.Json;
 import io.javalin.http.Context;
 
-/** JSON replies, written with the shared mapper (Javalin's own JSON mapper is not used). */
+/**
+ * JSON replies, written with the shared mapper (Javalin's own JSON mapper is not used). A guard
+ * may ask for the request's successful JSON replies to be signed ({@link #signWith}).
+ */
 public final class Reply {
     static final String JSON = "application/json";
+    private static final String SIGNER = "cairn.reply.signer";
+
+    /** Signs a reply: gives the header to add for its status and body. */
+    @FunctionalInterface
+    public interface Signer {
+        void sign(Context ctx, int status, byte[] body);
+    }
+
+    /** Has every successful JSON reply to this request signed by {@code signer}. */
+    public static void signWith(Context ctx, Signer signer) {
+        ctx.attribute(SIGNER, signer);
+    }
 
     private Reply() {
     }
@@ -17,6 +32,11 @@ public final class Reply {
     }
 
     public static void json(Context ctx, int status, Object body) throws JsonProcessingException {
-        ctx.status(status).contentType(JSON).result(Json.mapper().writeValueAsBytes(body));
+        byte[] bytes = Json.mapper().writeValueAsBytes(body);
+        Signer signer = ctx.attribute(SIGNER);
+        if (signer != null && status / 100 == 2) {
+            signer.sign(ctx, status, bytes);
+        }
+        ctx.status(status).contentType(JSON).result(bytes);
     }
 }

@@ -100,7 +100,8 @@ public final class Http {
                 .addInterceptor(chain -> {
                     Request r = chain.request();
                     try {
-                        return chain.proceed(credentials.apply(r.newBuilder().header(WireVersion.HEADER, announced).build()));
+                        Request sent = credentials.apply(r.newBuilder().header(WireVersion.HEADER, announced).build());
+                        return credentials.check(sent, chain.proceed(sent));
                     } catch (IOException e) {
                         throw TlsFailure.explain(e, who(r.url(), masterUrl), r.url().host(), tls);
                     }

@@ -2,6 +2,8 @@ package io.cairn.datanode.testing;
 
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.NodeSignature;
+import io.cairn.common.security.ReplySignature;
 import io.cairn.common.wire.ErrorBody;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
@@ -126,8 +128,22 @@ public final class FakeMaster implements AutoCloseable {
         return Json.mapper().readValue(ctx.bodyAsBytes(), type);
     }
 
+    /**
+     * Answers as a master does: a successful reply to a request signed with a key provisioned by
+     * {@link TestKeys} is signed with that key for that request.
+     */
     private static void reply(Context ctx, int status, Object body) throws Exception {
-        ctx.status(status).contentType("application/json").result(Json.mapper().writeValueAsBytes(body));
+        byte[] bytes = Json.mapper().writeValueAsBytes(body);
+        NodeSignature.Claim claim = NodeSignature.parse(ctx.header("Authorization"));
+        if (claim != null && status / 100 == 2) {
+            String q = ctx.queryString();
+            byte[] key = TestKeys.signerOf(claim, ctx.method().name(), ctx.path() + (q == null ? "" : "?" + q),
+                    ctx.bodyAsBytes());
+            if (key != null) {
+                ctx.header(ReplySignature.HEADER, ReplySignature.sign(key, claim.nodeId(), claim.nonce(), status, bytes));
+            }
+        }
+        ctx.status(status).contentType("application/json").result(bytes);
     }
 
     private void register(Context ctx) throws Exception {

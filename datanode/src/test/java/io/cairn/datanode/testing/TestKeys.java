@@ -2,12 +2,15 @@ package io.cairn.datanode.testing;
 
 import io.cairn.common.security.ChunkTokens;
 import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.NodeSignature;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.Replica;
 import io.cairn.datanode.DatanodeServer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A datanode's key and chunk tokens as a test makes them, in the master's place: a key written into
@@ -24,7 +27,26 @@ public final class TestKeys {
     public static byte[] provision(Path dataDir) throws IOException {
         byte[] key = NodeKeys.newClusterKey();
         SecretFile.write(dataDir.resolve("node.key"), NodeKeys.toText(key), true);
+        PROVISIONED.add(key);
         return key;
+    }
+
+    /** Every key {@link #provision} made in this JVM: the master's side of them, for {@link FakeMaster}. */
+    private static final List<byte[]> PROVISIONED = new CopyOnWriteArrayList<>();
+
+    /** Makes a node key written by other test code known to {@link FakeMaster}, which signs replies with it. */
+    public static void known(byte[] key) {
+        PROVISIONED.add(key.clone());
+    }
+
+    /** The key, of those provisioned, that made the signature {@code claim} of this request; null when none did. */
+    static byte[] signerOf(NodeSignature.Claim claim, String method, String pathAndQuery, byte[] body) {
+        for (byte[] k : PROVISIONED) {
+            if (NodeSignature.verify(k, claim, method, pathAndQuery, body)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     /** A token for {@code ops} on {@code chunkId} of node {@code nodeId}, valid for the usual lifetime. */

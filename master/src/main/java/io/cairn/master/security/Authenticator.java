@@ -4,7 +4,9 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.security.NodeSignature;
+import io.cairn.common.security.ReplySignature;
 import io.cairn.master.meta.MetaTx;
+import io.cairn.server.Reply;
 import io.cairn.server.Routes;
 import io.javalin.http.Context;
 
@@ -19,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Finds who a request comes from, from its Authorization header: {@code Bearer <token>} for a
  * client, an admin or a datanode enrolling; {@link NodeSignature} for a datanode. Anything else,
  * or credentials that do not hold, is EAUTH (401) with a message that names the cause and never
- * the secret.
+ * the secret. A datanode's request, once its signature holds, has its successful replies signed
+ * under the same node key ({@link ReplySignature}), so the orders they carry are the master's.
  */
 public final class Authenticator {
     /** The most nonces remembered; past it, node requests are refused until old ones lapse. */
@@ -110,6 +113,9 @@ public final class Authenticator {
         if (nonces.putIfAbsent(seen, c.timeMs() + skew) != null) {
             throw new CairnException(ErrorCode.EAUTH, "replayed datanode request");
         }
+        byte[] nodeKey = key.nodeKey(c.nodeId());
+        Reply.signWith(ctx, (reply, status, bytes) -> reply.header(ReplySignature.HEADER,
+                ReplySignature.sign(nodeKey, c.nodeId(), c.nonce(), status, bytes)));
         return Principal.node(c.nodeId());
     }
 

@@ -8,6 +8,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.json.Json;
 import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.NodeSignature;
+import io.cairn.common.security.ReplySignature;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.security.Tokens;
 import io.cairn.common.wire.Allocation;
@@ -384,6 +385,64 @@ class MasterSecurityTest {
         assertThat(post("/api/v1/nodes/heartbeat", sig2, changed).status()).as("a changed body").isEqualTo(401);
         String sig3 = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/report", System.currentTimeMillis(), body);
         assertThat(post("/api/v1/nodes/heartbeat", sig3, body).status()).as("signed for another path").isEqualTo(401);
+    }
+
+    @Test
+    void aDatanodeTakesOrdersOnlyFromRepliesSignedForItsRequest() throws Exception {
+        Credentials a = Callers.node(master, NODE_A);
+        Requests.Heartbeat hb = new Requests.Heartbeat(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0);
+        as(a).register(new Requests.Register(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0));
+        assertThat(as(a).heartbeat(hb)).as("the master's own replies hold").isNotNull();
+
+        // what the master signs: the node, the request's nonce, the status and the body
+        byte[] keyA = NodeKeys.fromText(withTokenFor(NODE_A));
+        byte[] body = Json.mapper().writeValueAsBytes(hb);
+        String sig = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
+        RawHttp.Reply real = post("/api/v1/nodes/heartbeat", sig, body);
+        assertThat(real.status()).isEqualTo(200);
+        String header = real.headers().lines().filter(l -> l.regionMatches(true, 0, ReplySignature.HEADER + ":", 0,
+                ReplySignature.HEADER.length() + 1)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("no signature on " + real.headers()));
+        String nonce = NodeSignature.parse(sig).nonce();
+        byte[] replyBody = real.body().getBytes(StandardCharsets.UTF_8);
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, header)).isTrue();
+        assertThat(ReplySignature.verify(keyA, NODE_B, nonce, 200, replyBody, header)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, "00".repeat(16), 200, replyBody, header)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 201, replyBody, header)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, (real.body() + " ").getBytes(StandardCharsets.UTF_8),
+                header)).isFalse();
+        assertThat(ReplySignature.verify(new byte[32], NODE_A, nonce, 200, replyBody, header)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, "!!")).isFalse();
+
+        // an impostor in the master's place: with no signature, another key's, or the real one of an earlier reply
+        String orders = "{\"deleteChunks\":[\"0123456789abcdef0123456789abcdef\"]}";
+        String[] signatures = {null, ReplySignature.sign(new byte[32], NODE_A, nonce, 200, orders.getBytes(
+                StandardCharsets.UTF_8)), header};
+        for (String forged : signatures) {
+            com.sun.net.httpserver.HttpServer impostor = com.sun.net.httpserver.HttpServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] answer = (forged == header ? real.body() : orders).getBytes(StandardCharsets.UTF_8);
+            impostor.createContext("/", ex -> {
+                ex.getRequestBody().readAllBytes();
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                if (forged != null) {
+                    ex.getResponseHeaders().add(ReplySignature.HEADER, forged);
+                }
+                ex.sendResponseHeaders(200, answer.length);
+                ex.getResponseBody().write(answer);
+                ex.close();
+            });
+            impostor.start();
+            try {
+                String url = "http://127.0.0.1:" + impostor.getAddress().getPort();
+                Http h = new Http(Duration.ofSeconds(5), Credentials.node(url, NODE_A, keyA, Clock.systemUTC()));
+                clients.add(h);
+                assertThatThrownBy(() -> new MasterClient(h, url).heartbeat(hb)).as(String.valueOf(forged))
+                        .isInstanceOf(IOException.class).hasMessageContaining("is not signed with this datanode's key");
+            } finally {
+                impostor.stop(0);
+            }
+        }
     }
 
     private String withTokenFor(String nodeId) throws IOException {
