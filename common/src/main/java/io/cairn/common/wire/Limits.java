@@ -10,6 +10,14 @@ public final class Limits {
      */
     public static final long MAX_FILE_SIZE = 1L << 60;
 
+    /**
+     * The most slices a chunk carries: a commit that would lay more over one is refused (EFBIG), and
+     * a writer compacts a chunk (merges its slices into a new whole chunk) well before that.
+     */
+    public static final int MAX_SLICES = 256;
+    /** A writer compacts a chunk once this many slices lie over it. */
+    public static final int COMPACT_AT = 16;
+
     /** The longest name of an extended attribute, prefix included (Linux's XATTR_NAME_MAX). */
     public static final int XATTR_NAME_MAX = 255;
     /** The largest value of an extended attribute (Linux's XATTR_SIZE_MAX, 64 KiB). */

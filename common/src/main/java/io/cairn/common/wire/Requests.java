@@ -79,7 +79,22 @@ public final class Requests {
     public record Commit(long inode, long size, List<CommitChunk> chunks, Long mtimeNs) {
     }
 
-    public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
+    /**
+     * One chunk of a commit. With {@code at} it is a slice: its bytes go over the chunk already at
+     * {@code index}, at {@code at} (a slice already committed there only gains the replicas named).
+     * With {@code folds} it is a compaction: it replaces the chunk and the slices named, which must
+     * all be there still with the lengths given (the chunk first), else ESTALE; later slices stay on
+     * top of it.
+     */
+    public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas,
+                              Integer at, List<Fold> folds) {
+        public CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
+            this(index, id, size, length, crc32c, replicas, null, null);
+        }
+    }
+
+    /** A chunk or slice a compaction replaces, with the length it had when it was read. */
+    public record Fold(String id, long length) {
     }
 
     /** Make every change the master committed so far survive a power cut (a barrier); the body is {@code {}}. */

@@ -9,7 +9,7 @@ package io.cairn.common.wire;
  */
 public final class WireVersion {
     /** The version this build speaks. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2; // 2: slices (ChunkRef.at/slices, CommitChunk.at/folds)
     /** The request header that carries the caller's version. */
     public static final String HEADER = "Cairn-Wire-Version";
 

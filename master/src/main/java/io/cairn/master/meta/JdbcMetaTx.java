@@ -271,7 +271,65 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public boolean chunkExists(String chunkId) throws IOException {
-        return !query("SELECT 1 FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId), rs -> 1).isEmpty();
+        return !query("SELECT 1 FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId), rs -> 1).isEmpty()
+                || !query("SELECT 1 FROM slices WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId), rs -> 1)
+                .isEmpty();
+    }
+
+    private static SliceRow slice(ResultSet rs) throws SQLException {
+        return new SliceRow(rs.getLong("inode"), rs.getLong("idx"), rs.getLong("seq"), rs.getString("chunk_id"),
+                rs.getLong("at"), rs.getLong("size"), rs.getLong("length"), rs.getLong("crc32c"));
+    }
+
+    @Override
+    public List<SliceRow> slices(long inode, long fromIndex, long toIndex, int limit) throws IOException {
+        return query("SELECT * FROM slices WHERE inode = ? AND idx >= ? AND idx <= ? ORDER BY idx, seq LIMIT ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, fromIndex);
+            ps.setLong(3, toIndex);
+            ps.setInt(4, limit);
+        }, JdbcMetaTx::slice);
+    }
+
+    @Override
+    public int countSlices(long inode, long index) throws IOException {
+        return query("SELECT COUNT(*) FROM slices WHERE inode = ? AND idx = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, index);
+        }, rs -> rs.getInt(1)).get(0);
+    }
+
+    @Override
+    public void insertSlice(SliceRow r) throws IOException {
+        update("INSERT INTO slices(inode, idx, seq, chunk_id, at, size, length, crc32c) VALUES (?,?,?,?,?,?,?,?)", ps -> {
+            ps.setLong(1, r.inode());
+            ps.setLong(2, r.index());
+            ps.setLong(3, r.seq());
+            ps.setString(4, r.id());
+            ps.setLong(5, r.at());
+            ps.setLong(6, r.size());
+            ps.setLong(7, r.length());
+            ps.setLong(8, r.crc32c());
+        });
+    }
+
+    @Override
+    public void setSliceLength(long inode, long index, long seq, long length) throws IOException {
+        update("UPDATE slices SET length = ? WHERE inode = ? AND idx = ? AND seq = ?", ps -> {
+            ps.setLong(1, length);
+            ps.setLong(2, inode);
+            ps.setLong(3, index);
+            ps.setLong(4, seq);
+        });
+    }
+
+    @Override
+    public void deleteSlice(long inode, long index, long seq) throws IOException {
+        update("DELETE FROM slices WHERE inode = ? AND idx = ? AND seq = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setLong(2, index);
+            ps.setLong(3, seq);
+        });
     }
 
     @Override
@@ -521,18 +579,27 @@ final class JdbcMetaTx implements MetaTx {
         // primary key), grouped here: no engine-specific aggregate, no sort
         record Head(String id, long size, long crc32c, List<String> nodes) {
         }
+        // chunks and slices are both blobs to keep: a page of each, merged by id, the first {@code limit} kept
+        java.util.TreeMap<String, Head> both = new java.util.TreeMap<>();
+        for (String table : List.of("chunks", "slices")) {
+            each("SELECT chunk_id, MAX(size), MAX(crc32c) FROM " + table + " WHERE chunk_id > ? GROUP BY chunk_id"
+                    + " ORDER BY chunk_id LIMIT ?", ps -> {
+                        ps.setString(1, from);
+                        ps.setInt(2, limit);
+                    }, rs -> both.putIfAbsent(rs.getString(1),
+                            new Head(rs.getString(1), rs.getLong(2), rs.getLong(3), new ArrayList<>())));
+        }
+        if (both.isEmpty()) {
+            return List.of();
+        }
         Map<String, Head> page = new LinkedHashMap<>();
         String[] last = {null};
-        each("SELECT chunk_id, MAX(size), MAX(crc32c) FROM chunks WHERE chunk_id > ? GROUP BY chunk_id"
-                + " ORDER BY chunk_id LIMIT ?", ps -> {
-                    ps.setString(1, from);
-                    ps.setInt(2, limit);
-                }, rs -> {
-                    last[0] = rs.getString(1);
-                    page.put(last[0], new Head(last[0], rs.getLong(2), rs.getLong(3), new ArrayList<>()));
-                });
-        if (page.isEmpty()) {
-            return List.of();
+        for (Head h : both.values()) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.put(h.id(), h);
+            last[0] = h.id();
         }
         each("SELECT chunk_id, node_id FROM replicas WHERE chunk_id > ? AND chunk_id <= ? ORDER BY chunk_id, node_id",
                 ps -> {

@@ -75,6 +75,7 @@ public interface MetaTx {
 
     ChunkRow chunk(long inode, long index) throws IOException;
 
+    /** Whether some file uses blob {@code chunkId}, as a chunk or as a slice. */
     boolean chunkExists(String chunkId) throws IOException;
 
     /** Records chunk {@code r.index()} of a file, replacing the one there. */
@@ -83,6 +84,23 @@ public interface MetaTx {
     void deleteChunk(long inode, long index) throws IOException;
 
     long countChunks() throws IOException;
+
+    /**
+     * The first {@code limit} slices over chunks {@code fromIndex..toIndex} (inclusive) of
+     * {@code inode}, by index, then oldest first.
+     */
+    List<SliceRow> slices(long inode, long fromIndex, long toIndex, int limit) throws IOException;
+
+    /** How many slices lie over chunk {@code index} of {@code inode}. */
+    int countSlices(long inode, long index) throws IOException;
+
+    /** Records a slice; its seq must be new at its chunk. */
+    void insertSlice(SliceRow r) throws IOException;
+
+    /** Sets how many of a slice's bytes the file uses (a truncate shortened it). */
+    void setSliceLength(long inode, long index, long seq, long length) throws IOException;
+
+    void deleteSlice(long inode, long index, long seq) throws IOException;
 
     List<String> replicas(String chunkId) throws IOException;
 

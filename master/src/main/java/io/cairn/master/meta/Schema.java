@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 8;
+    static final int CURRENT = 9;
 
     private Schema() {
     }
@@ -81,7 +81,14 @@ final class Schema {
                 List.of("ALTER TABLE tokens ADD COLUMN subtree " + text,
                         "ALTER TABLE tokens ADD COLUMN uids " + text,
                         "ALTER TABLE tokens ADD COLUMN gids " + text,
-                        "ALTER TABLE tokens ADD COLUMN squash_root " + i32 + " NOT NULL DEFAULT 0"));
+                        "ALTER TABLE tokens ADD COLUMN squash_root " + i32 + " NOT NULL DEFAULT 0"),
+                // 9: slices, small blobs laid over a chunk by random writes (in order of seq), until a
+                // compaction merges them into a new chunk
+                List.of("CREATE TABLE slices (inode " + i64 + " NOT NULL, idx " + i64 + " NOT NULL, seq " + i64
+                                + " NOT NULL, chunk_id " + text + " NOT NULL, at " + i64 + " NOT NULL, size " + i64
+                                + " NOT NULL, length " + i64 + " NOT NULL, crc32c " + i64
+                                + " NOT NULL, PRIMARY KEY (inode, idx, seq))",
+                        "CREATE INDEX slices_by_id ON slices (chunk_id)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

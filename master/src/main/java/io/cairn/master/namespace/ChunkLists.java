@@ -18,6 +18,7 @@ import io.cairn.master.meta.ChunkRow;
 import io.cairn.master.meta.InodeRow;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.meta.SliceRow;
 import io.cairn.master.placement.NodeView;
 import io.cairn.master.placement.Placement;
 import io.cairn.master.replay.Replays;
@@ -146,9 +147,17 @@ public final class ChunkLists {
             return;
         }
         ChunkRow row = index == null || index < 0 ? null : tx.chunk(inode, index);
-        if (row == null || !row.id().equals(chunkId)) {
-            throw CairnException.of(ErrorCode.EACCES, "chunk %s is not one of inode %d's", chunkId, inode);
+        if (row != null && row.id().equals(chunkId)) {
+            return;
         }
+        if (index != null && index >= 0) {
+            for (SliceRow s : tx.slices(inode, index, index, Limits.MAX_SLICES)) {
+                if (s.id().equals(chunkId)) {
+                    return;
+                }
+            }
+        }
+        throw CairnException.of(ErrorCode.EACCES, "chunk %s is not one of inode %d's", chunkId, inode);
     }
 
     /** {@code a} (null stays null) with a token for its writer on each target. */
@@ -227,6 +236,22 @@ public final class ChunkLists {
             if (ch.size() < 0 || ch.size() > chunkSize || ch.length() < 0 || ch.length() > ch.size()) {
                 throw new CairnException(ErrorCode.EINVAL, "bad size/length for chunk " + ch.index());
             }
+            if (ch.at() != null && (ch.at() < 0 || ch.at() > chunkSize - ch.size() || ch.folds() != null)) {
+                throw new CairnException(ErrorCode.EINVAL, "slice at " + ch.at() + " of " + ch.size()
+                        + " bytes does not fit chunk " + ch.index());
+            }
+            if (ch.folds() != null) {
+                if (ch.folds().isEmpty() || ch.folds().size() > Limits.MAX_SLICES + 1) {
+                    throw new CairnException(ErrorCode.EINVAL, "a compaction folds a chunk and up to "
+                            + Limits.MAX_SLICES + " slices");
+                }
+                for (Requests.Fold f : ch.folds()) {
+                    PathRules.chunkId(f.id());
+                    if (f.length() < 0 || f.length() > chunkSize) {
+                        throw new CairnException(ErrorCode.EINVAL, "bad length of folded chunk " + f.id());
+                    }
+                }
+            }
             end(ch);
             if (ch.replicas() == null || ch.replicas().isEmpty() || ch.replicas().size() > 16) {
                 throw new CairnException(ErrorCode.EINVAL, "chunk " + ch.index() + " needs 1 to 16 replicas");
@@ -241,9 +266,18 @@ public final class ChunkLists {
             long end = n.size();
             for (Requests.CommitChunk ch : list) {
                 ChunkRow old = tx.chunk(n.id(), ch.index());
+                if (ch.at() != null) {
+                    commitSlice(tx, n.id(), ch, old);
+                    end = Math.max(end, end(ch));
+                    continue;
+                }
+                if (ch.folds() != null) {
+                    checkFolds(tx, n.id(), ch, old);
+                }
                 leases.checkCommit(tx, n.id(), ch.index(), ch.id(), old == null ? null : old.id());
                 if (old != null && !old.id().equals(ch.id())) {
                     drop(tx, old, t);
+                    dropSlices(tx, n.id(), ch.index(), ch.folds(), t); // under the new chunk (or folded into it)
                 }
                 tx.putChunk(new ChunkRow(n.id(), ch.index(), ch.id(), ch.size(), ch.length(), ch.crc32c()));
                 for (String nodeId : ch.replicas()) {
@@ -263,11 +297,89 @@ public final class ChunkLists {
 
     /** Where a committed chunk's bytes end in the file; EFBIG past the largest file size. */
     private long end(Requests.CommitChunk ch) throws CairnException {
-        if (ch.index() > (Limits.MAX_FILE_SIZE - ch.length()) / chunkSize) { // index * chunkSize + length, unwrapped
+        long inChunk = (ch.at() == null ? 0 : ch.at()) + ch.length(); // at most chunkSize: checked before
+        if (ch.index() > (Limits.MAX_FILE_SIZE - inChunk) / chunkSize) { // index * chunkSize + inChunk, unwrapped
             throw new CairnException(ErrorCode.EFBIG, "chunk " + ch.index() + " ends past the largest file size ("
                     + Limits.MAX_FILE_SIZE + " bytes)");
         }
-        return ch.index() * chunkSize + ch.length();
+        return ch.index() * chunkSize + inChunk;
+    }
+
+    /**
+     * Lays slice {@code ch} over the chunk at its index, on top of the slices there; a slice already
+     * there only gains the replicas named (a commit again after a sync made new copies). ESTALE when
+     * the chunk it lies over is gone (truncated away by another client since the writer looked),
+     * EFBIG when the chunk already carries {@link Limits#MAX_SLICES}.
+     */
+    private void commitSlice(MetaTx tx, long inode, Requests.CommitChunk ch, ChunkRow base) throws IOException {
+        List<SliceRow> over = tx.slices(inode, ch.index(), ch.index(), Limits.MAX_SLICES + 1);
+        for (SliceRow s : over) {
+            if (s.id().equals(ch.id())) {
+                for (String nodeId : ch.replicas()) {
+                    addReplica(tx, ch.id(), nodeId);
+                }
+                leases.release(tx, ch.id());
+                return;
+            }
+        }
+        leases.checkCommit(tx, inode, ch.index(), ch.id(), null);
+        if (base == null) {
+            throw CairnException.of(ErrorCode.ESTALE, "chunk %d of inode %d is gone (truncated since it was read):"
+                    + " a write into it cannot be laid over it", ch.index(), inode);
+        }
+        if (over.size() >= Limits.MAX_SLICES) {
+            throw CairnException.of(ErrorCode.EFBIG, "chunk %d of inode %d already carries %d slices",
+                    ch.index(), inode, over.size());
+        }
+        long seq = over.isEmpty() ? 1 : over.get(over.size() - 1).seq() + 1;
+        tx.insertSlice(new SliceRow(inode, ch.index(), seq, ch.id(), ch.at(), ch.size(), ch.length(), ch.crc32c()));
+        for (String nodeId : ch.replicas()) {
+            addReplica(tx, ch.id(), nodeId);
+        }
+        leases.release(tx, ch.id());
+    }
+
+    /**
+     * ESTALE unless what compaction {@code ch} read is still there: the chunk (first fold) with the
+     * same length, and each folded slice with the same length. Slices laid on since may remain.
+     */
+    private void checkFolds(MetaTx tx, long inode, Requests.CommitChunk ch, ChunkRow base) throws IOException {
+        Requests.Fold first = ch.folds().get(0);
+        if (base == null || !base.id().equals(first.id()) || base.length() != first.length()) {
+            throw CairnException.of(ErrorCode.ESTALE, "chunk %d of inode %d changed since it was read for compaction",
+                    ch.index(), inode);
+        }
+        List<SliceRow> over = tx.slices(inode, ch.index(), ch.index(), Limits.MAX_SLICES + 1);
+        for (Requests.Fold f : ch.folds().subList(1, ch.folds().size())) {
+            if (over.stream().noneMatch(s -> s.id().equals(f.id()) && s.length() == f.length())) {
+                throw CairnException.of(ErrorCode.ESTALE, "a slice of chunk %d of inode %d changed since it was read"
+                        + " for compaction", ch.index(), inode);
+            }
+        }
+    }
+
+    /** Drops the slices over chunk {@code index}: those named in {@code folds}, or (null) all of them. */
+    private void dropSlices(MetaTx tx, long inode, long index, List<Requests.Fold> folds, long t) throws IOException {
+        Set<String> named = null;
+        if (folds != null) {
+            named = new HashSet<>();
+            for (Requests.Fold f : folds) {
+                named.add(f.id());
+            }
+        }
+        for (SliceRow s : tx.slices(inode, index, index, Limits.MAX_SLICES + 1)) {
+            if (named == null || named.contains(s.id())) {
+                dropSlice(tx, s, t);
+            }
+        }
+    }
+
+    private void dropSlice(MetaTx tx, SliceRow s, long t) throws IOException {
+        for (String node : tx.replicas(s.id())) {
+            tx.addGarbage(s.id(), node, t);
+        }
+        tx.deleteReplicas(s.id());
+        tx.deleteSlice(s.inode(), s.index(), s.seq());
     }
 
     /**
@@ -302,6 +414,13 @@ public final class ChunkLists {
             if (last != null && last.length() > keep) {
                 tx.putChunk(new ChunkRow(last.inode(), last.index(), last.id(), last.size(), keep, last.crc32c()));
             }
+            for (SliceRow sl : tx.slices(n.id(), size / chunkSize, size / chunkSize, Limits.MAX_SLICES + 1)) {
+                if (sl.at() >= keep) {
+                    dropSlice(tx, sl, t);
+                } else if (sl.end() > keep) {
+                    tx.setSliceLength(sl.inode(), sl.index(), sl.seq(), keep - sl.at());
+                }
+            }
         }
     }
 
@@ -315,6 +434,7 @@ public final class ChunkLists {
             for (ChunkRow row : rows) {
                 drop(tx, row, t);
                 tx.deleteChunk(inode, row.index());
+                dropSlices(tx, inode, row.index(), null, t);
             }
         }
     }
@@ -326,31 +446,64 @@ public final class ChunkLists {
         tx.deleteReplicas(row.id());
     }
 
-    /** A page of a file's chunk list with where each replica lives, live replicas first. */
+    /** Where blob {@code id} (at chunk {@code index}) can be read, live replicas first, each with a read token. */
+    private List<Replica> readReplicas(MetaTx tx, String id, long index) throws IOException {
+        List<Replica> live = new ArrayList<>();
+        List<Replica> dead = new ArrayList<>();
+        List<String> bad = tx.badNodes(id);
+        for (String node : tx.replicas(id)) {
+            if (bad.contains(node)) {
+                continue; // known bad: never offered to a reader
+            }
+            Replica rep = new Replica(node, nodes.address(node), tokens.mint(node, id, ChunkTokenMinter.READ));
+            (nodes.isLive(node) ? live : dead).add(rep);
+        }
+        java.util.Collections.rotate(live, (int) (index % Math.max(1, live.size())));
+        live.addAll(dead);
+        return live;
+    }
+
+    /**
+     * A page of a file's chunk list with where each replica lives, live replicas first, each chunk
+     * with the slices over it.
+     */
     public FileLayout layout(long inode, long from, int limit) throws IOException {
         int lim = Math.max(1, Math.min(limit, MAX_LAYOUT_PAGE));
         return store.read(tx -> {
             InodeRow n = file(tx, inode);
             List<ChunkRow> rows = tx.chunks(inode, Math.max(0, from), lim + 1);
-            List<ChunkRef> out = new ArrayList<>();
-            for (int i = 0; i < Math.min(lim, rows.size()); i++) {
-                ChunkRow row = rows.get(i);
-                List<Replica> live = new ArrayList<>();
-                List<Replica> dead = new ArrayList<>();
-                List<String> bad = tx.badNodes(row.id());
-                for (String node : tx.replicas(row.id())) {
-                    if (bad.contains(node)) {
-                        continue; // known bad: never offered to a reader
+            int take = Math.min(lim, rows.size());
+            java.util.Map<Long, List<ChunkRef>> sliced = new java.util.HashMap<>();
+            if (take > 0) {
+                // the slices over the page's chunks, at most MAX_LAYOUT_PAGE of them: past that the page ends
+                // before the first chunk whose slices did not all come (every chunk comes with all of its own)
+                List<SliceRow> slices = tx.slices(inode, rows.get(0).index(), rows.get(take - 1).index(),
+                        MAX_LAYOUT_PAGE + 1);
+                if (slices.size() > MAX_LAYOUT_PAGE) {
+                    long cut = slices.get(slices.size() - 1).index();
+                    slices = slices.stream().filter(sl -> sl.index() < cut).toList();
+                    int keep = 0;
+                    while (keep < take && rows.get(keep).index() < cut) {
+                        keep++;
                     }
-                    Replica rep = new Replica(node, nodes.address(node),
-                            tokens.mint(node, row.id(), ChunkTokenMinter.READ));
-                    (nodes.isLive(node) ? live : dead).add(rep);
+                    take = Math.max(1, keep);
+                    if (keep == 0) { // one chunk with more slices than a page: it comes with all of them
+                        slices = tx.slices(inode, cut, cut, Limits.MAX_SLICES + 1);
+                    }
                 }
-                java.util.Collections.rotate(live, (int) (row.index() % Math.max(1, live.size())));
-                live.addAll(dead);
-                out.add(new ChunkRef(row.index(), row.id(), row.size(), row.length(), row.crc32c(), live));
+                for (SliceRow sl : slices) {
+                    sliced.computeIfAbsent(sl.index(), k -> new ArrayList<>()).add(
+                            new ChunkRef(sl.index(), sl.id(), sl.size(), sl.length(), sl.crc32c(),
+                                    readReplicas(tx, sl.id(), sl.index()), (int) sl.at(), null));
+                }
             }
-            Long next = rows.size() > lim ? rows.get(lim).index() : null;
+            List<ChunkRef> out = new ArrayList<>();
+            for (int i = 0; i < take; i++) {
+                ChunkRow row = rows.get(i);
+                out.add(new ChunkRef(row.index(), row.id(), row.size(), row.length(), row.crc32c(),
+                        readReplicas(tx, row.id(), row.index())).withSlices(sliced.get(row.index())));
+            }
+            Long next = rows.size() > take ? rows.get(take).index() : null;
             return new FileLayout(inode, n.size(), chunkSize, out, next);
         });
     }

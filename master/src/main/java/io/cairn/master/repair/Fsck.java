@@ -7,6 +7,7 @@ import io.cairn.master.meta.ChunkRow;
 import io.cairn.master.meta.InodeRow;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
+import io.cairn.master.meta.SliceRow;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -84,7 +85,13 @@ public final class Fsck {
             }
             List<Row> rows = store.read(tx -> {
                 List<Row> out = new ArrayList<>();
-                for (ChunkRow c : tx.chunks(inode, f, 1000)) {
+                List<ChunkRow> blobs = new ArrayList<>(tx.chunks(inode, f, 1000));
+                if (!blobs.isEmpty()) { // the slices over those chunks are blobs to check too
+                    for (SliceRow s : tx.slices(inode, f, blobs.get(blobs.size() - 1).index(), Integer.MAX_VALUE)) {
+                        blobs.add(new ChunkRow(s.inode(), s.index(), s.id(), s.size(), s.length(), s.crc32c()));
+                    }
+                }
+                for (ChunkRow c : blobs) {
                     out.add(new Row(c, tx.replicas(c.id()), badChunks.contains(c.id()) ? tx.badNodes(c.id()) : List.of()));
                 }
                 return out;
@@ -109,7 +116,7 @@ public final class Fsck {
                     worst = worst == null ? "corrupt" : worst;
                 }
             }
-            from = rows.get(rows.size() - 1).chunk().index() + 1;
+            from = rows.stream().mapToLong(r -> r.chunk().index()).max().orElse(f) + 1;
         }
         if (worst != null && problems.size() < MAX_PROBLEMS) {
             problems.add(new Replies.FsckProblem(path, worst));
