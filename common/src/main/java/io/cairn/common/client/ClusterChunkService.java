@@ -249,7 +249,7 @@ final class ClusterChunkService implements ChunkService {
     }
 
     private static ChunkRef with(ChunkRef c, List<Replica> replicas) {
-        return new ChunkRef(c.index(), c.id(), c.size(), c.length(), c.crc32c(), List.copyOf(replicas));
+        return c.withReplicas(List.copyOf(replicas));
     }
 
     private ClusterStatus status() throws IOException {

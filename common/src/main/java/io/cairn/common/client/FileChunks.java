@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -76,9 +75,9 @@ public final class FileChunks {
     /** Allocated, neither committed nor abandoned (the upload failed, or a newer one replaced it). */
     private final Set<String> allocated = new LinkedHashSet<>();
     /** Uploaded, not yet committed, by index. */
-    private final TreeMap<Long, ChunkRef> uncommitted = new TreeMap<>();
+    private final PendingChunks uncommitted = new PendingChunks();
     /** Uploaded without a sync and not yet synced, by index (committed or not). */
-    private final TreeMap<Long, ChunkRef> unsynced = new TreeMap<>();
+    private final PendingChunks unsynced = new PendingChunks();
     /** An allocation leased to this file and not used yet ({@link #offer}), and when it was leased. */
     private Allocation spare;
     private long spareAtNs;
@@ -128,6 +127,53 @@ public final class FileChunks {
         if (index < 0 || length < 0 || length > chunkSize || length > data.length) {
             throw new IllegalArgumentException("chunk " + index + " of " + length + " bytes");
         }
+        return uploaded(storeNew(index, data, length, durable), durable);
+    }
+
+    /**
+     * As {@link #upload}, for a slice: {@code data[0..length)} goes over chunk {@code index} at byte
+     * {@code at} when committed, on top of what is there (a random write moves only its bytes).
+     */
+    public ChunkRef uploadSlice(long index, int at, byte[] data, int length, boolean durable) throws IOException {
+        if (index < 0 || at < 0 || length <= 0 || at > chunkSize - length || length > data.length) {
+            throw new IllegalArgumentException("slice at " + at + " of chunk " + index + " of " + length + " bytes");
+        }
+        return uploaded(storeNew(index, data, length, durable).asSliceAt(at), durable);
+    }
+
+    /**
+     * Compacts chunk {@code base} of the file: stores {@code data[0..length)} (the chunk's bytes
+     * with {@code folded}, slices of it, laid over them) durably as a new whole chunk and commits it
+     * at once in their place; slices laid on since stay on top. ESTALE (and nothing changes) when the
+     * chunk or one of those slices changed since they were read. Returns the new chunk.
+     */
+    public ChunkRef compact(ChunkRef base, List<ChunkRef> folded, byte[] data, int length) throws IOException {
+        failIfLost();
+        ChunkRef ref = storeNew(base.index(), data, length, true);
+        List<Requests.Fold> folds = new ArrayList<>(folded.size() + 1);
+        folds.add(new Requests.Fold(base.id(), base.length()));
+        for (ChunkRef s : folded) {
+            folds.add(new Requests.Fold(s.id(), s.length()));
+        }
+        Requests.CommitChunk e = entry(ref);
+        Requests.CommitChunk entry = new Requests.CommitChunk(e.index(), e.id(), e.size(), e.length(), e.crc32c(),
+                e.replicas(), null, folds);
+        synchronized (commitLock) {
+            Attr attr;
+            try {
+                attr = cluster.commit(new Requests.Commit(inode, -1, List.of(entry), null));
+            } finally {
+                synchronized (this) {
+                    allocated.remove(ref.id()); // committed, or never to be: its lease may lapse
+                }
+            }
+            onCommit.accept(attr);
+        }
+        return ref;
+    }
+
+    /** Allocates a chunk id for index {@code index} and stores {@code data[0..length)} on its replicas. */
+    private ChunkRef storeNew(long index, byte[] data, int length, boolean durable) throws IOException {
         Allocation where;
         long leasedAtNs;
         synchronized (this) {
@@ -151,25 +197,27 @@ public final class FileChunks {
         if (watch) {
             keeper.watch(this);
         }
-        ChunkRef ref;
         try {
-            ref = cluster.store(inode, where, index, data, length, durable);
+            return cluster.store(inode, where, index, data, length, durable);
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 allocated.remove(where.chunkId()); // never to be committed: its lease may lapse
             }
             throw e;
         }
-        synchronized (this) {
-            ChunkRef replaced = uncommitted.put(index, ref);
-            if (replaced != null) {
-                allocated.remove(replaced.id());
+    }
+
+    /** Counts a stored chunk or slice as uploaded (and unsynced unless {@code durable}). */
+    private synchronized ChunkRef uploaded(ChunkRef ref, boolean durable) {
+        for (ChunkRef replaced : uncommitted.add(ref)) {
+            allocated.remove(replaced.id());
+        }
+        if (durable) {
+            if (!ref.isSlice()) {
+                unsynced.clear(ref.index()); // written over: nothing there is the file's any more
             }
-            if (durable) {
-                unsynced.remove(index);
-            } else {
-                unsynced.put(index, ref);
-            }
+        } else {
+            unsynced.add(ref);
         }
         return ref;
     }
@@ -180,12 +228,12 @@ public final class FileChunks {
 
     /** Uploaded chunks not yet committed, by index. */
     public synchronized List<ChunkRef> uncommitted() {
-        return List.copyOf(uncommitted.values());
+        return uncommitted.all();
     }
 
     /** Uploaded chunks not yet synced on their replicas, by index. */
     public synchronized List<ChunkRef> unsynced() {
-        return List.copyOf(unsynced.values());
+        return unsynced.all();
     }
 
     /** How many uploaded chunks are not yet synced (what a bound on unsynced memory counts). */
@@ -213,7 +261,7 @@ public final class FileChunks {
                 if (uncommitted.size() < COMMIT_BATCH) {
                     return null;
                 }
-                batch = List.copyOf(uncommitted.values());
+                batch = uncommitted.all();
             }
             return send(batch, -1);
         }
@@ -230,7 +278,7 @@ public final class FileChunks {
         synchronized (commitLock) {
             List<ChunkRef> chunks;
             synchronized (this) {
-                chunks = List.copyOf(uncommitted.values());
+                chunks = uncommitted.all();
             }
             return send(chunks, size.getAsLong());
         }
@@ -252,7 +300,7 @@ public final class FileChunks {
         }
         synchronized (this) {
             for (ChunkRef c : chunks) {
-                uncommitted.remove(c.index(), c);
+                uncommitted.remove(c);
                 allocated.remove(c.id());
             }
         }
@@ -272,7 +320,7 @@ public final class FileChunks {
         synchronized (commitLock) {
             Attr attr = cluster.setSize(inode, size);
             synchronized (this) {
-                unsynced.tailMap(size / chunkSize + (size % chunkSize == 0 ? 0 : 1), true).clear(); // dropped with the file's end
+                unsynced.dropFrom(size / chunkSize + (size % chunkSize == 0 ? 0 : 1)); // dropped with the file's end
             }
             then.run();
             onCommit.accept(attr);
@@ -312,7 +360,7 @@ public final class FileChunks {
             }
             synchronized (this) {
                 for (ChunkRef c : chunks) {
-                    unsynced.remove(c.index(), c);
+                    unsynced.remove(c);
                 }
             }
         }
@@ -420,7 +468,7 @@ public final class FileChunks {
                 if (uncommitted.isEmpty() || !lost.isEmpty()) {
                     return;
                 }
-                batch = List.copyOf(uncommitted.values());
+                batch = uncommitted.all();
             }
             send(batch, -1);
         }
@@ -452,16 +500,13 @@ public final class FileChunks {
                     continue; // no new copy (none was needed, or none could be had while enough are durable)
                 }
                 synchronized (this) {
-                    ChunkRef pending = uncommitted.get(now.index());
-                    if (pending != null && pending.id().equals(now.id())) {
-                        uncommitted.put(now.index(), now); // its coming commit records the new replicas
-                        continue;
+                    if (uncommitted.update(now)) {
+                        continue; // its coming commit records the new replicas
                     }
                 }
                 ChunkRef inFile = held(now);
                 if (inFile != null) {
-                    recommit.add(new ChunkRef(now.index(), now.id(), now.size(), inFile.length(), now.crc32c(),
-                            now.replicas()));
+                    recommit.add(now.withLength(inFile.length()));
                 }
             }
             if (!recommit.isEmpty()) {
@@ -487,9 +532,12 @@ public final class FileChunks {
      */
     private ChunkRef held(ChunkRef c) throws IOException {
         synchronized (this) {
-            ChunkRef pending = uncommitted.get(c.index());
+            ChunkRef pending = uncommitted.find(c);
             if (pending != null) {
-                return pending.id().equals(c.id()) ? pending : null;
+                return pending;
+            }
+            if (uncommitted.hasWhole(c.index())) {
+                return null; // a newer whole chunk waits at its index: c is written over
             }
         }
         FileLayout page;
@@ -502,8 +550,16 @@ public final class FileChunks {
             throw e;
         }
         for (ChunkRef now : page.chunks()) {
-            if (now.index() == c.index() && now.id().equals(c.id())) {
+            if (now.index() != c.index()) {
+                continue;
+            }
+            if (now.id().equals(c.id()) && !c.isSlice()) {
                 return now;
+            }
+            for (ChunkRef s : now.sliceList()) {
+                if (s.id().equals(c.id()) && c.isSlice()) {
+                    return s;
+                }
             }
         }
         return null;
@@ -515,7 +571,8 @@ public final class FileChunks {
         for (Replica r : c.replicas()) {
             nodes.add(r.id());
         }
-        return new Requests.CommitChunk(c.index(), c.id(), c.size(), c.length(), c.crc32c(), List.copyOf(nodes));
+        return new Requests.CommitChunk(c.index(), c.id(), c.size(), c.length(), c.crc32c(), List.copyOf(nodes), c.at(),
+                null);
     }
 
     @Override

@@ -77,7 +77,9 @@ public final class FileDownloader {
                 window.poll();
                 byte[] data = next.data.get(fetchNanos, TimeUnit.NANOSECONDS);
                 long chunkEnd = Math.min(size, (next.chunk.index() + 1) * chunkSize);
-                int used = (int) Math.min(Math.min(next.chunk.length(), data.length), chunkEnd - pos);
+                int covered = next.chunk.slices() == null ? (int) Math.min(next.chunk.length(), data.length)
+                        : data.length; // merged with its slices already
+                int used = (int) Math.min(covered, chunkEnd - pos);
                 out.write(data, 0, used);
                 pos += used;
                 progress.accept(used);
@@ -107,8 +109,17 @@ public final class FileDownloader {
         return pos;
     }
 
-    /** The chunk's bytes; once more with fresh chunk tokens when a datanode refused those of the layout. */
+    /** The chunk's bytes with its slices laid over them ({@link Overlay#length} of them when it has slices). */
     private byte[] fetch(LayoutPages pages, ChunkRef c) throws IOException {
+        byte[] own = fetchBlob(pages, c);
+        if (c.slices() == null) {
+            return own;
+        }
+        return Overlay.merge(c, own, own.length, s -> fetchBlob(pages, s));
+    }
+
+    /** A chunk's or slice's bytes; once more with fresh chunk tokens when a datanode refused those of the layout. */
+    private byte[] fetchBlob(LayoutPages pages, ChunkRef c) throws IOException {
         try {
             return cluster.fetch(c);
         } catch (IOException e) {

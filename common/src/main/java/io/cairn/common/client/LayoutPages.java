@@ -43,8 +43,16 @@ public final class LayoutPages {
     public ChunkRef again(ChunkRef stale) throws IOException {
         FileLayout page = source.layout(inode, stale.index(), 1);
         for (ChunkRef c : page.chunks()) {
-            if (c.index() == stale.index() && c.id().equals(stale.id())) {
+            if (c.index() != stale.index()) {
+                continue;
+            }
+            if (c.id().equals(stale.id()) && !stale.isSlice()) {
                 return c;
+            }
+            for (ChunkRef s : c.sliceList()) {
+                if (s.id().equals(stale.id()) && stale.isSlice()) {
+                    return s;
+                }
             }
         }
         return null;

@@ -15,8 +15,11 @@ public final class Limits {
      * a writer compacts a chunk (merges its slices into a new whole chunk) well before that.
      */
     public static final int MAX_SLICES = 256;
-    /** A writer compacts a chunk once this many slices lie over it. */
-    public static final int COMPACT_AT = 16;
+    /**
+     * A writer compacts a chunk once this many slices lie over it: rewriting a chunk then costs, per
+     * slice, a 64th of the chunk (64 KiB of a 4 MiB chunk) besides the slice's own bytes.
+     */
+    public static final int COMPACT_AT = 64;
 
     /** The longest name of an extended attribute, prefix included (Linux's XATTR_NAME_MAX). */
     public static final int XATTR_NAME_MAX = 255;

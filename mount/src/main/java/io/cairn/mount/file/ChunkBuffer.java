@@ -2,16 +2,22 @@ package io.cairn.mount.file;
 
 import io.cairn.common.wire.ChunkRef;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The new content of one chunk of an open file, gathered in memory until it is uploaded as a new
- * chunk. The first chunk of a file starts small and grows with the data (a 4 KiB file does not
- * allocate and zero a whole chunk); later chunks, of files already that big, get a whole one at once.
- * When the chunk already had bytes (its "base"), they are fetched only if needed: writes that start
- * at the chunk's beginning and go on contiguously (the common case: a file rewritten or copied in
- * order) never fetch the old chunk; any other write, a read of bytes not yet rewritten, or the
- * upload of a partly rewritten chunk first merges the base in (read-modify-write).
+ * The new content of one chunk of an open file, gathered in memory until it is uploaded. The first
+ * chunk of a file starts small and grows with the data (a 4 KiB file does not allocate and zero a
+ * whole chunk); later chunks, of files already that big, get a whole one at once.
+ *
+ * <p>When the chunk already had bytes (its "base"), they are not fetched for a write: the buffer
+ * keeps which ranges were written, and while the base is pending it holds only those. Such a buffer
+ * uploads as slices (only the written ranges) when they are few and small, else as a whole chunk
+ * after the base is merged in (read-modify-write); a read of bytes not written also merges it. A
+ * buffer whose writes cover the whole base (a file rewritten or copied in order) never needs it.
  * Not thread-safe: its {@link OpenFile} guards it.
  */
 final class ChunkBuffer {
@@ -26,8 +32,8 @@ final class ChunkBuffer {
     private ChunkRef base;
     /** How many bytes of the chunk the file covered when this buffer was made. */
     private final int baseLength;
-    /** While the base is pending: bytes {@code [0, prefix)} are new, the rest of the base is not yet here. */
-    private int prefix;
+    /** While the base is pending: the ranges written, start to end (exclusive), none touching another. */
+    private final TreeMap<Integer, Integer> written = new TreeMap<>();
 
     ChunkBuffer(long index, int chunkSize, ChunkRef base, int baseLength) {
         this.index = index;
@@ -42,40 +48,85 @@ final class ChunkBuffer {
         return base;
     }
 
-    /** Whether a write at {@code at} must first merge the old chunk (it is not contiguous with what was written). */
-    boolean needsBaseForWrite(int at) {
-        return base != null && at > prefix;
-    }
-
     /** Whether reading {@code [from, to)} needs bytes of the old chunk that are not here yet. */
     boolean needsBaseForRead(int from, int to) {
-        return base != null && to > prefix && from < baseLength;
+        if (base == null || from >= baseLength) {
+            return false;
+        }
+        int upTo = Math.min(to, baseLength);
+        Map.Entry<Integer, Integer> e = written.floorEntry(from);
+        return e == null || e.getValue() < upTo;
     }
 
-    /** Merges the old chunk's bytes ({@code blob[0..valid)}) under the ones already written. */
+    /** Merges the old chunk's bytes ({@code blob[0..valid)}, its slices laid over) under the ones written. */
     void mergeBase(byte[] blob, int valid) {
         int to = Math.min(baseLength, valid);
-        if (to > prefix) {
-            ensureCapacity(to);
-            System.arraycopy(blob, prefix, data, prefix, to - prefix);
+        ensureCapacity(to);
+        int pos = 0;
+        for (Map.Entry<Integer, Integer> e : written.entrySet()) { // the gaps between written ranges
+            int gapEnd = Math.min(e.getKey(), to);
+            if (gapEnd > pos) {
+                System.arraycopy(blob, pos, data, pos, gapEnd - pos);
+            }
+            pos = Math.max(pos, e.getValue());
+        }
+        if (to > pos) {
+            System.arraycopy(blob, pos, data, pos, to - pos);
         }
         // bytes of [valid, baseLength) stay zero: past the old chunk's used length they read as zeros
         base = null;
+        written.clear();
     }
 
     void write(int at, ByteSource src, long srcOffset, int length) {
-        if (needsBaseForWrite(at)) {
-            throw new IllegalStateException("write at " + at + " before the base of chunk " + index + " is merged");
-        }
         ensureCapacity(at + length);
         src.get(srcOffset, data, at, length);
         end = Math.max(end, at + length);
         if (base != null) {
-            prefix = Math.max(prefix, at + length);
-            if (prefix >= baseLength) {
+            addWritten(at, at + length);
+            Map.Entry<Integer, Integer> first = written.firstEntry();
+            if (first.getKey() == 0 && first.getValue() >= baseLength) {
                 base = null; // every old byte has been rewritten: no need to ever fetch the old chunk
+                written.clear();
             }
         }
+    }
+
+    private void addWritten(int from, int to) {
+        Map.Entry<Integer, Integer> before = written.floorEntry(from);
+        if (before != null && before.getValue() >= from) {
+            from = before.getKey();
+            to = Math.max(to, before.getValue());
+        }
+        Map.Entry<Integer, Integer> next = written.ceilingEntry(from);
+        while (next != null && next.getKey() <= to) {
+            to = Math.max(to, next.getValue());
+            written.remove(next.getKey());
+            next = written.ceilingEntry(from);
+        }
+        written.put(from, to);
+    }
+
+    /** While the base is pending: the ranges written, as {start, end} pairs in order. */
+    List<int[]> writtenRanges() {
+        List<int[]> out = new ArrayList<>(written.size());
+        written.forEach((s, e) -> out.add(new int[] {s, e}));
+        return out;
+    }
+
+    /** While the base is pending: how many bytes were written. */
+    long writtenBytes() {
+        long n = 0;
+        for (Map.Entry<Integer, Integer> e : written.entrySet()) {
+            n += e.getValue() - e.getKey();
+        }
+        return n;
+    }
+
+    /** A copy of the chunk's bytes {@code [from, to)}. */
+    byte[] copy(int from, int to) {
+        ensureCapacity(to);
+        return Arrays.copyOfRange(data, from, to);
     }
 
     /** Copies {@code [at, at + length)} of the chunk to {@code dst}; bytes never written are zeros. */

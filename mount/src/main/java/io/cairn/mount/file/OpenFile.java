@@ -4,6 +4,7 @@ import io.cairn.common.client.Deadlines;
 import io.cairn.common.client.FileChunks;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.client.LayoutPages;
+import io.cairn.common.client.Overlay;
 import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
@@ -50,6 +51,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
     /** Unsynced chunks an open file holds at most before they are synced in the background. */
     static final int MAX_UNSYNCED = 1024;
+    /** The most slices one upload of a buffer lays over its chunk; a buffer written in more ranges uploads whole. */
+    static final int MAX_SLICES_PER_UPLOAD = 8;
     /** Chunk-list fetches a read or write retries when the list is replaced under it (a truncate, a reopen). */
     private static final int LAYOUT_TRIES = 3;
 
@@ -61,6 +64,8 @@ public final class OpenFile implements DirtyBudget.Evictable {
     /** A wait for uploads fails when none has finished for this long. */
     private final long stallNanos;
     private final AtomicBoolean syncingBehind = new AtomicBoolean();
+    private final AtomicBoolean compacting = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong compactions = new java.util.concurrent.atomic.AtomicLong();
 
     // Guarded by this.
     private long size;
@@ -152,7 +157,6 @@ public final class OpenFile implements DirtyBudget.Evictable {
             }
             length = (int) Math.min(length, Limits.MAX_FILE_SIZE - pos); // POSIX: what fits is written
             long done = 0;
-            Base base = null; // the old bytes of a chunk, fetched with no lock held
             int layoutTries = 0;
             while (done < length) {
                 long index = pos / chunkSize;
@@ -163,12 +167,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
                     if (closed) {
                         throw new CairnException(ErrorCode.EIO, "file was closed while being written");
                     }
-                    next = writeStep(index, at, n, src, done, pos, permit, base);
+                    next = writeStep(index, at, n, src, done, pos, permit);
                     if (next == Step.WROTE) {
                         permit = false; // a new buffer, if one was made, holds it now
                         pos += n;
                         done += n;
-                        base = null;
                         layoutTries = 0;
                         continue;
                     }
@@ -186,7 +189,6 @@ public final class OpenFile implements DirtyBudget.Evictable {
                         }
                         loadLayout(index);
                     }
-                    case NEED_BASE -> base = fetchBase(index);
                     default -> throw new IllegalStateException(next.toString());
                 }
             }
@@ -195,20 +197,25 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
         }
-        chunks.commitIfBatchFull();
+        if (chunks.commitIfBatchFull() != null) {
+            compactIfDue();
+        }
         return length;
     }
 
     /** What a write (or read) step did, or what it needs fetched or waited for before it can. */
-    private enum Step { WROTE, WAIT_UPLOAD, NEED_PERMIT, NEED_LAYOUT, NEED_BASE }
+    private enum Step { WROTE, WAIT_UPLOAD, NEED_PERMIT, NEED_LAYOUT }
 
     /** The old bytes of chunk {@code ref}: {@code bytes[0..valid)}. */
     private record Base(ChunkRef ref, byte[] bytes, int valid) {
     }
 
-    /** One chunk's part of a write, under the lock; nothing here waits or calls out. */
-    private Step writeStep(long index, int at, int n, ByteSource src, long srcOffset, long pos, boolean permit,
-                           Base base) throws IOException {
+    /**
+     * One chunk's part of a write, under the lock; nothing here waits or calls out. A write into a
+     * chunk that has bytes already never fetches them: the buffer keeps what was written over them.
+     */
+    private Step writeStep(long index, int at, int n, ByteSource src, long srcOffset, long pos, boolean permit)
+            throws IOException {
         ChunkBuffer b = dirty.get(index);
         if (b == null && uploading.containsKey(index)) {
             return Step.WAIT_UPLOAD; // that chunk is on its way out; write over it once it is uploaded
@@ -223,20 +230,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 }
                 old = known(index);
             }
-            if (old != null && at > 0 && (base == null || !base.ref().equals(old))) {
-                return Step.NEED_BASE; // a write that does not start the chunk: its old bytes come first
-            }
             if (!permit && !path.budget().tryAcquire()) {
                 return Step.NEED_PERMIT;
             }
             b = new ChunkBuffer(index, chunkSize, old, baseLength);
             dirty.put(index, b);
-        }
-        if (b.needsBaseForWrite(at)) {
-            if (base == null || !base.ref().equals(b.pendingBase())) {
-                return Step.NEED_BASE;
-            }
-            b.mergeBase(base.bytes(), base.valid());
         }
         b.write(at, src, srcOffset, n);
         size = Math.max(size, pos + n);
@@ -262,8 +260,23 @@ public final class OpenFile implements DirtyBudget.Evictable {
         if (ref == null) {
             return null; // merged or rewritten meanwhile: the next step sees it
         }
+        return layered(ref);
+    }
+
+    /** The content of chunk {@code ref} with its slices laid over it, fetched (or taken from the cache) with no lock held. */
+    private Base layered(ChunkRef ref) throws IOException {
         ChunkCache.Blob blob = fetched(ref, path.cache()::get);
-        return new Base(ref, blob.bytes(), (int) Math.min(ref.length(), blob.length()));
+        int valid = (int) Math.min(ref.length(), blob.length());
+        if (ref.slices() == null) {
+            return new Base(ref, blob.bytes(), valid);
+        }
+        byte[] merged = Overlay.merge(ref, blob.bytes(), valid, this::sliceBytes);
+        return new Base(ref, merged, Overlay.length(ref));
+    }
+
+    /** A slice's bytes, from the cache or its replicas. */
+    private byte[] sliceBytes(ChunkRef slice) throws IOException {
+        return fetched(slice, path.cache()::get).bytes();
     }
 
     /** Starts uploading a buffer; its old bytes, if still needed, are merged in by the upload itself. Call holding the lock. */
@@ -285,27 +298,60 @@ public final class OpenFile implements DirtyBudget.Evictable {
         }
     }
 
+    /**
+     * Whether a buffer over a pending base uploads as slices (only what was written): when its
+     * written ranges are few and small, and the chunk would not carry too many slices. Else the base
+     * is merged in and the whole chunk uploaded, which also folds the chunk's slices. Call holding the lock.
+     */
+    private boolean asSlices(ChunkBuffer b) {
+        ChunkRef base = b.pendingBase();
+        if (base == null) {
+            return false;
+        }
+        int ranges = b.writtenRanges().size();
+        return ranges <= MAX_SLICES_PER_UPLOAD && b.writtenBytes() <= chunkSize / 4
+                && base.sliceList().size() + ranges <= 2 * Limits.COMPACT_AT;
+    }
+
     private void upload(ChunkBuffer b, int length) {
         ChunkRef up = null;
         byte[] bytes = null;
+        List<ChunkRef> slices = null;
+        List<byte[]> parts = null;
         IOException error = null;
         try {
             ChunkRef old;
+            List<int[]> ranges = null;
             synchronized (this) {
                 old = b.pendingBase();
-            }
-            if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
-                ChunkCache.Blob blob = fetched(old, path.cache()::get);
-                synchronized (this) {
-                    if (b.pendingBase() == old) {
-                        b.mergeBase(blob.bytes(), (int) Math.min(old.length(), blob.length()));
+                if (asSlices(b)) {
+                    ranges = b.writtenRanges();
+                    parts = new ArrayList<>(ranges.size());
+                    for (int[] r : ranges) {
+                        parts.add(b.copy(r[0], r[1]));
                     }
                 }
             }
-            synchronized (this) {
-                bytes = b.bytesFor(length);
+            if (ranges != null) { // only the bytes written, each range as a slice over the chunk
+                slices = new ArrayList<>(ranges.size());
+                for (int i = 0; i < ranges.size(); i++) {
+                    byte[] part = parts.get(i);
+                    slices.add(chunks.uploadSlice(b.index, ranges.get(i)[0], part, part.length, false));
+                }
+            } else {
+                if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
+                    Base base = layered(old);
+                    synchronized (this) {
+                        if (b.pendingBase() == old) {
+                            b.mergeBase(base.bytes(), base.valid());
+                        }
+                    }
+                }
+                synchronized (this) {
+                    bytes = b.bytesFor(length);
+                }
+                up = chunks.upload(b.index, bytes, length, false); // fsync syncs it
             }
-            up = chunks.upload(b.index, bytes, length, false); // fsync syncs it
         } catch (IOException e) {
             error = e;
         } catch (RuntimeException e) {
@@ -316,9 +362,21 @@ public final class OpenFile implements DirtyBudget.Evictable {
             uploading.remove(b.index);
             uploadsEnded++;
             if (error == null) {
-                written.put(b.index, up);
+                if (slices != null) {
+                    ChunkRef under = knows(b.index) ? known(b.index) : null;
+                    if (under == null) {
+                        under = b.pendingBase();
+                    }
+                    for (int i = 0; i < slices.size(); i++) {
+                        under = under.plusSlice(slices.get(i));
+                        path.cache().put(slices.get(i).id(), parts.get(i), parts.get(i).length);
+                    }
+                    written.put(b.index, under);
+                } else {
+                    written.put(b.index, up);
+                    path.cache().put(up.id(), bytes, length); // reading it back costs nothing
+                }
                 uploaded(b.index);
-                path.cache().put(up.id(), bytes, length); // reading it back costs nothing
                 path.budget().release();
             } else {
                 LOG.warn("uploading chunk {} of inode {} failed: {}", b.index, inode, error.toString());
@@ -407,6 +465,77 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 modified = false;
             }
         }
+        compactIfDue();
+    }
+
+    // ---- compaction
+
+    /**
+     * Compacts, in the background, the chunks this mount laid {@link Limits#COMPACT_AT} slices or
+     * more over: each is read with its slices and written again as one whole chunk, so that what a
+     * chunk costs to read and to describe stays bounded however many small writes it gets. One
+     * compaction of a file runs at a time; one that loses a race with another writer changes nothing.
+     */
+    private void compactIfDue() {
+        List<Long> due = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<Long, ChunkRef> e : written.entrySet()) {
+                if (e.getValue().sliceList().size() >= Limits.COMPACT_AT) {
+                    due.add(e.getKey());
+                }
+            }
+        }
+        if (due.isEmpty() || !compacting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            path.uploads().execute(() -> {
+                try {
+                    for (long index : due) {
+                        compact(index);
+                    }
+                } finally {
+                    compacting.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            compacting.set(false);
+        }
+    }
+
+    private void compact(long index) {
+        try {
+            ChunkRef c = Layout.find(path.cluster().layout(inode, index, 1), index); // what the master has
+            if (c == null || c.sliceList().size() < Limits.COMPACT_AT) {
+                return;
+            }
+            Base merged = layered(c);
+            ChunkRef fresh = chunks.compact(c, c.sliceList(), merged.bytes(), merged.valid());
+            path.cache().put(fresh.id(), merged.bytes(), merged.valid());
+            compactions.incrementAndGet();
+            synchronized (this) {
+                ChunkRef now = knows(index) ? known(index) : null;
+                if (now != null && now.id().equals(c.id())) { // what this mount laid on since stays on top
+                    java.util.Set<String> folded = new java.util.HashSet<>();
+                    c.sliceList().forEach(sl -> folded.add(sl.id()));
+                    written.put(index, fresh.withSlices(now.sliceList().stream()
+                            .filter(sl -> !folded.contains(sl.id())).toList()));
+                }
+            }
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ESTALE) {
+                LOG.debug("inode {}: chunk {} changed while it was compacted; it is left as it is", inode, index);
+            } else {
+                LOG.warn("inode {}: compacting chunk {} failed (its slices stay): {}", inode, index, e.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("inode {}: compacting chunk {} failed (its slices stay): {}", inode, index, e.toString());
+        }
+    }
+
+    /** How many chunks this open file has compacted. */
+    long compactions() {
+        return compactions.get();
     }
 
     /**
@@ -538,6 +667,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 if (fromBlob < n) {
                     dst.zero(dstOffset + fromBlob, n - fromBlob);
                 }
+            }
+            if (ref != null && ref.slices() != null) { // what was written over the chunk since, in order
+                long from = dstOffset - at;
+                Overlay.over(ref, at, n, this::sliceBytes, (p, src, off, len) -> dst.put(from + p, src, off, len));
             }
             pos += n;
         }

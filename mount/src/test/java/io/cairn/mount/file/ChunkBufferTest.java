@@ -27,10 +27,7 @@ class ChunkBufferTest {
     @Test
     void contiguousWritesFromTheStartNeverNeedTheOldChunk() {
         ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 8);
-        assertThat(b.needsBaseForWrite(0)).isFalse();
         b.write(0, bytes("1234"), 0, 4);
-        assertThat(b.needsBaseForWrite(4)).isFalse();
-        assertThat(b.needsBaseForWrite(2)).isFalse(); // rewriting new bytes is fine too
         assertThat(b.needsBaseForRead(0, 4)).isFalse();
         assertThat(b.needsBaseForRead(3, 5)).isTrue();
         b.write(4, bytes("5678"), 0, 4);
@@ -39,13 +36,30 @@ class ChunkBufferTest {
     }
 
     @Test
-    void aGapNeedsTheOldChunkAndMergingKeepsTheNewBytes() {
+    void writesAnywhereKeepTheirRangesMergedAndNeedNoOldBytes() {
+        ChunkBuffer b = new ChunkBuffer(0, 16, OLD, 16);
+        b.write(6, bytes("cc"), 0, 2);
+        b.write(2, bytes("aa"), 0, 2);
+        b.write(4, bytes("bb"), 0, 2); // joins both neighbours
+        b.write(12, bytes("dd"), 0, 2);
+        b.write(13, bytes("ee"), 0, 2); // overlaps the end of one
+        assertThat(b.pendingBase()).isEqualTo(OLD);
+        assertThat(b.writtenRanges()).extracting(r -> r[0] + "-" + r[1]).containsExactly("2-8", "12-15");
+        assertThat(b.writtenBytes()).isEqualTo(9);
+        assertThat(new String(b.copy(2, 8))).isEqualTo("aabbcc");
+        assertThat(b.needsBaseForRead(3, 7)).isFalse();
+        assertThat(b.needsBaseForRead(7, 9)).isTrue();
+        assertThat(b.needsBaseForRead(0, 1)).isTrue();
+    }
+
+    @Test
+    void aGapIsFilledFromTheOldChunkAndMergingKeepsTheNewBytes() {
         ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 6);
         b.write(0, bytes("AB"), 0, 2);
-        assertThat(b.needsBaseForWrite(4)).isTrue();
-        b.mergeBase("oooooooo".getBytes(), 8);
-        assertThat(b.needsBaseForWrite(4)).isFalse();
         b.write(4, bytes("X"), 0, 1);
+        b.mergeBase("oooooooo".getBytes(), 8);
+        assertThat(b.pendingBase()).isNull();
+        assertThat(b.writtenRanges()).isEmpty();
         // old bytes only where the file covered them (6), zeros after
         assertThat(content(b, 8)).isEqualTo(new byte[] {'A', 'B', 'o', 'o', 'X', 'o', 0, 0});
         assertThat(b.end()).isEqualTo(6);

@@ -33,6 +33,7 @@ final class FakeChunkService implements ChunkService {
     final AtomicInteger uploads = new AtomicInteger();
     final AtomicInteger fetches = new AtomicInteger();
     final AtomicInteger commits = new AtomicInteger();
+    final AtomicInteger compactions = new AtomicInteger();
     final AtomicInteger synced = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
@@ -77,9 +78,16 @@ final class FakeChunkService implements ChunkService {
         byte[] out = new byte[(int) size];
         for (ChunkRef c : chunks.getOrDefault(inode, new TreeMap<>()).values()) {
             long start = c.index() * chunkSize;
-            int n = (int) Math.min(c.length(), size - start);
+            byte[] own = blobs.get(c.id());
+            byte[] merged;
+            try {
+                merged = io.cairn.common.client.Overlay.merge(c, own, own.length, sl -> blobs.get(sl.id()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            int n = (int) Math.min(io.cairn.common.client.Overlay.length(c), size - start);
             if (n > 0) {
-                System.arraycopy(blobs.get(c.id()), 0, out, (int) start, n);
+                System.arraycopy(merged, 0, out, (int) start, n);
             }
         }
         return out;
@@ -195,21 +203,47 @@ final class FakeChunkService implements ChunkService {
         layouts.incrementAndGet();
         if (checkTokens) {
             String token = "t" + tokenEpoch.get();
-            page.replaceAll(c -> new ChunkRef(c.index(), c.id(), c.size(), c.length(), c.crc32c(),
-                    c.replicas().stream().map(r -> r.withToken(token)).toList()));
+            page.replaceAll(c -> c.withReplicas(c.replicas().stream().map(r -> r.withToken(token)).toList())
+                    .withSlices(c.sliceList().stream().map(sl -> sl.withReplicas(
+                            sl.replicas().stream().map(r -> r.withToken(token)).toList())).toList()));
         }
         return new FileLayout(inode, sizes.getOrDefault(inode, 0L), chunkSize,
                 page.subList(0, Math.min(limit, page.size())), next);
     }
 
     @Override
-    public synchronized Attr commit(Requests.Commit c) {
+    public synchronized Attr commit(Requests.Commit c) throws CairnException {
         commits.incrementAndGet();
         commitLog.add(c);
         TreeMap<Long, ChunkRef> list = chunks.computeIfAbsent(c.inode(), k -> new TreeMap<>());
         long end = sizes.getOrDefault(c.inode(), 0L);
         for (Requests.CommitChunk ch : c.chunks()) {
-            list.put(ch.index(), ref(ch.index(), ch.id(), ch.size(), ch.length()));
+            ChunkRef old = list.get(ch.index());
+            ChunkRef mine = ref(ch.index(), ch.id(), ch.size(), ch.length());
+            if (ch.at() != null) { // a slice over the chunk there, unless it is there already
+                if (old == null) {
+                    throw new CairnException(ErrorCode.ESTALE, "no chunk for a slice to lie over");
+                }
+                if (old.sliceList().stream().noneMatch(sl -> sl.id().equals(ch.id()))) {
+                    list.put(ch.index(), old.plusSlice(mine.asSliceAt(ch.at())));
+                }
+                end = Math.max(end, ch.index() * chunkSize + ch.at() + ch.length());
+                continue;
+            }
+            if (ch.folds() != null) { // a compaction: the slices it did not fold stay on top
+                if (old == null || !old.id().equals(ch.folds().get(0).id())) {
+                    throw new CairnException(ErrorCode.ESTALE, "compacted chunk changed");
+                }
+                java.util.Set<String> folded = new java.util.HashSet<>();
+                ch.folds().forEach(fo -> folded.add(fo.id()));
+                compactions.incrementAndGet();
+                list.put(ch.index(), mine.withSlices(old.sliceList().stream().filter(sl -> !folded.contains(sl.id()))
+                        .toList()));
+            } else if (old != null && old.id().equals(ch.id())) {
+                list.put(ch.index(), mine.withSlices(old.slices()));
+            } else {
+                list.put(ch.index(), mine);
+            }
             end = Math.max(end, ch.index() * chunkSize + ch.length());
         }
         long size = c.size() < 0 ? end : c.size();
@@ -227,8 +261,15 @@ final class FakeChunkService implements ChunkService {
         TreeMap<Long, ChunkRef> list = chunks.computeIfAbsent(inode, k -> new TreeMap<>());
         list.tailMap((size + chunkSize - 1) / chunkSize, true).clear();
         ChunkRef last = list.get(size / chunkSize);
-        if (last != null && size % chunkSize != 0 && last.length() > size % chunkSize) {
-            list.put(last.index(), ref(last.index(), last.id(), last.size(), size % chunkSize));
+        long keep = size % chunkSize;
+        if (last != null && keep != 0) {
+            List<ChunkRef> slices = new ArrayList<>();
+            for (ChunkRef sl : last.sliceList()) {
+                if (sl.at() < keep) {
+                    slices.add(sl.end() > keep ? sl.withLength(keep - sl.at()) : sl);
+                }
+            }
+            list.put(last.index(), last.withLength(Math.min(last.length(), keep)).withSlices(slices));
         }
         sizes.put(inode, size);
     }

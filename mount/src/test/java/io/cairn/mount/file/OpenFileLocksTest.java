@@ -97,22 +97,25 @@ class OpenFileLocksTest {
     }
 
     @Test
-    void aWriteWaitingForTheOldBytesOfItsChunkHoldsUpNoOtherCallerOfTheMount() throws Exception {
+    void aReadWaitingForTheOldBytesUnderAWrittenChunkHoldsUpNoOtherCallerOfTheMount() throws Exception {
         byte[] data = random(3 * CS, 2);
         store.putFile(1, data);
         OpenFile f = files.open(1, data.length);
-        store.fetchGate = new CountDownLatch(1);
         byte[] patch = random(5, 3);
-        // dd conv=notrunc seek=70: into the middle of chunk 1, so its old bytes are needed first
-        Future<?> write = stuckIn("fetch", () -> f.write(CS + 6, patch.length, ByteSource.of(patch), false));
+        // dd conv=notrunc seek=70: into the middle of chunk 1 (fetches nothing), then a read around it
+        f.write(CS + 6, patch.length, ByteSource.of(patch), false);
+        store.fetchGate = new CountDownLatch(1);
+        byte[] got = new byte[20];
+        Future<?> read = stuckIn("fetch", () -> f.read(CS, 20, ByteSink.of(got), 0));
 
         othersAnswer(f, 1, data.length);
 
         store.fetchGate.countDown();
-        write.get(5, TimeUnit.SECONDS);
-        f.flush();
+        read.get(5, TimeUnit.SECONDS);
         byte[] expected = data.clone();
         System.arraycopy(patch, 0, expected, CS + 6, patch.length);
+        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(expected, CS, CS + 20));
+        f.flush();
         assertThat(store.content(1)).isEqualTo(expected);
     }
 
@@ -121,7 +124,7 @@ class OpenFileLocksTest {
         byte[] data = random(3 * CS, 4);
         store.putFile(1, data);
         OpenFile f = files.open(1, data.length);
-        byte[] head = random(10, 5);
+        byte[] head = random(CS / 2, 5); // too much of the chunk for a slice: the upload merges the old bytes
         f.write(0, head.length, ByteSource.of(head), false); // from the chunk's start: nothing fetched yet
         store.fetchGate = new CountDownLatch(1);
         Future<?> flush = stuckIn("fetch", f::flush); // the upload needs the rest of the old chunk

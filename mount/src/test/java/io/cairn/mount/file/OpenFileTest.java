@@ -4,6 +4,8 @@ import io.cairn.common.client.FileChunks;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Attr;
+import io.cairn.common.wire.Limits;
+import io.cairn.common.wire.Requests;
 import io.cairn.mount.cache.ChunkCache;
 import io.cairn.testing.Eventually;
 import io.cairn.testing.Threads;
@@ -121,7 +123,7 @@ class OpenFileTest {
     }
 
     @Test
-    void aWriteIntoTheMiddleOfAChunkFetchesItOnceAndKeepsTheRestOfIt() throws Exception {
+    void aWriteIntoTheMiddleOfAChunkUploadsOnlyItsBytesAsASliceAndFetchesNothing() throws Exception {
         byte[] old = random(200, 3);
         store.putFile(1, old);
         OpenFile f = open(1, 8);
@@ -132,8 +134,59 @@ class OpenFileTest {
         byte[] expected = old.clone();
         System.arraycopy(patch, 0, expected, 70, patch.length);
         assertThat(store.content(1)).isEqualTo(expected);
-        assertThat(store.fetches.get()).isEqualTo(1);
-        assertThat(store.uploads.get()).isEqualTo(1); // only the changed chunk is rewritten
+        assertThat(store.fetches.get()).isZero();
+        assertThat(store.uploads.get()).isEqualTo(1);
+        Requests.CommitChunk sent = store.commitLog.get(store.commitLog.size() - 1).chunks().get(0);
+        assertThat(sent.at()).isEqualTo(70 % 64); // a slice of chunk 1 (64-byte chunks) at byte 6
+        assertThat(sent.size()).isEqualTo(10);
+        assertThat(read(f, 0, 200)).isEqualTo(expected); // read back through the slice
+        OpenFile again = open(1, 8);
+        assertThat(read(again, 60, 30)).isEqualTo(Arrays.copyOfRange(expected, 60, 90));
+    }
+
+    @Test
+    void manySmallWritesIntoOneChunkAreCompactedIntoAWholeChunkAndReadTheSameThroughout() throws Exception {
+        byte[] data = random(3 * CS, 30);
+        store.putFile(1, data);
+        OpenFile f = open(1, 8);
+        byte[] expected = data.clone();
+        Random r = new Random(31);
+        int maxSlices = 0;
+        for (int i = 0; i < 3 * Limits.COMPACT_AT; i++) {
+            int at = CS + r.nextInt(CS - 2);
+            byte[] b = random(2, 100 + i);
+            write(f, at, b);
+            System.arraycopy(b, 0, expected, at, 2);
+            f.flush(); // each flush lays one slice over chunk 1
+            assertThat(read(f, 0, 3 * CS)).isEqualTo(expected);
+            synchronized (store) {
+                maxSlices = Math.max(maxSlices, store.chunks.get(1L).get(1L).sliceList().size());
+            }
+        }
+        Eventually.await("a compaction has run", Duration.ofSeconds(5), () -> f.compactions() >= 1);
+        Eventually.await("uploads are idle", Duration.ofSeconds(5), () -> uploads.getActiveCount() == 0);
+        assertThat(store.compactions.get()).isGreaterThanOrEqualTo(1);
+        assertThat(maxSlices).isLessThanOrEqualTo(2 * Limits.COMPACT_AT); // bounded however many writes come
+        assertThat(store.content(1)).isEqualTo(expected);
+        assertThat(read(f, 0, 3 * CS)).isEqualTo(expected);
+        assertThat(read(open(1, 8), 0, 3 * CS)).isEqualTo(expected); // as another open sees it
+    }
+
+    @Test
+    void aWriteOverTooMuchOfAChunkForSlicesMergesTheOldBytesAndUploadsTheWholeChunk() throws Exception {
+        byte[] data = random(2 * CS, 32);
+        store.putFile(1, data);
+        OpenFile f = open(1, 8);
+        byte[] patch = random(CS / 2, 33);
+        write(f, CS + 8, patch); // half the chunk, not from its start
+        f.flush();
+        byte[] expected = data.clone();
+        System.arraycopy(patch, 0, expected, CS + 8, patch.length);
+        assertThat(store.content(1)).isEqualTo(expected);
+        assertThat(store.fetches.get()).isEqualTo(1); // the old chunk, once
+        Requests.CommitChunk sent = store.commitLog.get(store.commitLog.size() - 1).chunks().get(0);
+        assertThat(sent.at()).isNull();
+        assertThat(sent.size()).isEqualTo(CS);
     }
 
     @Test
