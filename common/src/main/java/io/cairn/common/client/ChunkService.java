@@ -24,6 +24,11 @@ public interface ChunkService {
     /** A fresh chunk id for a new chunk of {@code inode}, and the R datanodes to store it on. */
     Allocation allocate(long inode) throws IOException;
 
+    /** {@code many} fresh chunk ids for the file (at least one), in as few master calls as the cluster allows. */
+    default List<Allocation> allocate(long inode, int many) throws IOException {
+        return List.of(allocate(inode));
+    }
+
     /**
      * Stores {@code data[0..length)} as the allocated chunk {@code index} of the file (not yet
      * committed) on the allocation's targets, replacing a target that fails by another live node.

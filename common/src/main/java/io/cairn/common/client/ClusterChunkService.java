@@ -64,6 +64,11 @@ final class ClusterChunkService implements ChunkService {
     }
 
     @Override
+    public List<Allocation> allocate(long inode, int many) throws IOException {
+        return many <= 1 ? List.of(allocate(inode)) : master.allocateMany(inode, many);
+    }
+
+    @Override
     public ChunkRef store(long inode, Allocation where, long index, byte[] data, int length, boolean durable)
             throws IOException {
         return writer.write(inode, where, index, data, length, durable);

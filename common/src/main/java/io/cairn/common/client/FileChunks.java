@@ -59,6 +59,8 @@ import java.util.function.LongSupplier;
 public final class FileChunks {
     /** Uploaded chunks are committed at the latest this many at a time, even before the end. */
     public static final int COMMIT_BATCH = 64;
+    /** The most chunk ids one allocation asks for. */
+    static final int MAX_ALLOCATION_BATCH = 32;
     private static final Logger LOG = LoggerFactory.getLogger(FileChunks.class);
     /** Pause before a renewal or timely commit that failed is tried again (at most a third of the lease). */
     private static final long RETRY_NS = 1_000_000_000L;
@@ -81,6 +83,12 @@ public final class FileChunks {
     /** An allocation leased to this file and not used yet ({@link #offer}), and when it was leased. */
     private Allocation spare;
     private long spareAtNs;
+    /** Chunk ids leased in a batch and not used yet, and when they were leased. */
+    private final java.util.ArrayDeque<Allocation> spares = new java.util.ArrayDeque<>();
+    private long sparesAtNs;
+    /** How many ids the next allocation asks for, and when the last one was asked. */
+    private int allocationBatch = 1;
+    private long lastAllocationNs;
     /** Allocated chunks whose lease the master says is lost. */
     private final Set<String> lost = new LinkedHashSet<>();
     /** How long a lease lasts, from the newest allocation or renewal; 0: leases need no renewal. */
@@ -172,6 +180,36 @@ public final class FileChunks {
         return ref;
     }
 
+    private static boolean stale(Allocation a, long leasedAtNs) {
+        return a.leaseMs() > 0 && System.nanoTime() - leasedAtNs > a.leaseMs() * 1_000_000 / 3;
+    }
+
+    /**
+     * Asks the master for chunk ids: one, or, for a writer that keeps asking (many small slices),
+     * more at once, doubling up to {@link #MAX_ALLOCATION_BATCH} while each batch is used up within a
+     * second; returns one and keeps the others as spares (their leases lapse if they go unused).
+     */
+    private Allocation allocateSome() throws IOException {
+        int n;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (lastAllocationNs != 0 && now - lastAllocationNs < 1_000_000_000L) {
+                allocationBatch = Math.min(MAX_ALLOCATION_BATCH, allocationBatch * 2);
+            } else if (lastAllocationNs == 0 || now - lastAllocationNs > 10_000_000_000L) {
+                allocationBatch = 1;
+            }
+            lastAllocationNs = now;
+            n = allocationBatch;
+        }
+        List<Allocation> got = cluster.allocate(inode, n);
+        synchronized (this) {
+            spares.clear();
+            spares.addAll(got.subList(1, got.size()));
+            sparesAtNs = System.nanoTime();
+        }
+        return got.get(0);
+    }
+
     /** Allocates a chunk id for index {@code index} and stores {@code data[0..length)} on its replicas. */
     private ChunkRef storeNew(long index, byte[] data, int length, boolean durable) throws IOException {
         Allocation where;
@@ -180,9 +218,16 @@ public final class FileChunks {
             where = spare;
             leasedAtNs = spareAtNs;
             spare = null;
+            if (where != null && stale(where, leasedAtNs)) {
+                where = null; // offered too long ago to count on its lease
+            }
+            if (where == null && !spares.isEmpty() && !stale(spares.peek(), sparesAtNs)) {
+                where = spares.poll();
+                leasedAtNs = sparesAtNs;
+            }
         }
-        if (where == null || (where.leaseMs() > 0 && System.nanoTime() - leasedAtNs > where.leaseMs() * 1_000_000 / 3)) {
-            where = cluster.allocate(inode); // none offered, or offered too long ago to count on its lease
+        if (where == null) {
+            where = allocateSome();
             leasedAtNs = System.nanoTime();
         }
         boolean watch;
@@ -220,6 +265,11 @@ public final class FileChunks {
             unsynced.add(ref);
         }
         return ref;
+    }
+
+    /** How many uploaded chunks and slices wait for a commit. */
+    public synchronized int uncommittedCount() {
+        return uncommitted.size();
     }
 
     public synchronized boolean hasUncommitted() {

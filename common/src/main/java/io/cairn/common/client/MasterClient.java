@@ -199,6 +199,12 @@ public final class MasterClient {
         return change("fs/allocate", new Requests.Allocate(inode, exclude, count), Allocation.class);
     }
 
+    /** {@code many} fresh chunk ids for the file, each with its targets and lease, in one call. */
+    public List<Allocation> allocateMany(long inode, int many) throws IOException {
+        return change("fs/allocate", new Requests.Allocate(inode, List.of(), null, null, null, many), Allocation.class)
+                .all();
+    }
+
     /** More targets for chunk {@code chunkId}, at {@code index} of the file: their tokens open that chunk. */
     public Allocation allocateFor(long inode, String chunkId, long index, List<String> exclude, int count)
             throws IOException {

@@ -66,9 +66,21 @@ public final class Requests {
      * of this file's (leased to it, or committed at that index): a replacement for a target that
      * failed, or a new copy; their chunk tokens then open that chunk.
      */
-    public record Allocate(long inode, List<String> exclude, Integer count, String forChunk, Long forIndex) {
+    /**
+     * Where new chunks of a file go. {@code many} (1 to {@link #MAX_MANY}, default 1) asks for that
+     * many fresh chunk ids in one call, each with its own targets and lease (a writer of many small
+     * slices asks once, not once per slice); {@code forChunk} asks for more targets of one chunk.
+     */
+    public record Allocate(long inode, List<String> exclude, Integer count, String forChunk, Long forIndex,
+                           Integer many) {
+        public static final int MAX_MANY = 64;
+
         public Allocate(long inode, List<String> exclude, Integer count) {
-            this(inode, exclude, count, null, null);
+            this(inode, exclude, count, null, null, null);
+        }
+
+        public Allocate(long inode, List<String> exclude, Integer count, String forChunk, Long forIndex) {
+            this(inode, exclude, count, forChunk, forIndex, null);
         }
     }
 

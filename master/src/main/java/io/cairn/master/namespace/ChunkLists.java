@@ -120,6 +120,14 @@ public final class ChunkLists {
         });
         Set<String> exclude = new HashSet<>(r.exclude() == null ? List.of() : r.exclude());
         int want = r.count() == null ? replication : Math.max(1, Math.min(r.count(), replication));
+        int many = r.many() == null ? 1 : r.many();
+        if (many < 1 || many > Requests.Allocate.MAX_MANY || (many > 1 && r.forChunk() != null)) {
+            throw new CairnException(ErrorCode.EINVAL, "an allocation asks for 1 to " + Requests.Allocate.MAX_MANY
+                    + " new chunks (one with forChunk)");
+        }
+        if (many > 1) {
+            return allocateMany(r, requestId, want, exclude, many);
+        }
         Allocation fresh = place(want, exclude, r.count() == null);
         Allocation a = replays.write(requestId, "allocate", Allocation.class, tx -> {
             file(tx, r.inode());
@@ -134,6 +142,35 @@ public final class ChunkLists {
                     a.minReplicas(), a.leaseMs());
         }
         return withTokens(a);
+    }
+
+    /** {@code many} fresh chunk ids, each placed round-robin and leased to the file, all in one transaction. */
+    private Allocation allocateMany(Requests.Allocate r, String requestId, int want, Set<String> exclude, int many)
+            throws IOException {
+        List<Allocation> placed = new ArrayList<>(many);
+        for (int i = 0; i < many; i++) {
+            placed.add(place(want, exclude, r.count() == null));
+        }
+        Allocation first = placed.get(0);
+        Allocation fresh = new Allocation(first.chunkId(), first.targets(), first.replication(), first.minReplicas(),
+                first.leaseMs(), List.copyOf(placed.subList(1, many)));
+        Allocation a = replays.write(requestId, "allocate", Allocation.class, tx -> {
+            file(tx, r.inode());
+            for (Allocation p : placed) {
+                leases.grant(tx, p.chunkId(), r.inode());
+            }
+            return fresh;
+        });
+        List<Allocation> out = new ArrayList<>(many);
+        for (Allocation p : a.all()) {
+            if (a == fresh) {
+                reserve(p);
+            }
+            out.add(withTokens(p));
+        }
+        Allocation head = out.get(0);
+        return new Allocation(head.chunkId(), head.targets(), head.replication(), head.minReplicas(), head.leaseMs(),
+                List.copyOf(out.subList(1, out.size())));
     }
 
     /**

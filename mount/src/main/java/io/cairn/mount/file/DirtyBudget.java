@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The mount-wide cap on chunk buffers that are written but not yet safely uploaded. A writer needs
- * a permit for each new buffer; when none is left it asks the least recently written buffer of any
- * file to start uploading (so partly written chunks of idle files cannot hold memory hostage) and
+ * a permit for each new buffer; when none is left it asks the least recently written buffers of any
+ * file (a few at once) to start uploading (so partly written chunks of idle files cannot hold memory hostage) and
  * waits for an upload to finish and give its permit back; uploads are bounded by the mount's
  * timeout, and so is this wait.
  */
@@ -27,6 +27,8 @@ public final class DirtyBudget {
     private record Key(Evictable file, long index) {
     }
 
+    /** How many buffers a writer short of a permit starts uploading at once. */
+    static final int EVICT_BURST = 4;
     private final int total;
     private final long maxWaitNanos;
     private final Semaphore permits;
@@ -52,9 +54,14 @@ public final class DirtyBudget {
                     throw new CairnException(ErrorCode.EIO, "no write buffer came free within "
                             + Duration.ofNanos(maxWaitNanos).toSeconds() + "s: uploads are not finishing");
                 }
-                Key victim = eldest();
-                if (victim != null) {
-                    victim.file().evict(victim.index());
+                // the least recently written buffers start uploading, a few at once so that the
+                // uploads run side by side and the next writers find permits free
+                for (int i = 0; i < Math.max(1, Math.min(EVICT_BURST, total / 4)); i++) {
+                    Key victim = eldest();
+                    if (victim == null) {
+                        break;
+                    }
+                    victim.file().evict(victim.index()); // which forgets it: the next one is another
                 }
                 if (permits.tryAcquire(20, TimeUnit.MILLISECONDS)) {
                     return;

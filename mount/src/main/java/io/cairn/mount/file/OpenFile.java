@@ -65,6 +65,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
     private final long stallNanos;
     private final AtomicBoolean syncingBehind = new AtomicBoolean();
     private final AtomicBoolean compacting = new AtomicBoolean();
+    private final AtomicBoolean committingBehind = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong compactions = new java.util.concurrent.atomic.AtomicLong();
 
     // Guarded by this.
@@ -197,10 +198,38 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 path.budget().release();
             }
         }
-        if (chunks.commitIfBatchFull() != null) {
-            compactIfDue();
+        int waiting = chunks.uncommittedCount();
+        if (waiting >= 4 * FileChunks.COMMIT_BATCH) { // the background commits fall behind: this writer waits for one
+            if (chunks.commitIfBatchFull() != null) {
+                compactIfDue();
+            }
+        } else if (waiting >= FileChunks.COMMIT_BATCH) {
+            commitBehind();
         }
         return length;
+    }
+
+    /** Commits a full batch of uploaded chunks in the background (one such commit of a file at a time). */
+    private void commitBehind() {
+        if (!committingBehind.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            path.uploads().execute(() -> {
+                try {
+                    if (chunks.commitIfBatchFull() != null) {
+                        compactIfDue();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("inode {}: committing uploaded chunks in the background failed (flush tries again): {}",
+                            inode, e.toString());
+                } finally {
+                    committingBehind.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            committingBehind.set(false);
+        }
     }
 
     /** What a write (or read) step did, or what it needs fetched or waited for before it can. */

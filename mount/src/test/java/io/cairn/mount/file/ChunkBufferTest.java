@@ -53,6 +53,46 @@ class ChunkBufferTest {
     }
 
     @Test
+    void smallWritesOverABigOldChunkTakeOnlyTheirBytesUntilTheyAreMany() {
+        int chunk = 4 << 20;
+        ChunkRef old = new ChunkRef(1, "b".repeat(32), chunk, chunk, 0, List.of());
+        ChunkBuffer b = new ChunkBuffer(1, chunk, old, chunk);
+        java.util.Random r = new java.util.Random(5);
+        byte[] model = new byte[chunk];
+        java.util.BitSet set = new java.util.BitSet(chunk);
+        for (int i = 0; i < 40; i++) { // 40 writes of 4 KiB: sparse all along
+            int at = r.nextInt(chunk - 4096);
+            byte[] w = new byte[4096];
+            r.nextBytes(w);
+            b.write(at, ByteSource.of(w), 0, w.length);
+            System.arraycopy(w, 0, model, at, w.length);
+            set.set(at, at + w.length);
+        }
+        assertThat(b.isSparse()).isTrue();
+        assertThat(b.writtenBytes()).isEqualTo(set.cardinality());
+        for (int[] range : b.writtenRanges()) {
+            assertThat(b.copy(range[0], range[1])).isEqualTo(java.util.Arrays.copyOfRange(model, range[0], range[1]));
+            assertThat(b.needsBaseForRead(range[0], range[1])).isFalse();
+        }
+        for (int i = 0; i < 100; i++) { // then enough to hold a whole chunk's array
+            int at = r.nextInt(chunk - 4096);
+            byte[] w = new byte[4096];
+            r.nextBytes(w);
+            b.write(at, ByteSource.of(w), 0, w.length);
+            System.arraycopy(w, 0, model, at, w.length);
+            set.set(at, at + w.length);
+        }
+        assertThat(b.isSparse()).isFalse();
+        byte[] oldBytes = new byte[chunk];
+        java.util.Arrays.fill(oldBytes, (byte) 'o');
+        b.mergeBase(oldBytes, chunk);
+        for (int i = set.nextClearBit(0); i < chunk; i = set.nextClearBit(i + 1)) {
+            model[i] = 'o';
+        }
+        assertThat(content(b, chunk)).isEqualTo(model);
+    }
+
+    @Test
     void aGapIsFilledFromTheOldChunkAndMergingKeepsTheNewBytes() {
         ChunkBuffer b = new ChunkBuffer(0, 8, OLD, 6);
         b.write(0, bytes("AB"), 0, 2);
