@@ -28,7 +28,7 @@ public final class DirtyBudget {
     }
 
     /** How many buffers a writer short of a permit starts uploading at once. */
-    static final int EVICT_BURST = 4;
+    static final int EVICT_BURST = 8;
     private final int total;
     private final long maxWaitNanos;
     private final Semaphore permits;
@@ -56,7 +56,7 @@ public final class DirtyBudget {
                 }
                 // the least recently written buffers start uploading, a few at once so that the
                 // uploads run side by side and the next writers find permits free
-                for (int i = 0; i < Math.max(1, Math.min(EVICT_BURST, total / 4)); i++) {
+                for (int i = 0; i < Math.max(1, Math.min(EVICT_BURST, total / 2)); i++) {
                     Key victim = eldest();
                     if (victim == null) {
                         break;
