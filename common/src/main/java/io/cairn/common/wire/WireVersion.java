@@ -17,8 +17,8 @@ public final class WireVersion {
     }
 
     /**
-     * The one line a refused caller sees, e.g. "this master speaks Cairn wire version 1, the caller
-     * speaks 2: run the same Cairn version on every part".
+     * The one line a refused caller sees, e.g. "this master speaks Cairn wire version 2, the caller
+     * speaks 3: run the same Cairn version on every part".
      *
      * @param role   what refuses ("master", "datanode")
      * @param ours   the version the refusing part speaks
