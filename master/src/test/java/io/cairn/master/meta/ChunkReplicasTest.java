@@ -65,4 +65,38 @@ class ChunkReplicasTest {
             }
         }
     }
+
+    @Test
+    void slicesAreBlobsToKeepTooInterleavedWithChunksInIdOrder() throws Exception {
+        try (JdbcMetadataStore s = JdbcMetadataStore.sqlite(dir.resolve("meta.db"))) {
+            s.write(tx -> {
+                for (int i = 0; i < 12; i++) { // even ids chunks, odd ids slices over them
+                    tx.putChunk(new ChunkRow(100 + i, 0, id(2 * i), 1000, 1000, i));
+                    tx.insertSlice(new SliceRow(100 + i, 0, 1, id(2 * i + 1), 10, 50, 50, 7));
+                    tx.addReplica(id(2 * i + 1), node(1));
+                }
+                return null;
+            });
+            List<String> ids = new ArrayList<>();
+            String after = null;
+            while (true) {
+                String from = after;
+                List<MetaTx.ChunkReplicas> page = s.read(tx -> tx.chunkReplicas(from, 5));
+                if (page.isEmpty()) {
+                    break;
+                }
+                assertThat(page).hasSizeLessThanOrEqualTo(5);
+                page.forEach(c -> ids.add(c.id()));
+                after = page.get(page.size() - 1).id();
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                expected.add(id(i));
+            }
+            assertThat(ids).isEqualTo(expected);
+            List<MetaTx.ChunkReplicas> first = s.read(tx -> tx.chunkReplicas(id(0), 1));
+            assertThat(first.get(0).size()).as("a slice's own size").isEqualTo(50);
+            assertThat(first.get(0).nodes()).containsExactly(node(1));
+        }
+    }
 }
