@@ -218,6 +218,31 @@ final class ChunkBuffer {
         return out;
     }
 
+    /**
+     * Copies the bytes of {@code [at, at + length)} this buffer holds over {@code dst} (which holds
+     * the chunk's old bytes there): only the written ones while the base is pending, all once merged.
+     */
+    void readWritten(int at, int length, ByteSink dst, long dstOffset) {
+        if (base == null) {
+            read(at, length, dst, dstOffset);
+            return;
+        }
+        Map.Entry<Integer, Piece> e = written.floorEntry(at);
+        int from0 = e != null && e.getValue().end() > at ? e.getKey() : at;
+        for (Piece q : written.tailMap(from0, true).values()) {
+            if (q.start >= at + length) {
+                break;
+            }
+            int from = Math.max(at, q.start);
+            int to = Math.min(at + length, q.end());
+            if (data != null) {
+                dst.put(dstOffset + (from - at), data, from, to - from);
+            } else {
+                dst.put(dstOffset + (from - at), q.bytes, from - q.start, to - from);
+            }
+        }
+    }
+
     /** Copies {@code [at, at + length)} of the chunk to {@code dst}; bytes never written are zeros. */
     void read(int at, int length, ByteSink dst, long dstOffset) {
         if (data == null) {

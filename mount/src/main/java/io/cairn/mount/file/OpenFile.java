@@ -276,22 +276,6 @@ public final class OpenFile implements DirtyBudget.Evictable {
         return Step.WROTE;
     }
 
-    /** The old bytes the buffer (or the file) has at {@code index}, fetched now with no lock held. */
-    private Base fetchBase(long index) throws IOException {
-        ChunkRef ref;
-        synchronized (this) {
-            ChunkBuffer b = dirty.get(index);
-            if (b == null) {
-                b = uploading.get(index);
-            }
-            ref = b != null ? b.pendingBase() : known(index);
-        }
-        if (ref == null) {
-            return null; // merged or rewritten meanwhile: the next step sees it
-        }
-        return layered(ref);
-    }
-
     /** The content of chunk {@code ref} with its slices laid over it, fetched (or taken from the cache) with no lock held. */
     private Base layered(ChunkRef ref) throws IOException {
         ChunkCache.Blob blob = fetched(ref, path.cache()::get);
@@ -618,7 +602,6 @@ public final class OpenFile implements DirtyBudget.Evictable {
             end = Math.min(size, offset + length);
         }
         long pos = offset;
-        Base base = null;
         int layoutTries = 0;
         while (pos < end) {
             long index = pos / chunkSize;
@@ -626,40 +609,27 @@ public final class OpenFile implements DirtyBudget.Evictable {
             int n = (int) Math.min(end - pos, chunkSize - at);
             long dstOffset = pos - offset;
             ChunkRef ref;
-            boolean needBase = false;
+            ChunkBuffer over = null; // a buffer whose written bytes go over what is read of the chunk under it
             boolean needLayout = false;
             synchronized (this) {
                 ChunkBuffer b = dirty.get(index);
                 if (b == null) {
                     b = uploading.get(index);
                 }
-                if (b != null) {
-                    if (b.needsBaseForRead(at, at + n)) {
-                        if (base != null && base.ref().equals(b.pendingBase())) {
-                            b.mergeBase(base.bytes(), base.valid());
-                        } else {
-                            needBase = true;
-                        }
-                    }
-                    if (!needBase) {
-                        b.read(at, n, dst, dstOffset);
-                        pos += n;
-                        base = null;
-                        continue;
-                    }
+                if (b != null && !b.needsBaseForRead(at, at + n)) {
+                    b.read(at, n, dst, dstOffset);
+                    pos += n;
+                    continue;
                 }
-                ref = null;
-                if (!needBase) {
-                    if (knows(index)) {
-                        ref = known(index);
-                    } else {
-                        needLayout = true;
-                    }
+                if (b != null) { // the old bytes under the buffer are read (not fetched whole), then its own laid over
+                    over = b;
+                    ref = b.pendingBase();
+                } else if (knows(index)) {
+                    ref = known(index);
+                } else {
+                    ref = null;
+                    needLayout = true;
                 }
-            }
-            if (needBase) {
-                base = fetchBase(index);
-                continue;
             }
             if (needLayout) {
                 FileLayout page = loadLayout(index);
@@ -700,6 +670,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
             if (ref != null && ref.slices() != null) { // what was written over the chunk since, in order
                 long from = dstOffset - at;
                 Overlay.over(ref, at, n, this::sliceBytes, (p, src, off, len) -> dst.put(from + p, src, off, len));
+            }
+            if (over != null) {
+                synchronized (this) {
+                    over.readWritten(at, n, dst, dstOffset); // as it is now: later writes count too
+                }
             }
             pos += n;
         }
