@@ -139,14 +139,31 @@ public final class FileChunks {
     }
 
     /**
-     * As {@link #upload}, for a slice: {@code data[0..length)} goes over chunk {@code index} at byte
-     * {@code at} when committed, on top of what is there (a random write moves only its bytes).
+     * As {@link #upload}, for slices: {@code blob} holds, one after another, the bytes of the ranges
+     * {@code ranges} ({at, length} pairs, in order) of chunk {@code index}; stored as one blob, it
+     * becomes one slice per range, each laid over the chunk at its {@code at} when committed, on
+     * top of what is there (random writes move only their bytes, in one upload per buffer).
      */
-    public ChunkRef uploadSlice(long index, int at, byte[] data, int length, boolean durable) throws IOException {
-        if (index < 0 || at < 0 || length <= 0 || at > chunkSize - length || length > data.length) {
-            throw new IllegalArgumentException("slice at " + at + " of chunk " + index + " of " + length + " bytes");
+    public List<ChunkRef> uploadSlices(long index, List<int[]> ranges, byte[] blob, boolean durable)
+            throws IOException {
+        long total = 0;
+        for (int[] r : ranges) {
+            if (r[0] < 0 || r[1] <= 0 || r[0] > chunkSize - r[1]) {
+                throw new IllegalArgumentException("slice at " + r[0] + " of chunk " + index + " of " + r[1] + " bytes");
+            }
+            total += r[1];
         }
-        return uploaded(storeNew(index, data, length, durable).asSliceAt(at), durable);
+        if (index < 0 || ranges.isEmpty() || total != blob.length || total > chunkSize) {
+            throw new IllegalArgumentException(ranges.size() + " slices of " + total + " bytes in a blob of " + blob.length);
+        }
+        ChunkRef stored = storeNew(index, blob, blob.length, durable);
+        List<ChunkRef> out = new ArrayList<>(ranges.size());
+        int from = 0;
+        for (int[] r : ranges) {
+            out.add(uploaded(stored.asSliceAt(r[0], from, r[1]), durable));
+            from += r[1];
+        }
+        return out;
     }
 
     /**
@@ -397,16 +414,20 @@ public final class FileChunks {
             if (chunks.isEmpty()) {
                 return;
             }
-            Map<String, List<Replica>> durable = cluster.sync(chunks);
-            List<ChunkService.Durable> shortOf = new ArrayList<>();
+            Map<String, ChunkRef> blobs = new java.util.LinkedHashMap<>(); // several slices may share one blob
             for (ChunkRef c : chunks) {
+                blobs.putIfAbsent(c.id(), c);
+            }
+            Map<String, List<Replica>> durable = cluster.sync(blobs.values());
+            List<ChunkService.Durable> shortOf = new ArrayList<>();
+            for (ChunkRef c : blobs.values()) {
                 List<Replica> on = durable.getOrDefault(c.id(), List.of());
                 if (on.size() < c.replicas().size()) {
                     shortOf.add(new ChunkService.Durable(c, on));
                 }
             }
             if (!shortOf.isEmpty()) {
-                addCopies(shortOf, local);
+                addCopies(shortOf, local, chunks);
             }
             synchronized (this) {
                 for (ChunkRef c : chunks) {
@@ -531,7 +552,8 @@ public final class FileChunks {
     }
 
     /** New durable copies for chunks some replica could not sync, and a commit that records them. */
-    private void addCopies(List<ChunkService.Durable> shortOf, ChunkService.LocalCopies local) throws IOException {
+    private void addCopies(List<ChunkService.Durable> shortOf, ChunkService.LocalCopies local, List<ChunkRef> all)
+            throws IOException {
         List<ChunkService.Durable> kept = new ArrayList<>();
         for (ChunkService.Durable d : shortOf) {
             if (held(d.chunk()) != null) {
@@ -545,18 +567,24 @@ public final class FileChunks {
         synchronized (commitLock) { // what is checked here is what is committed: no resize or commit in between
             List<ChunkRef> recommit = new ArrayList<>();
             for (int i = 0; i < copied.size(); i++) {
-                ChunkRef now = copied.get(i);
-                if (!gained(kept.get(i).chunk(), now)) {
+                ChunkRef copy = copied.get(i);
+                if (!gained(kept.get(i).chunk(), copy)) {
                     continue; // no new copy (none was needed, or none could be had while enough are durable)
                 }
-                synchronized (this) {
-                    if (uncommitted.update(now)) {
-                        continue; // its coming commit records the new replicas
+                for (ChunkRef c : all) { // the chunk, or every slice of the blob
+                    if (!c.id().equals(copy.id())) {
+                        continue;
                     }
-                }
-                ChunkRef inFile = held(now);
-                if (inFile != null) {
-                    recommit.add(now.withLength(inFile.length()));
+                    ChunkRef now = c.withReplicas(copy.replicas());
+                    synchronized (this) {
+                        if (uncommitted.update(now)) {
+                            continue; // its coming commit records the new replicas
+                        }
+                    }
+                    ChunkRef inFile = held(now);
+                    if (inFile != null) {
+                        recommit.add(now.withLength(inFile.length()));
+                    }
                 }
             }
             if (!recommit.isEmpty()) {
@@ -607,7 +635,7 @@ public final class FileChunks {
                 return now;
             }
             for (ChunkRef s : now.sliceList()) {
-                if (s.id().equals(c.id()) && c.isSlice()) {
+                if (s.id().equals(c.id()) && java.util.Objects.equals(s.at(), c.at())) {
                     return s;
                 }
             }
@@ -622,7 +650,7 @@ public final class FileChunks {
             nodes.add(r.id());
         }
         return new Requests.CommitChunk(c.index(), c.id(), c.size(), c.length(), c.crc32c(), List.copyOf(nodes), c.at(),
-                null);
+                null, c.off());
     }
 
     @Override

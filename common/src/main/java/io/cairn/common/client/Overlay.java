@@ -10,7 +10,7 @@ import java.io.IOException;
  * earlier. Every reader of chunks (the mount, {@code get}, a compaction) reads through here.
  */
 public final class Overlay {
-    /** The bytes of one slice ({@code length} of them at least). */
+    /** The bytes of a slice's blob (whole). */
     @FunctionalInterface
     public interface Slices {
         byte[] bytes(ChunkRef slice) throws IOException;
@@ -60,8 +60,8 @@ public final class Overlay {
             if (start >= end) {
                 continue;
             }
-            byte[] b = slices.bytes(s);
-            int off = (int) (start - s.at());
+            byte[] b = slices.bytes(s); // the whole blob: the slice is its bytes from blobOffset on
+            int off = s.blobOffset() + (int) (start - s.at());
             int len = (int) Math.min(end - start, b.length - off);
             if (len > 0) {
                 sink.put(start, b, off, len);

@@ -41,12 +41,17 @@ final class PendingChunks {
         }
     }
 
-    /** The waiting chunk or slice with {@code ref}'s index and id, or null. */
+    /** Whether {@code a} and {@code b} are the same chunk, or the same slice (one blob, one place). */
+    private static boolean same(ChunkRef a, ChunkRef b) {
+        return a.id().equals(b.id()) && java.util.Objects.equals(a.at(), b.at());
+    }
+
+    /** The waiting chunk or slice that is {@code ref} (its index, id and place), or null. */
     ChunkRef find(ChunkRef ref) {
         List<ChunkRef> at = byIndex.get(ref.index());
         if (at != null) {
             for (ChunkRef c : at) {
-                if (c.id().equals(ref.id())) {
+                if (same(c, ref)) {
                     return c;
                 }
             }
@@ -73,7 +78,7 @@ final class PendingChunks {
         List<ChunkRef> at = byIndex.get(ref.index());
         if (at != null) {
             for (int i = 0; i < at.size(); i++) {
-                if (at.get(i).id().equals(ref.id())) {
+                if (same(at.get(i), ref)) {
                     at.set(i, ref);
                     return true;
                 }

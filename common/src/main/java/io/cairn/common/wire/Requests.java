@@ -92,16 +92,23 @@ public final class Requests {
     }
 
     /**
-     * One chunk of a commit. With {@code at} it is a slice: its bytes go over the chunk already at
-     * {@code index}, at {@code at} (a slice already committed there only gains the replicas named).
+     * One chunk of a commit. With {@code at} it is a slice: {@code length} bytes of blob {@code id}
+     * from its byte {@code off} (default 0) go over the chunk already at {@code index}, at {@code at}
+     * (a slice of that blob already committed there at {@code at} only gains the replicas named;
+     * several slices of one blob are entries of their own).
      * With {@code folds} it is a compaction: it replaces the chunk and the slices named, which must
      * all be there still with the lengths given (the chunk first), else ESTALE; later slices stay on
      * top of it.
      */
     public record CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas,
-                              Integer at, List<Fold> folds) {
+                              Integer at, List<Fold> folds, Integer off) {
         public CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas) {
-            this(index, id, size, length, crc32c, replicas, null, null);
+            this(index, id, size, length, crc32c, replicas, null, null, null);
+        }
+
+        public CommitChunk(long index, String id, long size, long length, long crc32c, List<String> replicas,
+                           Integer at, List<Fold> folds) {
+            this(index, id, size, length, crc32c, replicas, at, folds, null);
         }
     }
 

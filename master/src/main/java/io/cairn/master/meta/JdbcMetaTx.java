@@ -278,7 +278,7 @@ final class JdbcMetaTx implements MetaTx {
 
     private static SliceRow slice(ResultSet rs) throws SQLException {
         return new SliceRow(rs.getLong("inode"), rs.getLong("idx"), rs.getLong("seq"), rs.getString("chunk_id"),
-                rs.getLong("at"), rs.getLong("size"), rs.getLong("length"), rs.getLong("crc32c"));
+                rs.getLong("at"), rs.getLong("blob_off"), rs.getLong("size"), rs.getLong("length"), rs.getLong("crc32c"));
     }
 
     @Override
@@ -301,16 +301,18 @@ final class JdbcMetaTx implements MetaTx {
 
     @Override
     public void insertSlice(SliceRow r) throws IOException {
-        update("INSERT INTO slices(inode, idx, seq, chunk_id, at, size, length, crc32c) VALUES (?,?,?,?,?,?,?,?)", ps -> {
-            ps.setLong(1, r.inode());
-            ps.setLong(2, r.index());
-            ps.setLong(3, r.seq());
-            ps.setString(4, r.id());
-            ps.setLong(5, r.at());
-            ps.setLong(6, r.size());
-            ps.setLong(7, r.length());
-            ps.setLong(8, r.crc32c());
-        });
+        update("INSERT INTO slices(inode, idx, seq, chunk_id, at, blob_off, size, length, crc32c)"
+                + " VALUES (?,?,?,?,?,?,?,?,?)", ps -> {
+                    ps.setLong(1, r.inode());
+                    ps.setLong(2, r.index());
+                    ps.setLong(3, r.seq());
+                    ps.setString(4, r.id());
+                    ps.setLong(5, r.at());
+                    ps.setLong(6, r.off());
+                    ps.setLong(7, r.size());
+                    ps.setLong(8, r.length());
+                    ps.setLong(9, r.crc32c());
+                });
     }
 
     @Override

@@ -82,11 +82,11 @@ final class Schema {
                         "ALTER TABLE tokens ADD COLUMN uids " + text,
                         "ALTER TABLE tokens ADD COLUMN gids " + text,
                         "ALTER TABLE tokens ADD COLUMN squash_root " + i32 + " NOT NULL DEFAULT 0"),
-                // 9: slices, small blobs laid over a chunk by random writes (in order of seq), until a
-                // compaction merges them into a new chunk
+                // 9: slices, ranges of small blobs laid over a chunk by random writes (in order of seq),
+                // until a compaction merges them into a new chunk; one blob may hold several slices
                 List.of("CREATE TABLE slices (inode " + i64 + " NOT NULL, idx " + i64 + " NOT NULL, seq " + i64
-                                + " NOT NULL, chunk_id " + text + " NOT NULL, at " + i64 + " NOT NULL, size " + i64
-                                + " NOT NULL, length " + i64 + " NOT NULL, crc32c " + i64
+                                + " NOT NULL, chunk_id " + text + " NOT NULL, at " + i64 + " NOT NULL, blob_off " + i64
+                                + " NOT NULL, size " + i64 + " NOT NULL, length " + i64 + " NOT NULL, crc32c " + i64
                                 + " NOT NULL, PRIMARY KEY (inode, idx, seq))",
                         "CREATE INDEX slices_by_id ON slices (chunk_id)"));
     }

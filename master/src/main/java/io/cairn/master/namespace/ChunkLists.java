@@ -148,9 +148,20 @@ public final class ChunkLists {
     private Allocation allocateMany(Requests.Allocate r, String requestId, int want, Set<String> exclude, int many)
             throws IOException {
         List<Allocation> placed = new ArrayList<>(many);
-        for (int i = 0; i < many; i++) {
-            placed.add(place(want, exclude, r.count() == null));
+        for (int i = 0; i < many; i++) { // each counted on its targets at once, so the next is placed knowing it
+            Allocation p;
+            try {
+                p = place(want, exclude, r.count() == null);
+            } catch (CairnException e) {
+                if (placed.isEmpty()) {
+                    throw e;
+                }
+                break; // room for fewer: those
+            }
+            reserve(p);
+            placed.add(p);
         }
+        many = placed.size();
         Allocation first = placed.get(0);
         Allocation fresh = new Allocation(first.chunkId(), first.targets(), first.replication(), first.minReplicas(),
                 first.leaseMs(), List.copyOf(placed.subList(1, many)));
@@ -163,9 +174,6 @@ public final class ChunkLists {
         });
         List<Allocation> out = new ArrayList<>(many);
         for (Allocation p : a.all()) {
-            if (a == fresh) {
-                reserve(p);
-            }
             out.add(withTokens(p));
         }
         Allocation head = out.get(0);
@@ -273,9 +281,13 @@ public final class ChunkLists {
             if (ch.size() < 0 || ch.size() > chunkSize || ch.length() < 0 || ch.length() > ch.size()) {
                 throw new CairnException(ErrorCode.EINVAL, "bad size/length for chunk " + ch.index());
             }
-            if (ch.at() != null && (ch.at() < 0 || ch.at() > chunkSize - ch.size() || ch.folds() != null)) {
-                throw new CairnException(ErrorCode.EINVAL, "slice at " + ch.at() + " of " + ch.size()
+            if (ch.at() != null && (ch.at() < 0 || ch.at() > chunkSize - ch.length() || ch.folds() != null)) {
+                throw new CairnException(ErrorCode.EINVAL, "slice at " + ch.at() + " of " + ch.length()
                         + " bytes does not fit chunk " + ch.index());
+            }
+            if (ch.off() != null && (ch.at() == null || ch.off() < 0 || ch.off() > ch.size() - ch.length())) {
+                throw new CairnException(ErrorCode.EINVAL, "slice from byte " + ch.off() + " of its blob of "
+                        + ch.size() + " bytes does not fit it");
             }
             if (ch.folds() != null) {
                 if (ch.folds().isEmpty() || ch.folds().size() > Limits.MAX_SLICES + 1) {
@@ -350,16 +362,20 @@ public final class ChunkLists {
      */
     private void commitSlice(MetaTx tx, long inode, Requests.CommitChunk ch, ChunkRow base) throws IOException {
         List<SliceRow> over = tx.slices(inode, ch.index(), ch.index(), Limits.MAX_SLICES + 1);
+        boolean blobHere = false; // another slice of the same blob is committed here (just now, or before)
         for (SliceRow s : over) {
-            if (s.id().equals(ch.id())) {
+            if (s.id().equals(ch.id()) && s.at() == ch.at()) {
                 for (String nodeId : ch.replicas()) {
                     addReplica(tx, ch.id(), nodeId);
                 }
                 leases.release(tx, ch.id());
                 return;
             }
+            blobHere |= s.id().equals(ch.id());
         }
-        leases.checkCommit(tx, inode, ch.index(), ch.id(), null);
+        if (!blobHere) {
+            leases.checkCommit(tx, inode, ch.index(), ch.id(), null);
+        }
         if (base == null) {
             throw CairnException.of(ErrorCode.ESTALE, "chunk %d of inode %d is gone (truncated since it was read):"
                     + " a write into it cannot be laid over it", ch.index(), inode);
@@ -369,7 +385,8 @@ public final class ChunkLists {
                     ch.index(), inode, over.size());
         }
         long seq = over.isEmpty() ? 1 : over.get(over.size() - 1).seq() + 1;
-        tx.insertSlice(new SliceRow(inode, ch.index(), seq, ch.id(), ch.at(), ch.size(), ch.length(), ch.crc32c()));
+        tx.insertSlice(new SliceRow(inode, ch.index(), seq, ch.id(), ch.at(), ch.off() == null ? 0 : ch.off(), ch.size(),
+                ch.length(), ch.crc32c()));
         for (String nodeId : ch.replicas()) {
             addReplica(tx, ch.id(), nodeId);
         }
@@ -411,12 +428,16 @@ public final class ChunkLists {
         }
     }
 
+    /** Drops one slice; its blob goes to garbage once no slice (and no chunk) uses it. */
     private void dropSlice(MetaTx tx, SliceRow s, long t) throws IOException {
+        tx.deleteSlice(s.inode(), s.index(), s.seq());
+        if (tx.chunkExists(s.id())) {
+            return; // another slice of the same blob stays
+        }
         for (String node : tx.replicas(s.id())) {
             tx.addGarbage(s.id(), node, t);
         }
         tx.deleteReplicas(s.id());
-        tx.deleteSlice(s.inode(), s.index(), s.seq());
     }
 
     /**
@@ -531,7 +552,8 @@ public final class ChunkLists {
                 for (SliceRow sl : slices) {
                     sliced.computeIfAbsent(sl.index(), k -> new ArrayList<>()).add(
                             new ChunkRef(sl.index(), sl.id(), sl.size(), sl.length(), sl.crc32c(),
-                                    readReplicas(tx, sl.id(), sl.index()), (int) sl.at(), null));
+                                    readReplicas(tx, sl.id(), sl.index()), (int) sl.at(), null,
+                                    sl.off() == 0 ? null : (int) sl.off()));
                 }
             }
             List<ChunkRef> out = new ArrayList<>();

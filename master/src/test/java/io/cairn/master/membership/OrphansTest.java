@@ -103,7 +103,9 @@ class OrphansTest {
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) { // null when the PostgreSQL subclass was skipped before opening one
+            store.close();
+        }
         if (db != null) {
             db.close();
         }

@@ -72,7 +72,7 @@ class ChunkReplicasTest {
             s.write(tx -> {
                 for (int i = 0; i < 12; i++) { // even ids chunks, odd ids slices over them
                     tx.putChunk(new ChunkRow(100 + i, 0, id(2 * i), 1000, 1000, i));
-                    tx.insertSlice(new SliceRow(100 + i, 0, 1, id(2 * i + 1), 10, 50, 50, 7));
+                    tx.insertSlice(new SliceRow(100 + i, 0, 1, id(2 * i + 1), 10, 0, 50, 50, 7));
                     tx.addReplica(id(2 * i + 1), node(1));
                 }
                 return null;

@@ -195,6 +195,25 @@ class SlicesTest {
     }
 
     @Test
+    void oneBlobMayHoldSeveralSlicesAndIsGarbageOnlyOnceNoneIsLeft() throws Exception {
+        String blob = leased();
+        commit(-1, new Requests.CommitChunk(1, blob, 300, 100, 7, List.of(N1), 0, null, null),
+                new Requests.CommitChunk(1, blob, 300, 200, 7, List.of(N1), 500, null, 100));
+        ChunkRef c = chunk(1);
+        assertThat(c.sliceList()).extracting(ChunkRef::at).containsExactly(0, 500);
+        assertThat(c.sliceList()).extracting(ChunkRef::blobOffset).containsExactly(0, 100);
+        assertThat(c.sliceList()).extracting(ChunkRef::size).containsExactly(300L, 300L);
+        expect(ErrorCode.EINVAL, () -> commit(-1, new Requests.CommitChunk(1, leased(), 300, 200, 7, List.of(N1), 0,
+                null, 101))); // past its blob's end
+
+        ns.setAttr(new Requests.SetAttr("/f", null, null, null, null, C + 400, null, null)); // drops the second
+        assertThat(chunk(1).sliceList()).extracting(ChunkRef::at).containsExactly(0);
+        assertThat(garbage()).doesNotContain(blob); // the first still uses it
+        ns.setAttr(new Requests.SetAttr("/f", null, null, null, null, C, null, null));
+        assertThat(garbage()).contains(blob);
+    }
+
+    @Test
     void aDeletedFileSendsItsSlicesToGarbage() throws Exception {
         String a = leased();
         commit(-1, slice(0, a, 10, 10));

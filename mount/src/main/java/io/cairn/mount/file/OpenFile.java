@@ -51,8 +51,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
     private static final Logger LOG = LoggerFactory.getLogger(OpenFile.class);
     /** Unsynced chunks an open file holds at most before they are synced in the background. */
     static final int MAX_UNSYNCED = 1024;
-    /** The most slices one upload of a buffer lays over its chunk; a buffer written in more ranges uploads whole. */
-    static final int MAX_SLICES_PER_UPLOAD = 8;
+    /**
+     * The most slices (written ranges, all in one blob) one upload of a buffer lays over its chunk; a
+     * buffer written in more ranges uploads whole.
+     */
+    static final int MAX_SLICES_PER_UPLOAD = 64;
     /** Chunk-list fetches a read or write retries when the list is replaced under it (a truncate, a reopen). */
     private static final int LAYOUT_TRIES = 3;
 
@@ -330,7 +333,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         ChunkRef up = null;
         byte[] bytes = null;
         List<ChunkRef> slices = null;
-        List<byte[]> parts = null;
+        byte[] blob = null;
         IOException error = null;
         try {
             ChunkRef old;
@@ -338,19 +341,19 @@ public final class OpenFile implements DirtyBudget.Evictable {
             synchronized (this) {
                 old = b.pendingBase();
                 if (asSlices(b)) {
-                    ranges = b.writtenRanges();
-                    parts = new ArrayList<>(ranges.size());
-                    for (int[] r : ranges) {
-                        parts.add(b.copy(r[0], r[1]));
+                    ranges = new ArrayList<>();
+                    blob = new byte[(int) b.writtenBytes()];
+                    int from = 0;
+                    for (int[] r : b.writtenRanges()) { // the written ranges one after another in one blob
+                        int n = r[1] - r[0];
+                        b.read(r[0], n, ByteSink.of(blob), from);
+                        ranges.add(new int[] {r[0], n});
+                        from += n;
                     }
                 }
             }
-            if (ranges != null) { // only the bytes written, each range as a slice over the chunk
-                slices = new ArrayList<>(ranges.size());
-                for (int i = 0; i < ranges.size(); i++) {
-                    byte[] part = parts.get(i);
-                    slices.add(chunks.uploadSlice(b.index, ranges.get(i)[0], part, part.length, false));
-                }
+            if (ranges != null) { // only the bytes written: one blob, each range a slice of it over the chunk
+                slices = chunks.uploadSlices(b.index, ranges, blob, false);
             } else {
                 if (old != null) { // partly rewritten: the old bytes under the new ones, fetched with no lock held
                     Base base = layered(old);
@@ -380,10 +383,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
                     if (under == null) {
                         under = b.pendingBase();
                     }
-                    for (int i = 0; i < slices.size(); i++) {
-                        under = under.plusSlice(slices.get(i));
-                        path.cache().put(slices.get(i).id(), parts.get(i), parts.get(i).length);
+                    for (ChunkRef sl : slices) {
+                        under = under.plusSlice(sl);
                     }
+                    path.cache().put(slices.get(0).id(), blob, blob.length);
                     written.put(b.index, under);
                 } else {
                     written.put(b.index, up);

@@ -224,8 +224,9 @@ final class FakeChunkService implements ChunkService {
                 if (old == null) {
                     throw new CairnException(ErrorCode.ESTALE, "no chunk for a slice to lie over");
                 }
-                if (old.sliceList().stream().noneMatch(sl -> sl.id().equals(ch.id()))) {
-                    list.put(ch.index(), old.plusSlice(mine.asSliceAt(ch.at())));
+                if (old.sliceList().stream().noneMatch(sl -> sl.id().equals(ch.id()) && sl.at().equals(ch.at()))) {
+                    list.put(ch.index(), old.plusSlice(mine.asSliceAt(ch.at(), ch.off() == null ? 0 : ch.off(),
+                            (int) ch.length())));
                 }
                 end = Math.max(end, ch.index() * chunkSize + ch.at() + ch.length());
                 continue;
