@@ -60,28 +60,14 @@ class ChunkBufferTest {
         java.util.Random r = new java.util.Random(5);
         byte[] model = new byte[chunk];
         java.util.BitSet set = new java.util.BitSet(chunk);
-        for (int i = 0; i < 40; i++) { // 40 writes of 4 KiB: sparse all along
-            int at = r.nextInt(chunk - 4096);
-            byte[] w = new byte[4096];
-            r.nextBytes(w);
-            b.write(at, ByteSource.of(w), 0, w.length);
-            System.arraycopy(w, 0, model, at, w.length);
-            set.set(at, at + w.length);
-        }
+        randomWrites(b, 40, r, model, set); // 40 writes of 4 KiB: sparse all along
         assertThat(b.isSparse()).isTrue();
         assertThat(b.writtenBytes()).isEqualTo(set.cardinality());
         for (int[] range : b.writtenRanges()) {
             assertThat(b.copy(range[0], range[1])).isEqualTo(java.util.Arrays.copyOfRange(model, range[0], range[1]));
             assertThat(b.needsBaseForRead(range[0], range[1])).isFalse();
         }
-        for (int i = 0; i < 100; i++) { // then enough to hold a whole chunk's array
-            int at = r.nextInt(chunk - 4096);
-            byte[] w = new byte[4096];
-            r.nextBytes(w);
-            b.write(at, ByteSource.of(w), 0, w.length);
-            System.arraycopy(w, 0, model, at, w.length);
-            set.set(at, at + w.length);
-        }
+        randomWrites(b, 100, r, model, set); // then enough to hold a whole chunk's array
         assertThat(b.isSparse()).isFalse();
         byte[] oldBytes = new byte[chunk];
         java.util.Arrays.fill(oldBytes, (byte) 'o');
@@ -125,6 +111,18 @@ class ChunkBufferTest {
         new ChunkBuffer(1, chunk, null, 0).read(100, 10, ByteSink.of(out), 0); // never written: zeros
         assertThat(out).containsOnly(0);
         assertThat(new ChunkBuffer(2, chunk, null, 0).bytesFor(3_000_000)).hasSizeGreaterThanOrEqualTo(3_000_000);
+    }
+
+    /** {@code n} random 4 KiB writes into {@code b}, also made to {@code model}, their ranges marked in {@code set}. */
+    private static void randomWrites(ChunkBuffer b, int n, java.util.Random r, byte[] model, java.util.BitSet set) {
+        for (int i = 0; i < n; i++) {
+            int at = r.nextInt(model.length - 4096);
+            byte[] w = new byte[4096];
+            r.nextBytes(w);
+            b.write(at, ByteSource.of(w), 0, w.length);
+            System.arraycopy(w, 0, model, at, w.length);
+            set.set(at, at + w.length);
+        }
     }
 
     private static byte[] content(ChunkBuffer b, int n) {
