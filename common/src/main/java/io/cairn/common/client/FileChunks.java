@@ -135,7 +135,7 @@ public final class FileChunks {
         if (index < 0 || length < 0 || length > chunkSize || length > data.length) {
             throw new IllegalArgumentException("chunk " + index + " of " + length + " bytes");
         }
-        return uploaded(storeNew(index, data, length, durable), durable);
+        return uploaded(storeNew(index, data, length, durable, false), durable);
     }
 
     /**
@@ -156,7 +156,7 @@ public final class FileChunks {
         if (index < 0 || ranges.isEmpty() || total != blob.length || total > chunkSize) {
             throw new IllegalArgumentException(ranges.size() + " slices of " + total + " bytes in a blob of " + blob.length);
         }
-        ChunkRef stored = storeNew(index, blob, blob.length, durable);
+        ChunkRef stored = storeNew(index, blob, blob.length, durable, true);
         List<ChunkRef> out = new ArrayList<>(ranges.size());
         int from = 0;
         for (int[] r : ranges) {
@@ -174,7 +174,7 @@ public final class FileChunks {
      */
     public ChunkRef compact(ChunkRef base, List<ChunkRef> folded, byte[] data, int length) throws IOException {
         failIfLost();
-        ChunkRef ref = storeNew(base.index(), data, length, true);
+        ChunkRef ref = storeNew(base.index(), data, length, true, false);
         List<Requests.Fold> folds = new ArrayList<>(folded.size() + 1);
         folds.add(new Requests.Fold(base.id(), base.length()));
         for (ChunkRef s : folded) {
@@ -202,8 +202,8 @@ public final class FileChunks {
     }
 
     /**
-     * Asks the master for chunk ids: one, or, for a writer that keeps asking (many small slices),
-     * more at once, doubling up to {@link #MAX_ALLOCATION_BATCH} while each batch is used up within a
+     * Asks the master for chunk ids for small blobs (slices): one, or, for a writer that keeps asking,
+     * more at once (whole chunks ask one at a time: a spare counts a whole chunk's room on its targets), doubling up to {@link #MAX_ALLOCATION_BATCH} while each batch is used up within a
      * second; returns one and keeps the others as spares (their leases lapse if they go unused).
      */
     private Allocation allocateSome() throws IOException {
@@ -228,7 +228,8 @@ public final class FileChunks {
     }
 
     /** Allocates a chunk id for index {@code index} and stores {@code data[0..length)} on its replicas. */
-    private ChunkRef storeNew(long index, byte[] data, int length, boolean durable) throws IOException {
+    private ChunkRef storeNew(long index, byte[] data, int length, boolean durable, boolean small)
+            throws IOException {
         Allocation where;
         long leasedAtNs;
         synchronized (this) {
@@ -244,7 +245,7 @@ public final class FileChunks {
             }
         }
         if (where == null) {
-            where = allocateSome();
+            where = small ? allocateSome() : cluster.allocate(inode);
             leasedAtNs = System.nanoTime();
         }
         boolean watch;
