@@ -16,7 +16,7 @@ public record DataLimits(int chunkSize, int dirtyChunks, int cacheChunks, int re
     static final double CACHE_HEAP_SHARE = 0.15;
     /** How far ahead a sequential reader's chunks are fetched. */
     public static final long READ_AHEAD_BYTES = 8L << 20;
-    public static final int UPLOAD_THREADS = 8;
+    public static final int UPLOAD_THREADS = 4;
 
     public DataLimits {
         if (chunkSize <= 0 || dirtyChunks < 2 || cacheChunks < 2 || readAheadChunks < 0 || uploadThreads < 1) {
