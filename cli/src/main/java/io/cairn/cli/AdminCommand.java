@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
 
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator tasks.",
         subcommands = {AdminCommand.Backup.class, AdminCommand.MigrateMeta.class, TokenCommands.Token.class,
-            TokenCommands.JoinToken.class, TlsCommands.Tls.class})
+            TokenCommands.JoinToken.class, TlsCommands.Tls.class, KeyCommands.Key.class})
 final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -6,6 +6,7 @@ import io.cairn.datanode.http.DatanodeApi;
 import io.cairn.datanode.membership.Membership;
 import io.cairn.datanode.scrub.Scrubber;
 import io.cairn.datanode.store.ChunkStore;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.datanode.membership.Enrollment;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.common.units.Units;
@@ -96,7 +97,7 @@ public final class DatanodeServer implements AutoCloseable {
         Membership membership = null;
         Scrubber scrubber = null;
         try {
-            byte[] nodeKey = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile(), c.trust());
+            NodeKeyRing nodeKeys = Enrollment.key(dir, c.masterUrl(), c.joinTokenFile(), c.trust());
             ChunkStore store = ChunkStore.open(dir, c.capacity(), c.reserve());
             AtomicReference<String> address = new AtomicReference<>();
             // The scrubber is made first, as the chunk routes hand it what reads find bad; it reports
@@ -109,13 +110,13 @@ public final class DatanodeServer implements AutoCloseable {
             http = HttpServer.builder("datanode")
                     .groups(DatanodeApi.groups(store, () -> new Replies.DatanodeStatus(dir.nodeId(), dir.clusterId(),
                             address.get(), store.capacity(), store.used(), store.chunks()),
-                            new ChunkAccess(dir.nodeId(), dir::nodeKey, c.clock()), scrubber))
+                            new ChunkAccess(dir.nodeId(), dir::nodeKeys, c.clock()), scrubber))
                     .groups(extra)
                     .stopTimeout(STOP_TIMEOUT)
                     .transport(c.transport())
                     .start(c.bind(), c.port());
             address.set(c.advertisedUrl(http.port()));
-            membership = new Membership(dir, nodeKey, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
+            membership = new Membership(dir, nodeKeys, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
                     c.reportInterval(), c.trust());
             reportTo.set(membership);
             membership.start();

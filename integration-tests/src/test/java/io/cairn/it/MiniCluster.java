@@ -4,7 +4,9 @@ import io.cairn.common.client.Cluster;
 import io.cairn.common.client.Credentials;
 import io.cairn.common.client.TokenFile;
 import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.VersionedKeys;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.datanode.DatanodeConfig;
@@ -247,9 +249,17 @@ public final class MiniCluster implements AutoCloseable {
 
     /** A token that lets its holder ask datanode {@code i} for its status, as only the master could make. */
     public String statusToken(int i) throws IOException {
-        byte[] clusterKey = NodeKeys.fromText(SecretFile.read(masterDir().resolve("cluster.key")));
+        // the newest version of the node's key, which the datanode holds once it has moved to it
+        NodeKeyRing held = NodeKeyRing.parse(SecretFile.read(datanodeDir(i).resolve("node.key")), line -> { },
+                Clock.systemUTC());
         String id = datanode(i).nodeId();
-        return ChunkTokens.mint(NodeKeys.nodeKey(clusterKey, id), id, ChunkTokens.STATUS_CHUNK, "s",
+        byte[] clusterKey = null;
+        for (VersionedKeys.Entry e : VersionedKeys.parse(SecretFile.read(masterDir().resolve("cluster.key")))) {
+            if (e.version() == held.version()) {
+                clusterKey = e.key();
+            }
+        }
+        return ChunkTokens.mint(NodeKeys.nodeKey(clusterKey, id), held.version(), id, ChunkTokens.STATUS_CHUNK, "s",
                 System.currentTimeMillis() + ChunkTokens.LIFETIME.toMillis());
     }
 

@@ -1,8 +1,11 @@
 package io.cairn.common.client;
 
+import io.cairn.common.security.NodeKeyRing;
+import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.NodeSignature;
 import io.cairn.common.security.ReplySignature;
 import io.cairn.common.security.Tokens;
+import io.cairn.common.security.VersionedKeys;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -51,8 +54,16 @@ public interface Credentials {
      * request under the same key.
      */
     static Credentials node(String masterUrl, String nodeId, byte[] nodeKey, Clock clock) {
+        return node(masterUrl, nodeId, NodeKeyRing.of(nodeKey), clock);
+    }
+
+    /**
+     * As above, signing with the newest key of {@code keys}; a signed reply that carries the node's
+     * next key ({@link #NEXT_KEY_HEADER}, sealed under the key the request was signed with) has it
+     * taken into {@code keys} (saved first), and the calls after it are signed with it.
+     */
+    static Credentials node(String masterUrl, String nodeId, NodeKeyRing keys, Clock clock) {
         HttpUrl master = parse(masterUrl);
-        byte[] key = nodeKey.clone();
         return new Credentials() {
             @Override
             public Request apply(Request r) throws IOException {
@@ -68,7 +79,9 @@ public interface Credentials {
                 }
                 String q = r.url().encodedQuery();
                 String pathAndQuery = r.url().encodedPath() + (q == null ? "" : "?" + q);
-                String sig = NodeSignature.sign(key, nodeId, r.method(), pathAndQuery, clock.millis(), body);
+                int version = keys.version();
+                String sig = NodeSignature.sign(keys.key(version), version, nodeId, r.method(), pathAndQuery,
+                        clock.millis(), body);
                 return r.newBuilder().header("Authorization", sig).build();
             }
 
@@ -79,17 +92,31 @@ public interface Credentials {
                     return reply;
                 }
                 byte[] body = reply.peekBody(MOST_SIGNED_REPLY + 1).bytes();
-                if (body.length > MOST_SIGNED_REPLY || !ReplySignature.verify(key, nodeId, claim.nonce(), reply.code(),
-                        body, reply.header(ReplySignature.HEADER))) {
+                byte[] key = keys.key(claim.keyVersion());
+                if (key == null || body.length > MOST_SIGNED_REPLY || !ReplySignature.verify(key, nodeId, claim.nonce(),
+                        reply.code(), body, reply.header(ReplySignature.HEADER))) {
                     reply.close();
                     throw new IOException("the reply from " + master.scheme() + "://" + master.host() + ":" + master.port()
                             + " to " + sent.method() + " " + sent.url().encodedPath() + " is not signed with this"
                             + " datanode's key: it does not come from a master of this cluster");
                 }
+                String next = reply.header(NEXT_KEY_HEADER);
+                if (next != null) {
+                    VersionedKeys.Entry e = NodeKeys.unseal(key, nodeId, next);
+                    if (e == null) {
+                        reply.close();
+                        throw new IOException("the master's reply to " + sent.method() + " " + sent.url().encodedPath()
+                                + " carries a next key for this datanode that does not open with its key");
+                    }
+                    keys.adopt(e.version(), e.key());
+                }
                 return reply;
             }
         };
     }
+
+    /** The header of a signed reply that gives a datanode its next key, sealed under its current one ({@link NodeKeys#seal}). */
+    String NEXT_KEY_HEADER = "X-Cairn-Next-Node-Key";
 
     /** The largest reply a datanode checks the signature of (a reply to a datanode is JSON of at most this). */
     int MOST_SIGNED_REPLY = 8 << 20;

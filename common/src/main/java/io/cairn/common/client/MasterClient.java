@@ -298,6 +298,11 @@ public final class MasterClient {
                 Json.mapper().getTypeFactory().constructType(new TypeReference<List<Replies.TokenInfo>>() { }));
     }
 
+    /** The cluster key versions the master holds and the version each datanode signs with. */
+    public Replies.KeyStatus keys() throws IOException {
+        return http.call(new Request.Builder().url(url("admin/keys").build()).get().build(), Replies.KeyStatus.class);
+    }
+
     public void revokeToken(String name) throws IOException {
         http.call(new Request.Builder().url(url("admin/tokens").addPathSegment(name).build()).delete().build(),
                 Replies.Ok.class);

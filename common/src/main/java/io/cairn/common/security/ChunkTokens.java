@@ -13,12 +13,14 @@ import java.util.Base64;
  * allocations, layouts and copy orders; a datanode checks them with its own key alone, asking no one.
  * A token is one line:
  * <pre>
- *   v1.&lt;node id&gt;.&lt;chunk id&gt;.&lt;ops&gt;.&lt;expiry, unix ms&gt;.&lt;mac&gt;
+ *   v1.&lt;node id&gt;.&lt;chunk id&gt;.&lt;ops&gt;.&lt;expiry, unix ms&gt;.&lt;mac&gt;                  (version 1 of the node's key)
+ *   v2.&lt;key version&gt;.&lt;node id&gt;.&lt;chunk id&gt;.&lt;ops&gt;.&lt;expiry, unix ms&gt;.&lt;mac&gt;  (any version)
  * </pre>
  * where {@code ops} is one or more of {@code r} (read), {@code w} (write, and sync), {@code d}
  * (delete), {@code s} (status, with chunk id {@link #STATUS_CHUNK}), each at most once, in that
  * order; and the MAC is HMAC-SHA256 under the node's key over a domain label and every field, in
- * URL-safe base64 without padding. So a token opens one chunk, on one node, for the operations it
+ * URL-safe base64 without padding (in {@code v2}, under the version of the key it names, which is
+ * bound in too; the master mints under the version the node last signed with). So a token opens one chunk, on one node, for the operations it
  * names, until it expires: the MAC binds the node id (another node's key does not make it), the
  * chunk id, the operations and the expiry.
  */
@@ -32,8 +34,9 @@ public final class ChunkTokens {
     /** The chunk id of a token that lets its holder ask a datanode's status. */
     public static final String STATUS_CHUNK = "status";
     /** The longest token looked at; anything longer is refused unread. */
-    public static final int MAX_LENGTH = 200;
+    public static final int MAX_LENGTH = 220;
     private static final String VERSION = "v1";
+    private static final String VERSION_2 = "v2";
     private static final String LABEL = "cairn-chunk-token\n";
     private static final String OP_ORDER = "rwds";
     private static final int MAC_CHARS = 43; // 32 bytes in base64 without padding
@@ -54,7 +57,7 @@ public final class ChunkTokens {
     }
 
     /** The fields of a well-formed token, not yet verified. */
-    public record Claim(String nodeId, String chunkId, String ops, long expiryMs, byte[] mac) {
+    public record Claim(String nodeId, String chunkId, String ops, long expiryMs, byte[] mac, int keyVersion) {
         public boolean allows(Op op) {
             return ops.indexOf(op.letter()) >= 0;
         }
@@ -68,12 +71,20 @@ public final class ChunkTokens {
      * {@code nodeId}, signed with that node's key, valid until {@code expiryMs}.
      */
     public static String mint(byte[] nodeKey, String nodeId, String chunkId, String ops, long expiryMs) {
-        if (!field(nodeId) || !field(chunkId) || !opsWellFormed(ops) || expiryMs < 0) {
+        return mint(nodeKey, 1, nodeId, chunkId, ops, expiryMs);
+    }
+
+    /** As above, signed with version {@code keyVersion} of the node's key (a {@code v2} token unless it is 1). */
+    public static String mint(byte[] nodeKey, int keyVersion, String nodeId, String chunkId, String ops, long expiryMs) {
+        if (!field(nodeId) || !field(chunkId) || !opsWellFormed(ops) || expiryMs < 0 || keyVersion < 1
+                || keyVersion > VersionedKeys.MOST_VERSION) {
             throw new IllegalArgumentException("cannot mint a chunk token for node " + nodeId + ", chunk " + chunkId
                     + ", ops " + ops);
         }
-        String token = VERSION + "." + nodeId + "." + chunkId + "." + ops + "." + expiryMs + "."
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(nodeKey, nodeId, chunkId, ops, expiryMs));
+        String mac = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                mac(nodeKey, keyVersion, nodeId, chunkId, ops, expiryMs));
+        String token = (keyVersion == 1 ? VERSION : VERSION_2 + "." + keyVersion) + "." + nodeId + "." + chunkId + "."
+                + ops + "." + expiryMs + "." + mac;
         if (token.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("a chunk token for node " + nodeId + " would be too long");
         }
@@ -85,7 +96,19 @@ public final class ChunkTokens {
         if (token == null || token.isEmpty() || token.length() > MAX_LENGTH) {
             return null;
         }
-        String[] f = token.split("\\.", -1);
+        String[] all = token.split("\\.", -1);
+        int keyVersion = 1;
+        String[] f = all;
+        if (all.length == 7 && all[0].equals(VERSION_2)) {
+            if (all[1].isEmpty() || all[1].length() > 7 || !digits(all[1])) {
+                return null;
+            }
+            keyVersion = Integer.parseInt(all[1]);
+            if (keyVersion < 1 || keyVersion > VersionedKeys.MOST_VERSION) {
+                return null;
+            }
+            f = new String[] {VERSION, all[2], all[3], all[4], all[5], all[6]};
+        }
         if (f.length != 6 || !f[0].equals(VERSION) || !field(f[1]) || !field(f[2]) || !opsWellFormed(f[3])
                 || f[4].isEmpty() || f[4].length() > 19 || !digits(f[4]) || f[5].length() != MAC_CHARS) {
             return null;
@@ -93,7 +116,7 @@ public final class ChunkTokens {
         try {
             long expiry = Long.parseLong(f[4]);
             byte[] mac = Base64.getUrlDecoder().decode(f[5]);
-            return mac.length == 32 ? new Claim(f[1], f[2], f[3], expiry, mac) : null;
+            return mac.length == 32 ? new Claim(f[1], f[2], f[3], expiry, mac, keyVersion) : null;
         } catch (IllegalArgumentException e) { // NumberFormatException too
             return null;
         }
@@ -109,6 +132,18 @@ public final class ChunkTokens {
      */
     public static void check(byte[] nodeKey, String nodeId, String token, String chunkId, Op op, long nowMs)
             throws CairnException {
+        check(v -> v == 1 ? nodeKey : null, nodeId, token, chunkId, op, nowMs);
+    }
+
+    /** The keys a node holds, by version (null for a version it does not hold). */
+    @FunctionalInterface
+    public interface Keys {
+        byte[] key(int version);
+    }
+
+    /** As above, with the node's key of the version the token names taken from {@code keys}. */
+    public static void check(Keys keys, String nodeId, String token, String chunkId, Op op, long nowMs)
+            throws CairnException {
         if (token == null || token.isEmpty()) {
             throw new CairnException(ErrorCode.EAUTH, "no chunk token (the master gives one with each layout, "
                     + "allocation and copy order)");
@@ -120,7 +155,12 @@ public final class ChunkTokens {
         if (!c.nodeId().equals(nodeId)) {
             throw new CairnException(ErrorCode.EACCES, "the chunk token is for another datanode");
         }
-        if (!NodeKeys.same(c.mac(), mac(nodeKey, c.nodeId(), c.chunkId(), c.ops(), c.expiryMs()))) {
+        byte[] nodeKey = keys.key(c.keyVersion());
+        if (nodeKey == null) {
+            throw new CairnException(ErrorCode.EAUTH, "the chunk token is signed with version " + c.keyVersion()
+                    + " of this datanode's key, which it does not hold (ask the master for the chunk again)");
+        }
+        if (!NodeKeys.same(c.mac(), mac(nodeKey, c.keyVersion(), c.nodeId(), c.chunkId(), c.ops(), c.expiryMs()))) {
             throw new CairnException(ErrorCode.EAUTH, "bad chunk token (not made by this cluster's master)");
         }
         if (nowMs - SKEW.toMillis() > c.expiryMs()) {
@@ -147,8 +187,8 @@ public final class ChunkTokens {
         return SCHEME + " " + token;
     }
 
-    private static byte[] mac(byte[] key, String nodeId, String chunkId, String ops, long expiryMs) {
-        String text = LABEL + VERSION + "\n" + nodeId + "\n" + chunkId + "\n" + ops + "\n" + expiryMs;
+    private static byte[] mac(byte[] key, int keyVersion, String nodeId, String chunkId, String ops, long expiryMs) {
+        String text = LABEL + (keyVersion == 1 ? VERSION : VERSION_2 + "\n" + keyVersion) + "\n" + nodeId + "\n" + chunkId + "\n" + ops + "\n" + expiryMs;
         return NodeKeys.hmac(key, text.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -109,7 +109,16 @@ public final class Replies {
     }
 
     /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */
-    public record Enrolled(String nodeId, String clusterId, String nodeKey) {
+    /** The cluster key versions a master holds, the newest (datanodes move to it), and each datanode's version. */
+    public record KeyStatus(List<Integer> versions, int current, List<NodeKeyVersion> nodes) {
+    }
+
+    /** The key version datanode {@code nodeId} last signed a request with. */
+    public record NodeKeyVersion(String nodeId, int keyVersion) {
+    }
+
+    /** A datanode's key, of version {@code keyVersion} (null from a master before key versions: 1). */
+    public record Enrolled(String nodeId, String clusterId, String nodeKey, Integer keyVersion) {
     }
 
     /**

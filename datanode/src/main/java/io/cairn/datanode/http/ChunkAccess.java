@@ -4,6 +4,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.security.ChunkTokens;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.server.Guard;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import java.time.Clock;
 /**
  * Who may touch this datanode's chunks: a caller with a chunk token the master minted for this
  * node ({@link ChunkTokens}), checked with this node's key alone. The key is read from the data
- * directory when first needed (a datanode that enrolls after it started has it from then on); a
+ * directory each time (a datanode that enrolls after it started has it from then on, and a key the
+ * master gave it is used at once: the directory reads the file again only when it changed); a
  * datanode without one refuses every request (EAUTH). The guards here run before each route:
  * GET and HEAD of a chunk need a read token, PUT a write token, DELETE a delete token, the status
  * a status token; a sync names its chunks in its body, so its handler checks a write token per
@@ -24,16 +26,15 @@ import java.time.Clock;
 public final class ChunkAccess {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkAccess.class);
 
-    /** Where this node's key comes from: null before the node has one. */
+    /** Where this node's keys come from: null before the node has them. */
     @FunctionalInterface
     public interface KeySource {
-        byte[] key() throws IOException;
+        NodeKeyRing keys() throws IOException;
     }
 
     private final String nodeId;
     private final KeySource source;
     private final Clock clock;
-    private volatile byte[] key;
 
     public ChunkAccess(String nodeId, KeySource source, Clock clock) {
         this.nodeId = nodeId;
@@ -42,13 +43,10 @@ public final class ChunkAccess {
     }
 
     /** This node's key; EAUTH when it has none (or an unusable one), as then no token can be checked. */
-    private byte[] key() throws CairnException {
-        byte[] k = key;
-        if (k != null) {
-            return k;
-        }
+    private NodeKeyRing key() throws CairnException {
+        NodeKeyRing k;
         try {
-            k = source.key();
+            k = source.keys();
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot check chunk tokens: {}", e.getMessage());
             k = null;
@@ -56,13 +54,12 @@ public final class ChunkAccess {
         if (k == null) {
             throw new CairnException(ErrorCode.EAUTH, "this datanode has no node key yet, so it serves no chunk");
         }
-        key = k;
         return k;
     }
 
     /** Checks that {@code token} allows {@code op} on chunk {@code chunkId} here (EAUTH or EACCES otherwise). */
     void check(String token, String chunkId, ChunkTokens.Op op) throws CairnException {
-        ChunkTokens.check(key(), nodeId, token, chunkId, op, clock.millis());
+        ChunkTokens.check(key()::key, nodeId, token, chunkId, op, clock.millis());
     }
 
     /** The token a request carries in its Authorization header, or null. */

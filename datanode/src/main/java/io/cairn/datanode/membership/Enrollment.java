@@ -7,7 +7,9 @@ import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.VersionedKeys;
 import io.cairn.common.security.SecretFile;
 import io.cairn.common.wire.Replies;
 import io.cairn.datanode.store.DataDir;
@@ -33,19 +35,19 @@ public final class Enrollment {
     }
 
     /** This datanode's key, enrolling with the join token in {@code joinTokenFile} first if it has none. */
-    public static byte[] key(DataDir dir, String masterUrl, Path joinTokenFile) throws IOException {
+    public static NodeKeyRing key(DataDir dir, String masterUrl, Path joinTokenFile) throws IOException {
         return key(dir, masterUrl, joinTokenFile, ClientTls.JVM_DEFAULT);
     }
 
     /** As above, trusting {@code tls} when the master is https://. */
-    public static byte[] key(DataDir dir, String masterUrl, Path joinTokenFile, ClientTls tls) throws IOException {
-        byte[] key = dir.nodeKey();
-        if (key != null) {
+    public static NodeKeyRing key(DataDir dir, String masterUrl, Path joinTokenFile, ClientTls tls) throws IOException {
+        NodeKeyRing held = dir.nodeKeys();
+        if (held != null) {
             if (joinTokenFile != null) {
                 LOG.info("datanode {} has enrolled already ({}); the join token is not needed", dir.nodeId(),
                         dir.nodeKeyFile());
             }
-            return key;
+            return held;
         }
         if (joinTokenFile == null) {
             throw new CairnException(ErrorCode.EAUTH, "datanode " + dir.nodeId() + " has not enrolled: make a join token"
@@ -62,14 +64,20 @@ public final class Enrollment {
             throw new CairnException(ErrorCode.ECLUSTER, "master " + masterUrl + " enrolled this datanode into cluster "
                     + e.clusterId() + ", but it belongs to cluster " + dir.clusterId());
         }
+        byte[] key;
+        int version = e.keyVersion() == null ? 1 : e.keyVersion();
         try {
             key = NodeKeys.fromText(e.nodeKey());
-        } catch (IllegalArgumentException bad) {
+        } catch (IllegalArgumentException | NullPointerException bad) {
             throw new CairnException(ErrorCode.EPROTO, "master " + masterUrl + " answered enrollment without a key");
         }
-        dir.saveNodeKey(key);
-        LOG.info("datanode {} enrolled in cluster {}; its key is in {}", dir.nodeId(), e.clusterId(), dir.nodeKeyFile());
-        return key;
+        if (version < 1 || version > VersionedKeys.MOST_VERSION) {
+            throw new CairnException(ErrorCode.EPROTO, "master " + masterUrl + " gave a key of version " + version);
+        }
+        dir.saveNodeKey(version, key);
+        LOG.info("datanode {} enrolled in cluster {}; its key (version {}) is in {}", dir.nodeId(), e.clusterId(),
+                version, dir.nodeKeyFile());
+        return dir.nodeKeys();
     }
 
     private static Replies.Enrolled enroll(DataDir dir, String masterUrl, String token, ClientTls tls) throws IOException {

@@ -1,6 +1,7 @@
 package io.cairn.datanode.membership;
 
 import io.cairn.common.client.Credentials;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
@@ -92,6 +93,12 @@ public final class Membership implements AutoCloseable {
     /** As above, trusting {@code tls} when it calls an https:// master or datanode. */
     public Membership(DataDir dir, byte[] nodeKey, ChunkStore store, String address, String masterUrl,
                       Duration heartbeat, Clock clock, Duration reportInterval, ClientTls tls) {
+        this(dir, NodeKeyRing.of(nodeKey), store, address, masterUrl, heartbeat, clock, reportInterval, tls);
+    }
+
+    /** As above, signing with the newest of {@code nodeKeys} and taking the next key the master gives. */
+    public Membership(DataDir dir, NodeKeyRing nodeKeys, ChunkStore store, String address, String masterUrl,
+                      Duration heartbeat, Clock clock, Duration reportInterval, ClientTls tls) {
         if (reportInterval.isNegative() || reportInterval.isZero()) {
             throw new IllegalArgumentException("report interval must be positive, not " + reportInterval);
         }
@@ -102,7 +109,7 @@ public final class Membership implements AutoCloseable {
         this.address = address;
         this.heartbeat = heartbeat;
         this.http = new Http(Duration.ofSeconds(10),
-                Credentials.node(masterUrl, dir.nodeId(), nodeKey, Clock.systemUTC()), tls, masterUrl);
+                Credentials.node(masterUrl, dir.nodeId(), nodeKeys, Clock.systemUTC()), tls, masterUrl);
         this.master = new MasterClient(http, masterUrl);
         this.replicator = new Replicator(store, http, master, dir.nodeId());
         this.outage = new Outage(clock, 10);

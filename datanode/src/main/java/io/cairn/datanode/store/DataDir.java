@@ -3,7 +3,9 @@ package io.cairn.datanode.store;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.VersionedKeys;
 import io.cairn.common.security.SecretFile;
 
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -97,6 +101,10 @@ public final class DataDir implements AutoCloseable {
         return tmp;
     }
 
+    /** This datanode's keys once read ({@link #nodeKeys}), and what their file looked like then. */
+    private NodeKeyRing keys;
+    private Object keysStamp;
+
     public String nodeId() {
         return nodeId;
     }
@@ -121,25 +129,52 @@ public final class DataDir implements AutoCloseable {
     }
 
     /**
-     * This datanode's key, or null before it has enrolled.
+     * This datanode's keys ({@link NodeKeyRing}: the one it signs with, and the one before for a
+     * while after a change), or null before it has enrolled: read again when the file changed
+     * (one stat per call), so a key taken by the ring, or written by anyone, is seen at once.
      *
      * @throws CairnException EACCES when others may read the key file
      */
-    public byte[] nodeKey() throws IOException {
+    public synchronized NodeKeyRing nodeKeys() throws IOException {
+        Object stamp;
+        try {
+            BasicFileAttributes a = Files.readAttributes(nodeKeyFile(), BasicFileAttributes.class);
+            stamp = List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        if (keys != null && stamp.equals(keysStamp)) {
+            return keys;
+        }
         String text = SecretFile.readIfPresent(nodeKeyFile());
         if (text == null) {
             return null;
         }
         try {
-            return NodeKeys.fromText(text);
+            keys = NodeKeyRing.parse(text, line -> SecretFile.write(nodeKeyFile(), line, true), Clock.systemUTC());
+            keysStamp = stamp;
         } catch (IllegalArgumentException e) {
             throw new IOException(nodeKeyFile() + " does not hold a node key");
         }
+        return keys;
+    }
+
+    /** The key this datanode signs with, or null before it has enrolled. */
+    public byte[] nodeKey() throws IOException {
+        NodeKeyRing k = nodeKeys();
+        return k == null ? null : k.current();
     }
 
     /** Keeps the key this datanode was given when it enrolled (mode 0600, durable before it returns). */
     public synchronized void saveNodeKey(byte[] key) throws IOException {
-        SecretFile.write(nodeKeyFile(), NodeKeys.toText(key), true);
+        saveNodeKey(1, key);
+    }
+
+    /** Keeps {@code key}, of {@code version}, given when this datanode enrolled, in place of any before it. */
+    public synchronized void saveNodeKey(int version, byte[] key) throws IOException {
+        SecretFile.write(nodeKeyFile(), version == 1 ? NodeKeys.toText(key)
+                : VersionedKeys.format(java.util.List.of(new VersionedKeys.Entry(version, key, Long.MAX_VALUE))), true);
+        keys = null;
     }
 
     private String loadOrCreateNodeId() throws IOException {

@@ -33,7 +33,9 @@ final class EnrollRoutes implements RouteGroup {
             String token = ctx.header("Authorization").substring("Bearer ".length()).trim();
             String used = tokens.enroll(token, b.nodeId());
             LOG.info("datanode {} enrolled with join token {}", b.nodeId(), used);
-            Reply.json(ctx, new Replies.Enrolled(b.nodeId(), clusterId, NodeKeys.toText(key.nodeKey(b.nodeId()))));
+            int version = key.current();
+            Reply.json(ctx, new Replies.Enrolled(b.nodeId(), clusterId, NodeKeys.toText(key.nodeKey(b.nodeId(), version)),
+                    version));
         });
     }
 }

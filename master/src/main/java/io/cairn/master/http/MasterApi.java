@@ -38,6 +38,7 @@ public final class MasterApi {
                 new Group("bad-replicas", guards.badReplicas(), new BadReplicaRoutes(s.repair())),
                 new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin())),
                 new Group("admin", guards.admin(), new AdminRoutes(s.admin())),
-                new Group("tokens", guards.admin(), new TokenRoutes(s.tokens(), s.namespace())));
+                new Group("tokens", guards.admin(), new TokenRoutes(s.tokens(), s.namespace())),
+                new Group("keys", guards.admin(), new KeyRoutes(s.clusterKey())));
     }
 }

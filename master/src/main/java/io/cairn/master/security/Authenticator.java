@@ -3,6 +3,8 @@ package io.cairn.master.security;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
+import io.cairn.common.client.Credentials;
+import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.NodeSignature;
 import io.cairn.common.security.ReplySignature;
 import io.cairn.master.meta.MetaTx;
@@ -100,7 +102,14 @@ public final class Authenticator {
         String q = ctx.queryString();
         String pathAndQuery = ctx.req().getRequestURI() + (q == null ? "" : "?" + q);
         byte[] body = Routes.bodyBytes(ctx);
-        if (!NodeSignature.verify(key.nodeKey(c.nodeId()), c, ctx.method().name(), pathAndQuery, body)) {
+        byte[] nodeKey = key.nodeKey(c.nodeId(), c.keyVersion());
+        if (nodeKey == null) {
+            throw new CairnException(ErrorCode.EAUTH, "datanode " + c.nodeId() + " signs with version " + c.keyVersion()
+                    + " of its key, which this master does not hold (it holds " + key.versions() + "): a retired key"
+                    + " is refused; give the datanode a new one with cairn admin join-token --node " + c.nodeId()
+                    + ", or copy the newest cluster.key to this master");
+        }
+        if (!NodeSignature.verify(nodeKey, c, ctx.method().name(), pathAndQuery, body)) {
             throw new CairnException(ErrorCode.EAUTH, "bad datanode signature");
         }
         String seen = c.nodeId() + "/" + c.nonce();
@@ -113,9 +122,15 @@ public final class Authenticator {
         if (nonces.putIfAbsent(seen, c.timeMs() + skew) != null) {
             throw new CairnException(ErrorCode.EAUTH, "replayed datanode request");
         }
-        byte[] nodeKey = key.nodeKey(c.nodeId());
-        Reply.signWith(ctx, (reply, status, bytes) -> reply.header(ReplySignature.HEADER,
-                ReplySignature.sign(nodeKey, c.nodeId(), c.nonce(), status, bytes)));
+        key.signedWith(c.nodeId(), c.keyVersion());
+        int newest = key.current();
+        byte[] newKey = newest > c.keyVersion() ? key.nodeKey(c.nodeId(), newest) : null;
+        Reply.signWith(ctx, (reply, status, bytes) -> {
+            reply.header(ReplySignature.HEADER, ReplySignature.sign(nodeKey, c.nodeId(), c.nonce(), status, bytes));
+            if (newKey != null) { // the datanode's next key, which only its current one opens
+                reply.header(Credentials.NEXT_KEY_HEADER, NodeKeys.seal(nodeKey, c.nodeId(), newest, newKey));
+            }
+        });
         return Principal.node(c.nodeId());
     }
 

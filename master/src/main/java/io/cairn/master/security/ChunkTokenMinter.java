@@ -8,7 +8,6 @@ import io.cairn.common.wire.Replica;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Where the master makes every chunk token it gives out ({@link ChunkTokens}): read tokens for the
@@ -23,28 +22,61 @@ public final class ChunkTokenMinter {
     /** What the writer of a newly allocated chunk may do. */
     public static final String WRITE = "rwd";
 
-    private final Function<String, byte[]> nodeKey;
-    private final Clock clock;
+    /** Which version of a node's key to mint under, and that key. */
+    private interface Keys {
+        int version(String nodeId);
 
-    public ChunkTokenMinter(ClusterKey clusterKey, Clock clock) {
-        this(clusterKey::nodeKey, clock);
+        byte[] key(String nodeId, int version);
     }
 
-    private ChunkTokenMinter(Function<String, byte[]> nodeKey, Clock clock) {
-        this.nodeKey = nodeKey;
+    private final Keys keys;
+    private final Clock clock;
+
+    /** Mints under the version of each node's key that it last signed with ({@link ClusterKey#mintingVersion}). */
+    public ChunkTokenMinter(ClusterKey clusterKey, Clock clock) {
+        this(new Keys() {
+            @Override
+            public int version(String nodeId) {
+                return clusterKey.mintingVersion(nodeId);
+            }
+
+            @Override
+            public byte[] key(String nodeId, int version) {
+                return clusterKey.nodeKey(nodeId, version);
+            }
+        }, clock);
+    }
+
+    private ChunkTokenMinter(Keys keys, Clock clock) {
+        this.keys = keys;
         this.clock = clock;
     }
 
     /** A minter under a random cluster key no datanode holds: for masters kept in memory by unit tests. */
     public static ChunkTokenMinter throwaway(Clock clock) {
         byte[] key = NodeKeys.newClusterKey();
-        return new ChunkTokenMinter(id -> NodeKeys.nodeKey(key, id), clock);
+        return new ChunkTokenMinter(new Keys() {
+            @Override
+            public int version(String nodeId) {
+                return 1;
+            }
+
+            @Override
+            public byte[] key(String nodeId, int version) {
+                return NodeKeys.nodeKey(key, nodeId);
+            }
+        }, clock);
     }
 
     /** A token for {@code ops} on chunk {@code chunkId} of node {@code nodeId}. */
     public String mint(String nodeId, String chunkId, String ops) {
-        return ChunkTokens.mint(nodeKey.apply(nodeId), nodeId, chunkId, ops,
-                clock.millis() + ChunkTokens.LIFETIME.toMillis());
+        int version = keys.version(nodeId);
+        byte[] key = keys.key(nodeId, version);
+        if (key == null) { // retired between the two reads: the newest is held
+            version = keys.version(nodeId);
+            key = keys.key(nodeId, version);
+        }
+        return ChunkTokens.mint(key, version, nodeId, chunkId, ops, clock.millis() + ChunkTokens.LIFETIME.toMillis());
     }
 
     /** {@code replicas} of chunk {@code chunkId}, each with a token for {@code ops} there. */

@@ -6,7 +6,9 @@ import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
+import io.cairn.common.security.VersionedKeys;
 import io.cairn.common.security.NodeSignature;
 import io.cairn.common.security.ReplySignature;
 import io.cairn.common.security.SecretFile;
@@ -347,6 +349,60 @@ class MasterSecurityTest {
         assertThat(refusal(() -> expired.enroll(NODE_B)).code().name()).isEqualTo("EAUTH");
         assertThat(refusal(() -> admin().enroll(NODE_B)).code().name()).as("an admin token is not a join token")
                 .isEqualTo("EACCES");
+    }
+
+    @Test
+    void aRotatedKeyReachesEachDatanodeSealedUnderItsOldOneAndARetiredKeyIsRefused() throws Exception {
+        Replies.Enrolled e = withToken(admin().createJoinToken(NODE_A, null).token()).enroll(NODE_A);
+        assertThat(e.keyVersion()).isEqualTo(1);
+        byte[] k1 = NodeKeys.fromText(e.nodeKey());
+        List<String> saved = new ArrayList<>();
+        NodeKeyRing ring = NodeKeyRing.parse(e.nodeKey(), saved::add, Clock.systemUTC());
+        MasterClient a = as(Credentials.node(master.url(), NODE_A, ring, Clock.systemUTC()));
+        Requests.Register reg = new Requests.Register(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0);
+        a.register(reg);
+        assertThat(saved).as("nothing to move to yet").isEmpty();
+
+        assertThat(ClusterKey.rotate(dir)).isEqualTo(2);
+        Thread.sleep(ClusterKey.RELOAD_MS + 200);
+        Requests.Heartbeat hb = new Requests.Heartbeat(NODE_A, master.clusterId(), "http://127.0.0.1:6001", 1L << 30, 0, 0);
+        a.heartbeat(hb);
+        assertThat(ring.version()).as("the reply carried its next key").isEqualTo(2);
+        byte[] v2 = null;
+        for (VersionedKeys.Entry k : VersionedKeys.parse(SecretFile.read(master.clusterKeyFile()))) {
+            v2 = k.version() == 2 ? k.key() : v2;
+        }
+        assertThat(ring.current()).isEqualTo(NodeKeys.nodeKey(v2, NODE_A));
+        assertThat(saved).as("saved before it is used").singleElement().asString().startsWith("1:");
+        a.heartbeat(hb);
+        assertThat(admin().keys().nodes()).containsExactly(new Replies.NodeKeyVersion(NODE_A, 2));
+        assertThat(withToken(admin().createJoinToken(NODE_A, null).token()).enroll(NODE_A).keyVersion())
+                .as("enrolling again gives the newest").isEqualTo(2);
+
+        // the next key travels sealed: only the old key opens it, and the reply still needs its signature
+        byte[] body = Json.mapper().writeValueAsBytes(hb);
+        String sig = NodeSignature.sign(k1, 1, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
+        RawHttp.Reply r = post("/api/v1/nodes/heartbeat", sig, body);
+        assertThat(r.status()).isEqualTo(200);
+        String sealed = null;
+        for (String line : r.headers().split("\r?\n")) {
+            if (line.regionMatches(true, 0, Credentials.NEXT_KEY_HEADER + ":", 0, Credentials.NEXT_KEY_HEADER.length() + 1)) {
+                sealed = line.substring(Credentials.NEXT_KEY_HEADER.length() + 1).trim();
+            }
+        }
+        assertThat(sealed).as("a request signed with the old key is given the new one").isNotNull();
+        assertThat(sealed).doesNotContain(NodeKeys.toText(ring.current()));
+        assertThat(NodeKeys.unseal(k1, NODE_A, sealed).key()).isEqualTo(ring.current());
+        assertThat(NodeKeys.unseal(NodeKeys.nodeKey(v2, NODE_B), NODE_A, sealed)).isNull();
+
+        assertThat(refusal(() -> ClusterKey.retire(dir, 2)).getMessage()).as("the newest stays").contains("newest");
+        ClusterKey.retire(dir, 1);
+        Thread.sleep(ClusterKey.RELOAD_MS + 200);
+        String old = NodeSignature.sign(k1, 1, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
+        RawHttp.Reply refused = post("/api/v1/nodes/heartbeat", old, body);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body()).contains("version 1").contains("join-token --node " + NODE_A);
+        assertThat(a.heartbeat(hb)).as("the new key serves").isNotNull();
     }
 
     private Credentials signedAs(String claimedId, byte[] key, Clock clock) {
