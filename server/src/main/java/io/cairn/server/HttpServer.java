@@ -44,13 +44,16 @@ public final class HttpServer implements AutoCloseable {
     private final GracefulHandler graceful;
     private final Duration stopTimeout;
     private final List<Route> routes;
+    private final AutoCloseable tlsWatch;
     private boolean closed;
 
-    private HttpServer(Javalin app, GracefulHandler graceful, Duration stopTimeout, List<Route> routes) {
+    private HttpServer(Javalin app, GracefulHandler graceful, Duration stopTimeout, List<Route> routes,
+                       AutoCloseable tlsWatch) {
         this.app = app;
         this.graceful = graceful;
         this.stopTimeout = stopTimeout;
         this.routes = routes;
+        this.tlsWatch = tlsWatch;
     }
 
     /** A server that calls itself {@code role} ("master", "datanode") in what it tells callers. */
@@ -80,6 +83,11 @@ public final class HttpServer implements AutoCloseable {
         }
         closed = true;
         try {
+            tlsWatch.close();
+        } catch (Exception e) {
+            LOG.debug("stopping the certificate watch: {}", e.toString());
+        }
+        try {
             graceful.shutdown().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warn("requests still under way after {} ms; stopping anyway", stopTimeout.toMillis());
@@ -98,6 +106,7 @@ public final class HttpServer implements AutoCloseable {
         private Duration stopTimeout = Duration.ofSeconds(5);
         private int wireVersion = WireVersion.CURRENT;
         private ServerTls tls;
+        private Duration tlsReloadEvery = ServerTls.RELOAD_EVERY;
         private boolean insecureHttp;
 
         private Builder(String role) {
@@ -144,6 +153,12 @@ public final class HttpServer implements AutoCloseable {
         }
 
         /** Serves as {@code transport} says: TLS, or plain HTTP (off loopback only when it allows). */
+        /** How often the certificate and key files are looked at for a change ({@link ServerTls#watch}). */
+        public Builder tlsReloadEvery(Duration every) {
+            this.tlsReloadEvery = every;
+            return this;
+        }
+
         public Builder transport(io.cairn.server.tls.Transport transport) {
             return tls(transport.tls()).insecureHttp(transport.insecureHttp());
         }
@@ -185,7 +200,8 @@ public final class HttpServer implements AutoCloseable {
                 b.initCause(e);
                 throw b;
             }
-            return new HttpServer(app, graceful, stopTimeout, List.copyOf(table));
+            AutoCloseable watch = ssl == null ? () -> { } : tls.watch(ssl, tlsReloadEvery, role);
+            return new HttpServer(app, graceful, stopTimeout, List.copyOf(table), watch);
         }
 
         private void configure(JavalinConfig config, GracefulHandler graceful, List<Route> table) {

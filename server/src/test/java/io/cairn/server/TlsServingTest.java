@@ -85,6 +85,49 @@ class TlsServingTest {
     }
 
     @Test
+    void newCertificateFilesAreServedWithoutARestartAndUnusableOnesLeaveTheOldInPlace() throws Exception {
+        ServerTls first = issue(dir, "127.0.0.1");
+        Path cert = dir.resolve("served.pem");
+        Path key = dir.resolve("served.key");
+        Files.copy(first.certFile(), cert);
+        Files.copy(first.keyFile(), key);
+        HttpServer s = HttpServer.builder("test server")
+                .group("hello", Guard.OPEN, r -> r.get("/hello", ctx -> Reply.json(ctx, new Echo("hi"))))
+                .tls(new ServerTls(cert, key)).tlsReloadEvery(Duration.ofMillis(100))
+                .start("127.0.0.1", 0);
+        servers.add(s);
+        Http h = client(ClientTls.fromCaFile(dir.resolve("ca.pem")));
+        String url = "https://127.0.0.1:" + s.port();
+        java.math.BigInteger before = served(h, url);
+        assertThat(before).isEqualTo(((java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(first.certFile()))).getSerialNumber());
+
+        // a key that is not the certificate's (half of a copy): the old certificate stays
+        ServerTls next = issue(dir, "next-host", "127.0.0.1");
+        Files.copy(next.certFile(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Thread.sleep(500);
+        assertThat(served(h, url)).as("a certificate without its key is not served").isEqualTo(before);
+
+        Files.copy(next.keyFile(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        java.math.BigInteger now = served(h, url);
+        while (now.equals(before) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = served(h, url);
+        }
+        assertThat(now).as("the new certificate is served to new connections").isNotEqualTo(before);
+        assertThat(hello(h, url)).isEqualTo(new Echo("hi"));
+    }
+
+    /** The serial number of the certificate the server presents on a new connection. */
+    private static java.math.BigInteger served(Http h, String url) throws IOException {
+        h.client().connectionPool().evictAll();
+        try (Response r = h.client().newCall(new Request.Builder().url(url + "/hello").build()).execute()) {
+            return ((java.security.cert.X509Certificate) r.handshake().peerCertificates().get(0)).getSerialNumber();
+        }
+    }
+
+    @Test
     void aClientTrustingTheClusterCaIsServedOverTls13Or12ByNameAndByIp() throws IOException {
         HttpServer s = start(issue(dir, "localhost", "127.0.0.1"));
         Http h = client(ClientTls.fromCaFile(dir.resolve("ca.pem")));

@@ -13,6 +13,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,11 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,9 +42,13 @@ import java.util.Objects;
  * A server's certificate chain and private key, from PEM files ({@code --tls-cert}, {@code --tls-key}):
  * the chain starts with the server's own certificate; the key is PKCS#8 or the traditional
  * RSA/EC form, unencrypted, in a file only its owner may read (a looser one is refused as every
- * secret file is). {@link #sslContextFactory} checks that the key belongs to the certificate.
+ * secret file is). {@link #sslContextFactory} checks that the key belongs to the certificate, and
+ * {@link #watch} serves new files without a restart.
  */
 public record ServerTls(Path certFile, Path keyFile) {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
+    /** How often a server looks for new certificate and key files. */
+    public static final Duration RELOAD_EVERY = Duration.ofSeconds(5);
     /** The only protocol versions served. */
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
@@ -58,6 +70,21 @@ public record ServerTls(Path certFile, Path keyFile) {
 
     /** A Jetty factory serving this chain and key over TLS 1.2 and 1.3 only. */
     public SslContextFactory.Server sslContextFactory() throws IOException {
+        Loaded l = load();
+        SslContextFactory.Server f = new SslContextFactory.Server();
+        f.setKeyStore(l.store());
+        f.setKeyStorePassword(l.password());
+        f.setIncludeProtocols(PROTOCOLS);
+        f.setSniRequired(false);
+        return f;
+    }
+
+    /** The chain and key as a key store under a throwaway password, and the certificate served. */
+    record Loaded(KeyStore store, String password, X509Certificate certificate) {
+    }
+
+    /** Reads both files and checks that the key belongs to the first certificate. */
+    Loaded load() throws IOException {
         List<X509Certificate> chain = readChain(certFile);
         PrivateKey key = readKey(keyFile);
         checkPair(key, chain.get(0));
@@ -66,15 +93,59 @@ public record ServerTls(Path certFile, Path keyFile) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("cairn", key, password, chain.toArray(new X509Certificate[0]));
-            SslContextFactory.Server f = new SslContextFactory.Server();
-            f.setKeyStore(store);
-            f.setKeyStorePassword(new String(password));
-            f.setIncludeProtocols(PROTOCOLS);
-            f.setSniRequired(false);
-            return f;
+            return new Loaded(store, new String(password), chain.get(0));
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use the key in " + keyFile + " with " + certFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What the two files look like now (time, size, inode of each): it changes when either is rewritten. */
+    Object stamp() {
+        List<Object> out = new ArrayList<>();
+        for (Path p : new Path[] {certFile, keyFile}) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                out.add(List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey())));
+            } catch (IOException e) {
+                out.add("missing");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Serves the files anew through {@code f} once they change: checked every {@code every} on a
+     * daemon thread until {@link AutoCloseable#close}. New files that cannot be used (one half
+     * copied, a key that is not the certificate's) are logged and the certificate served before
+     * stays; they are tried again when they change again.
+     */
+    public AutoCloseable watch(SslContextFactory.Server f, Duration every, String role) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-tls-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        Object[] seen = {stamp()};
+        timer.scheduleWithFixedDelay(() -> {
+            Object now = stamp();
+            if (now.equals(seen[0])) {
+                return;
+            }
+            seen[0] = now;
+            try {
+                Loaded l = load();
+                f.reload(x -> {
+                    x.setKeyStore(l.store());
+                    x.setKeyStorePassword(l.password());
+                });
+                LOG.info("the {} serves the new certificate in {} ({}, until {}) to new connections", role, certFile,
+                        l.certificate().getSubjectX500Principal().getName(), l.certificate().getNotAfter().toInstant());
+            } catch (Exception e) {
+                LOG.warn("the {} keeps serving the certificate it had: the changed {} and {} cannot be used: {}", role,
+                        certFile, keyFile, e.getMessage());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
     }
 
     private static byte[] randomBytes(int n) {
