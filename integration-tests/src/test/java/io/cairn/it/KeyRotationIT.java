@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The cluster key is rotated while the cluster runs: every datanode is given its next key on its
  * next call (its key file on disk shows it), files written before and after read back, chunk
- * tokens are minted under the new version, and once the old version is retired a request signed
- * with it is refused.
+ * tokens are minted under the new version, and once the old version is retired every datanode
+ * drops it from its disk and a request signed with it is refused.
  */
 @Timeout(120)
 class KeyRotationIT {
@@ -62,7 +62,7 @@ class KeyRotationIT {
                 NodeKeyRing ring = ringOnDisk(mc, i);
                 assertThat(ring.current()).as("its new key is the one version 2 of the cluster key makes")
                         .isEqualTo(NodeKeys.nodeKey(clusterKey(mc, 2), mc.datanode(i).nodeId()));
-                assertThat(ring.key(1)).as("the old one is kept a while for tokens minted under it")
+                assertThat(ring.key(1)).as("the old one is kept, for tokens minted under it, until it is retired")
                         .isEqualTo(oldKeys[i]);
             }
             Replies.KeyStatus status = c.master().keys();
@@ -84,6 +84,13 @@ class KeyRotationIT {
             assertThat(VersionedKeys.parse(SecretFile.read(mc.masterDir().resolve(ClusterKey.FILE))))
                     .extracting(VersionedKeys.Entry::version).containsExactly(2);
             Thread.sleep(1200); // the master reads the file again within a second
+            for (int i = 0; i < 2; i++) {
+                while (ringOnDisk(mc, i).key(1) != null) {
+                    assertThat(System.nanoTime()).as("datanode %d drops the retired key from its disk", i)
+                            .isLessThan(deadline + Duration.ofSeconds(10).toNanos());
+                    Thread.sleep(100);
+                }
+            }
             String id = mc.datanode(0).nodeId();
             Requests.Heartbeat hb = new Requests.Heartbeat(id, mc.master().clusterId(), mc.datanode(0).url(),
                     1L << 30, 0, 0);

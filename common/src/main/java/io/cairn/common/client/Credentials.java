@@ -60,7 +60,8 @@ public interface Credentials {
     /**
      * As above, signing with the newest key of {@code keys}; a signed reply that carries the node's
      * next key ({@link #NEXT_KEY_HEADER}, sealed under the key the request was signed with) has it
-     * taken into {@code keys} (saved first), and the calls after it are signed with it.
+     * taken into {@code keys} (saved first), and the calls after it are signed with it; keys of
+     * versions the master no longer holds ({@link ReplySignature#KEY_VERSIONS}) are dropped.
      */
     static Credentials node(String masterUrl, String nodeId, NodeKeyRing keys, Clock clock) {
         HttpUrl master = parse(masterUrl);
@@ -93,8 +94,9 @@ public interface Credentials {
                 }
                 byte[] body = reply.peekBody(MOST_SIGNED_REPLY + 1).bytes();
                 byte[] key = keys.key(claim.keyVersion());
+                String held = reply.header(ReplySignature.KEY_VERSIONS);
                 if (key == null || body.length > MOST_SIGNED_REPLY || !ReplySignature.verify(key, nodeId, claim.nonce(),
-                        reply.code(), body, reply.header(ReplySignature.HEADER))) {
+                        reply.code(), body, reply.header(ReplySignature.HEADER), held)) {
                     reply.close();
                     throw new IOException("the reply from " + master.scheme() + "://" + master.host() + ":" + master.port()
                             + " to " + sent.method() + " " + sent.url().encodedPath() + " is not signed with this"
@@ -109,6 +111,9 @@ public interface Credentials {
                                 + " carries a next key for this datanode that does not open with its key");
                     }
                     keys.adopt(e.version(), e.key());
+                }
+                if (held != null) {
+                    keys.retain(held);
                 }
                 return reply;
             }

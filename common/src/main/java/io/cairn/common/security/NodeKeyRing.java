@@ -5,21 +5,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The keys a datanode holds: the one it signs with (the newest) and, for a while after the master
- * gave it a newer one, the one before, so that chunk tokens minted under the old key before the
- * change still open its chunks until they expire ({@link #GRACE}). The keys live in
- * {@code node.key} ({@link VersionedKeys}), saved through {@link Store} before a new one is used.
+ * The keys a datanode holds: the one it signs with (the newest) and, after the master gave it a
+ * newer one, the ones before, for as long as the masters hold their versions ({@link #retain}), so
+ * that a chunk token minted under an older version, by a master that has not heard from this node
+ * since the change, still opens its chunks. The keys live in {@code node.key}
+ * ({@link VersionedKeys}), saved through {@link Store} before a change is used.
  */
 public final class NodeKeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(NodeKeyRing.class);
-    /** How long the key before the newest still opens chunks: a chunk token's lifetime and clock skew, and a minute. */
-    public static final Duration GRACE = ChunkTokens.LIFETIME.plus(ChunkTokens.SKEW).plusMinutes(1);
-
     /** Where the ring is kept. */
     @FunctionalInterface
     public interface Store {
@@ -83,8 +80,8 @@ public final class NodeKeyRing {
 
     /**
      * Takes {@code key} of {@code version} as the key to sign with when it is newer than the
-     * current one: saved first, the current key kept until {@link #GRACE} from now, keys past their
-     * time dropped. An older or equal version changes nothing.
+     * current one: saved first, the current key kept (until {@link #retain} drops it). An older or
+     * equal version changes nothing.
      *
      * @return whether the key was taken
      */
@@ -95,9 +92,8 @@ public final class NodeKeyRing {
         long now = clock.millis();
         List<VersionedKeys.Entry> next = new ArrayList<>();
         for (VersionedKeys.Entry e : keys) {
-            long until = e.untilMs() == Long.MAX_VALUE ? now + GRACE.toMillis() : e.untilMs();
-            if (until >= now) {
-                next.add(new VersionedKeys.Entry(e.version(), e.key(), until));
+            if (e.usableAt(now)) {
+                next.add(e);
             }
         }
         while (next.size() >= VersionedKeys.MOST_ENTRIES) {
@@ -107,8 +103,38 @@ public final class NodeKeyRing {
         store.save(VersionedKeys.format(next));
         int old = version();
         keys = List.copyOf(next);
-        LOG.info("this datanode's key is now version {} (was {}); version {} still opens chunks for {} min",
-                version, old, old, GRACE.toMinutes());
+        LOG.info("this datanode's key is now version {} (was {}); version {} still opens chunks until the masters"
+                + " retire it", version, old, old);
         return true;
+    }
+
+    /**
+     * Drops the keys of versions not in {@code held} (the versions the master holds, as a signed
+     * reply lists them, e.g. {@code 1,2}), saved first; the key this node signs with is always kept.
+     * A malformed list changes nothing.
+     */
+    public synchronized void retain(String held) throws IOException {
+        java.util.Set<Integer> versions = new java.util.HashSet<>();
+        try {
+            for (String v : held.split(",", VersionedKeys.MOST_ENTRIES + 1)) {
+                versions.add(Integer.parseInt(v.trim()));
+            }
+        } catch (NumberFormatException e) {
+            return;
+        }
+        List<VersionedKeys.Entry> k = keys;
+        List<VersionedKeys.Entry> next = new ArrayList<>();
+        for (int i = 0; i < k.size(); i++) {
+            if (i == k.size() - 1 || versions.contains(k.get(i).version())) {
+                next.add(k.get(i));
+            }
+        }
+        if (next.size() == k.size()) {
+            return;
+        }
+        store.save(VersionedKeys.format(next));
+        keys = List.copyOf(next);
+        LOG.info("this datanode keeps key versions {} only: the masters hold {}", next.stream()
+                .map(VersionedKeys.Entry::version).toList(), held);
     }
 }

@@ -42,7 +42,7 @@ class KeyVersionsTest {
     }
 
     @Test
-    void aRingTakesANewerKeySavedFirstAndKeepsTheOldOneOnlyForItsGrace() throws Exception {
+    void aRingTakesANewerKeySavedFirstAndKeepsTheOldOnesUntilTheMastersNoLongerHoldThem() throws Exception {
         ManualClock clock = new ManualClock();
         List<String> saved = new ArrayList<>();
         byte[] k1 = NodeKeys.nodeKey(V1, NODE);
@@ -58,11 +58,19 @@ class KeyVersionsTest {
             assertThat(again.version()).isEqualTo(2);
             assertThat(again.key(1)).isEqualTo(k1);
         });
-        clock.advance(NodeKeyRing.GRACE);
-        assertThat(ring.key(1)).as("within its grace").isEqualTo(k1);
-        clock.advance(java.time.Duration.ofMillis(1));
-        assertThat(ring.key(1)).as("past its grace").isNull();
+        clock.advance(java.time.Duration.ofDays(30));
+        ring.retain("1,2");
+        assertThat(ring.key(1)).as("kept while the masters hold version 1").isEqualTo(k1);
+        assertThat(saved).hasSize(1);
+        ring.retain("x,2");
+        assertThat(ring.key(1)).as("a malformed list changes nothing").isEqualTo(k1);
+        ring.retain("2");
+        assertThat(ring.key(1)).as("retired").isNull();
         assertThat(ring.key(2)).isEqualTo(k2);
+        assertThat(saved).hasSize(2);
+        assertThat(NodeKeyRing.parse(saved.get(1), l -> { }, clock).key(1)).as("on disk too").isNull();
+        ring.retain("1,3");
+        assertThat(ring.current()).as("the key it signs with is never dropped").isEqualTo(k2);
         assertThat(ring.adopt(1, k1)).isFalse();
         assertThat(ring.version()).isEqualTo(2);
     }

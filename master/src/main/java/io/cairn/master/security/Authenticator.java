@@ -125,8 +125,10 @@ public final class Authenticator {
         key.signedWith(c.nodeId(), c.keyVersion());
         int newest = key.current();
         byte[] newKey = newest > c.keyVersion() ? key.nodeKey(c.nodeId(), newest) : null;
+        String held = key.versions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
         Reply.signWith(ctx, (reply, status, bytes) -> {
-            reply.header(ReplySignature.HEADER, ReplySignature.sign(nodeKey, c.nodeId(), c.nonce(), status, bytes));
+            reply.header(ReplySignature.KEY_VERSIONS, held); // the datanode keeps no key of another version
+            reply.header(ReplySignature.HEADER, ReplySignature.sign(nodeKey, c.nodeId(), c.nonce(), status, bytes, held));
             if (newKey != null) { // the datanode's next key, which only its current one opens
                 reply.header(Credentials.NEXT_KEY_HEADER, NodeKeys.seal(nodeKey, c.nodeId(), newest, newKey));
             }

@@ -402,7 +402,10 @@ class MasterSecurityTest {
         RawHttp.Reply refused = post("/api/v1/nodes/heartbeat", old, body);
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.body()).contains("version 1").contains("join-token --node " + NODE_A);
+        assertThat(ring.key(1)).as("kept until then").isEqualTo(k1);
         assertThat(a.heartbeat(hb)).as("the new key serves").isNotNull();
+        assertThat(ring.key(1)).as("the reply said version 1 is no longer held").isNull();
+        assertThat(NodeKeyRing.parse(saved.get(saved.size() - 1), l -> { }, Clock.systemUTC()).key(1)).isNull();
     }
 
     private Credentials signedAs(String claimedId, byte[] key, Clock clock) {
@@ -461,14 +464,20 @@ class MasterSecurityTest {
                 .orElseThrow(() -> new AssertionError("no signature on " + real.headers()));
         String nonce = NodeSignature.parse(sig).nonce();
         byte[] replyBody = real.body().getBytes(StandardCharsets.UTF_8);
-        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, header)).isTrue();
-        assertThat(ReplySignature.verify(keyA, NODE_B, nonce, 200, replyBody, header)).isFalse();
-        assertThat(ReplySignature.verify(keyA, NODE_A, "00".repeat(16), 200, replyBody, header)).isFalse();
-        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 201, replyBody, header)).isFalse();
+        String held = real.headers().lines().filter(l -> l.regionMatches(true, 0, ReplySignature.KEY_VERSIONS + ":", 0,
+                ReplySignature.KEY_VERSIONS.length() + 1)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("no key versions on " + real.headers()));
+        assertThat(held).isEqualTo("1");
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, header, held)).isTrue();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, header, "1,2")).as("key versions").isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, header)).as("without them").isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_B, nonce, 200, replyBody, header, held)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, "00".repeat(16), 200, replyBody, header, held)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 201, replyBody, header, held)).isFalse();
         assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, (real.body() + " ").getBytes(StandardCharsets.UTF_8),
-                header)).isFalse();
-        assertThat(ReplySignature.verify(new byte[32], NODE_A, nonce, 200, replyBody, header)).isFalse();
-        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, "!!")).isFalse();
+                header, held)).isFalse();
+        assertThat(ReplySignature.verify(new byte[32], NODE_A, nonce, 200, replyBody, header, held)).isFalse();
+        assertThat(ReplySignature.verify(keyA, NODE_A, nonce, 200, replyBody, "!!", held)).isFalse();
 
         // an impostor in the master's place: with no signature, another key's, or the real one of an earlier reply
         String orders = "{\"deleteChunks\":[\"0123456789abcdef0123456789abcdef\"]}";
