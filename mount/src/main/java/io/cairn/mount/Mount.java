@@ -1,5 +1,6 @@
 package io.cairn.mount;
 
+import io.cairn.common.client.CarriedPools;
 import io.cairn.common.client.ChunkService;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.client.Deadlines;
@@ -56,8 +57,9 @@ final class Mount {
         DataLimits limits = DataLimits.forChunkSize(status.chunkSize());
         Namespace ns = new Namespace(cluster.master(), new AttrCache(settings.attrTimeout(), System::nanoTime));
         ChunkService chunks = cluster.chunkService();
-        this.uploads = Executors.newFixedThreadPool(limits.uploadThreads(), daemons("cairn-upload-"));
-        this.readAhead = Executors.newFixedThreadPool(Math.max(2, limits.readAheadChunks()), daemons("cairn-readahead-"));
+        // a task on these runs as the caller that handed it in (X-Cairn-As on its master calls)
+        this.uploads = CarriedPools.fixed(limits.uploadThreads(), daemons("cairn-upload-"));
+        this.readAhead = CarriedPools.fixed(Math.max(2, limits.readAheadChunks()), daemons("cairn-readahead-"));
         Deadlines deadlines = chunks.deadlines();
         // a reader waits for a chunk another reader (or the read-ahead) is fetching as long as a fetch may take
         ChunkCache cache = new ChunkCache(limits.cacheChunks(), Math.max(1, limits.cacheChunks() / 2),

@@ -4,7 +4,6 @@ import io.cairn.common.tls.ClientTls;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +36,7 @@ public final class Cluster implements AutoCloseable {
         this.master = new MasterClient(http, masterUrl);
         this.datanodes = new DatanodeClient(http);
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newCachedThreadPool(r -> {
+        this.pool = CarriedPools.cached(r -> {
             Thread t = new Thread(r, "cairn-io-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

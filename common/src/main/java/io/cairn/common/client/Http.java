@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.Caller;
 import io.cairn.common.tls.ClientTls;
 import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.wire.ErrorBody;
@@ -85,6 +86,7 @@ public final class Http {
         this.timeout = timeout;
         this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);
+        HttpUrl master = masterUrl == null ? null : HttpUrl.parse(masterUrl);
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(256);
         dispatcher.setMaxRequestsPerHost(64);
@@ -100,13 +102,22 @@ public final class Http {
                 .addInterceptor(chain -> {
                     Request r = chain.request();
                     try {
-                        Request sent = credentials.apply(r.newBuilder().header(WireVersion.HEADER, announced).build());
+                        Request.Builder b = r.newBuilder().header(WireVersion.HEADER, announced);
+                        Caller as = Caller.current();
+                        if (as != null && (master == null || sameServer(r.url(), master))) {
+                            b.header(Caller.HEADER, as.header()); // the master checks modes as it for an id-limited token
+                        }
+                        Request sent = credentials.apply(b.build());
                         return credentials.check(sent, chain.proceed(sent));
                     } catch (IOException e) {
                         throw TlsFailure.explain(e, who(r.url(), masterUrl), r.url().host(), tls);
                     }
                 });
         this.client = tls.apply(builder).build();
+    }
+
+    private static boolean sameServer(HttpUrl a, HttpUrl b) {
+        return a.port() == b.port() && a.host().equalsIgnoreCase(b.host());
     }
 
     /** "the master at https://HOST:PORT" when {@code url} is the master's, else "the datanode at ...". */

@@ -81,7 +81,8 @@ class SecurityMountIT {
         Mounted.assumeFuse();
         try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
             var admin = mc.client().master();
-            admin.mkdir("/projects/p1", null, null, null, true);
+            admin.mkdir("/projects", null, Owners.NOBODY, Owners.NOBODY, false); // root here is nobody there
+            admin.mkdir("/projects/p1", null, Owners.NOBODY, Owners.NOBODY, false);
             admin.mkdir("/secret", null, null, null, false);
             Path file = tmp.resolve("proj.token");
             SecretFile.write(file, mc.master().tokens().create("proj", "read-write", null, Subtree.of("/projects"),
@@ -101,14 +102,55 @@ class SecurityMountIT {
                 Shell.Result chown = m.sh("chown 5:5 p1/g");
                 assertThat(chown.exit()).isNotZero();
                 assertThat(chown.err()).contains("Operation not permitted");
-                m.ok("chown 1000:1001 p1/g");
-                assertThat(m.ok("stat -c '%u:%g' p1/g").out()).isEqualTo("1000:1001\n");
+                Shell.Result giveAway = m.sh("chown 1000:1001 p1/g");
+                assertThat(giveAway.exit()).as("nobody may not give its file another uid").isNotZero();
+                assertThat(giveAway.err()).contains("Operation not permitted");
             }
             assertThat(admin.listAll("/projects/p1")).extracting(io.cairn.common.wire.DirEntry::name)
                     .containsExactly("big.bin", "e", "g");
             assertThat(admin.attr("/projects/p1/big.bin").size()).isEqualTo(300_000);
             assertThat(admin.listAll("/secret")).isEmpty();
-            assertThat(admin.attr("/projects/p1/g").uid()).isEqualTo(1000);
+            assertThat(admin.attr("/projects/p1/g").uid()).isEqualTo(Owners.NOBODY);
+        }
+    }
+
+    @Test
+    void aMountWithATokenLimitedInItsIdsActsAsEachLocalUser() throws Exception {
+        Mounted.assumeFuse();
+        try (MiniCluster mc = MiniCluster.builder().datanodes(2).chunkSize(64 << 10).start()) {
+            var admin = mc.client().master();
+            admin.mkdir("/u1500", 0755, 1500, 1500, false);
+            admin.mkdir("/u1600", 0755, 1600, 1600, false);
+            admin.create("/u1600/theirs", io.cairn.common.wire.FileType.FILE, 0644, 1600, 1600, null, true);
+            Path file = tmp.resolve("team.token");
+            SecretFile.write(file, mc.master().tokens().create("team", "read-write", null, Subtree.WHOLE,
+                    Owners.of("1000-1999", "1000-1999", false), "test").token(), false);
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            // setpriv --reuid 1500 --regid 1500 --clear-groups sh -c 'cd m && ...' (root may not even enter the mount)
+            String as1500 = "setpriv --reuid 1500 --regid 1500 --clear-groups sh -c 'cd m && ";
+            try (Mounted m = Mounted.at(tmp.resolve("m"), mc.masterUrl()).tokenFile(file).attrTimeout(Duration.ZERO)
+                    .start()) {
+                // as uid 1500: echo hi > u1500/f; mkdir u1500/d; head -c 200000 /dev/urandom > u1500/d/big
+                Shell.Result own = Shell.run(tmp, as1500 + "echo hi > u1500/f && mkdir u1500/d"
+                        + " && head -c 200000 /dev/urandom > u1500/d/big && cat u1500/f'");
+                assertThat(own.exit()).as(own.err()).isZero();
+                assertThat(own.out()).isEqualTo("hi\n");
+                Shell.Result theirs = Shell.run(tmp, as1500 + "echo x >> u1600/theirs'");
+                assertThat(theirs.exit()).isNotZero();
+                assertThat(theirs.err()).contains("Permission denied");
+                Shell.Result rm = Shell.run(tmp, as1500 + "rm -f u1600/theirs'");
+                assertThat(rm.exit()).isNotZero();
+                assertThat(rm.err()).contains("Permission denied");
+                // root on this machine is no uid of the token: the master refuses what the kernel would let it do
+                Shell.Result byRoot = Shell.run(tmp, "cat m/u1500/f");
+                assertThat(byRoot.exit()).isNotZero();
+                assertThat(byRoot.err()).contains("Operation not permitted");
+            }
+            assertThat(admin.attr("/u1500/f").uid()).isEqualTo(1500);
+            assertThat(admin.attr("/u1500/f").size()).isEqualTo(3);
+            assertThat(admin.attr("/u1500/d/big").size()).isEqualTo(200_000);
+            assertThat(admin.attr("/u1500/d").uid()).isEqualTo(1500);
+            assertThat(admin.attr("/u1600/theirs").size()).isZero();
         }
     }
 

@@ -2,8 +2,10 @@ package io.cairn.master.http;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.Caller;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.security.Owners;
+import io.cairn.master.security.Permissions;
 import io.cairn.master.security.Principal;
 import io.cairn.master.security.Subtree;
 import io.javalin.http.Context;
@@ -13,8 +15,10 @@ import java.io.IOException;
 /**
  * What a request names, taken inside the directory its caller's token is confined to ({@link Subtree}):
  * paths are rewritten into it, inodes are checked to lie beneath it; and the owners it gives
- * files, squashed and checked against its token ({@link Owners}). For a token of the whole
- * namespace and any owner all of these are the identity.
+ * files, squashed and checked against its token ({@link Owners}); and, for a token limited in
+ * its ids, the uid and groups it acts as ({@link Caller}), whose modes the namespace checks
+ * ({@link Permissions}). For a token of the whole namespace and any owner all of these are the
+ * identity.
  */
 final class Confined {
     private final Namespace ns;
@@ -33,13 +37,30 @@ final class Confined {
         return path == null ? null : Principal.subtree(ctx).entry(path);
     }
 
-    /** The owner uid of a new file: the caller's, squashed and checked against its token (EPERM). */
-    Integer newUid(Context ctx, Integer uid) throws CairnException {
-        return Principal.owners(ctx).newUid(uid);
+    private static final String PERMISSIONS = "cairn.permissions";
+
+    /** The checks for the caller of {@code ctx}: none unless its token is limited in its ids (EPERM, EINVAL for a bad header). */
+    Permissions permissions(Context ctx) throws CairnException {
+        Permissions p = ctx.attribute(PERMISSIONS);
+        if (p == null) {
+            String as = ctx.header(Caller.HEADER);
+            Caller c = as == null ? null : Caller.parse(as);
+            p = Permissions.of(Principal.owners(ctx), c);
+            ctx.attribute(PERMISSIONS, p);
+        }
+        return p;
     }
 
+    /** The owner uid of a new file: the caller's, squashed and checked against its token, and the uid it acts as (EPERM). */
+    Integer newUid(Context ctx, Integer uid) throws CairnException {
+        Permissions p = permissions(ctx);
+        return p.newUid(Principal.owners(ctx).newUid(uid == null && p.checked() ? Integer.valueOf(p.uid()) : uid));
+    }
+
+    /** The group of a new file: the same, the gid it acts as when none is asked for. */
     Integer newGid(Context ctx, Integer gid) throws CairnException {
-        return Principal.owners(ctx).newGid(gid);
+        Permissions p = permissions(ctx);
+        return p.newGid(Principal.owners(ctx).newGid(gid == null && p.checked() ? Integer.valueOf(p.gid()) : gid));
     }
 
     /** A uid given to a file by setattr (null: unchanged), squashed and checked. */
@@ -57,6 +78,26 @@ final class Confined {
         if (!s.whole() && !ns.holds(s.root(), inode)) {
             throw CairnException.of(ErrorCode.EACCES, "inode %d is not in %s, the directory this token is confined to",
                     inode, s.root());
+        }
+        return inode;
+    }
+
+    /** {@code inode} in the caller's directory, once its file may be read as the caller acts (r, or its owner). */
+    long readable(Context ctx, long inode) throws IOException {
+        inode(ctx, inode);
+        Permissions p = permissions(ctx);
+        if (p.checked()) {
+            p.readData(ns.inode(inode));
+        }
+        return inode;
+    }
+
+    /** {@code inode} in the caller's directory, once its file may be written as the caller acts (w, or its owner). */
+    long writable(Context ctx, long inode) throws IOException {
+        inode(ctx, inode);
+        Permissions p = permissions(ctx);
+        if (p.checked()) {
+            p.writeData(ns.inode(inode));
         }
         return inode;
     }

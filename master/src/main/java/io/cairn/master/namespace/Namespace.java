@@ -15,6 +15,7 @@ import io.cairn.master.meta.InodeRow;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.replay.Replays;
+import io.cairn.master.security.Permissions;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -32,6 +33,9 @@ import java.util.Set;
  * the body once more, so the look-up answers (EEXIST, or the existing file for a plain create).
  * Every change may carry a request id: a change sent again under the same id (its answer was lost
  * on the way) is answered with its first answer instead of being made again ({@link Replays}).
+ * A call given {@link Permissions} checks them in its transaction, on the rows it reads anyway: x
+ * on every directory walked, w and x on the directories it changes, the sticky bit, owner-only
+ * attributes.
  */
 public final class Namespace {
     public static final long ROOT = 1;
@@ -111,11 +115,17 @@ public final class Namespace {
 
     /** The inode a path names, or ENOENT / ENOTDIR. */
     static InodeRow resolve(MetaTx tx, String path) throws IOException {
+        return resolve(tx, path, Permissions.UNCHECKED);
+    }
+
+    /** The same, with search (x) permission on every directory walked from the root. */
+    static InodeRow resolve(MetaTx tx, String path, Permissions p) throws IOException {
         InodeRow cur = tx.inode(ROOT);
         for (String name : PathRules.split(path)) {
             if (!cur.isDir()) {
                 throw CairnException.of(ErrorCode.ENOTDIR, "not a directory on the way to %s", path);
             }
+            p.search(cur, path);
             Long next = tx.lookup(cur.id(), name);
             if (next == null) {
                 throw CairnException.of(ErrorCode.ENOENT, "no such file or directory: %s", path);
@@ -133,12 +143,16 @@ public final class Namespace {
     }
 
     static Slot slot(MetaTx tx, String path) throws IOException {
+        return slot(tx, path, Permissions.UNCHECKED);
+    }
+
+    static Slot slot(MetaTx tx, String path, Permissions p) throws IOException {
         List<String> parts = PathRules.split(path);
         if (parts.isEmpty()) {
             throw new CairnException(ErrorCode.EEXIST, "/ is the root directory");
         }
         String parentPath = PathRules.join(parts.subList(0, parts.size() - 1));
-        InodeRow dir = resolve(tx, parentPath);
+        InodeRow dir = resolve(tx, parentPath, p);
         if (!dir.isDir()) {
             throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", parentPath);
         }
@@ -163,7 +177,22 @@ public final class Namespace {
     }
 
     public Attr attr(String path) throws IOException {
-        return store.read(tx -> resolve(tx, path).toAttr());
+        return attr(path, Permissions.UNCHECKED);
+    }
+
+    public Attr attr(String path, Permissions p) throws IOException {
+        return store.read(tx -> resolve(tx, path, p).toAttr());
+    }
+
+    /** The row of {@code inode} (ENOENT when there is none): for the checks of calls that name an inode. */
+    public InodeRow inode(long inode) throws IOException {
+        return store.read(tx -> {
+            InodeRow n = tx.inode(inode);
+            if (n == null) {
+                throw CairnException.of(ErrorCode.ENOENT, "no inode %d", inode);
+            }
+            return n;
+        });
     }
 
     /** The inode row at a path (for whole-tree walks such as fsck). */
@@ -209,12 +238,17 @@ public final class Namespace {
     }
 
     public ListPage list(String path, String after, int limit) throws IOException {
+        return list(path, after, limit, Permissions.UNCHECKED);
+    }
+
+    public ListPage list(String path, String after, int limit, Permissions p) throws IOException {
         int lim = Math.max(1, Math.min(limit, MAX_LIST));
         return store.read(tx -> {
-            InodeRow dir = resolve(tx, path);
+            InodeRow dir = resolve(tx, path, p);
             if (!dir.isDir()) {
                 throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", path);
             }
+            p.list(dir, path);
             List<MetaTx.Entry> rows = tx.list(dir.id(), after, lim + 1);
             List<DirEntry> out = new ArrayList<>();
             for (int i = 0; i < Math.min(lim, rows.size()); i++) {
@@ -248,6 +282,10 @@ public final class Namespace {
     }
 
     public Attr mkdir(Requests.Mkdir r, String requestId) throws IOException {
+        return mkdir(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Attr mkdir(Requests.Mkdir r, String requestId, Permissions p) throws IOException {
         return replays.write(requestId, "mkdir", Attr.class, tx -> {
             List<String> parts = PathRules.split(r.path());
             if (parts.isEmpty()) {
@@ -260,6 +298,7 @@ public final class Namespace {
             for (int i = 0; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
                 String name = parts.get(i);
+                p.search(cur, r.path());
                 Long existing = tx.lookup(cur.id(), name);
                 if (existing != null) {
                     InodeRow e = tx.inode(existing);
@@ -280,6 +319,7 @@ public final class Namespace {
                     throw CairnException.of(ErrorCode.ENOENT, "no such directory: %s",
                             PathRules.join(parts.subList(0, i + 1)));
                 }
+                p.addTo(cur, "mkdir", PathRules.join(parts.subList(0, i + 1)));
                 long t = now();
                 InodeRow dir = tx.insertInode(new InodeRow(0, FileType.DIR, perm(r.mode(), 0755) | (cur.mode() & SET_GID),
                         id(r.uid()), groupIn(cur, r.gid()), 0, 2, t, t, t, 0, null));
@@ -296,11 +336,15 @@ public final class Namespace {
     }
 
     public Attr create(Requests.Create r, String requestId) throws IOException {
+        return create(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Attr create(Requests.Create r, String requestId, Permissions p) throws IOException {
         FileType type = r.type() == null ? FileType.FILE : r.type();
         if (type == FileType.DIR || type == FileType.SYMLINK) {
             throw new CairnException(ErrorCode.EINVAL, "use mkdir or symlink to make a " + type.wireName());
         }
-        return replays.write(requestId, "create", Attr.class, tx -> createIn(tx, r, type));
+        return replays.write(requestId, "create", Attr.class, tx -> createIn(tx, r, type, p, false));
     }
 
     /**
@@ -309,9 +353,13 @@ public final class Namespace {
      * error here: the answer then has no allocation.
      */
     public Replies.Created createForWriting(Requests.Create r, String requestId) throws IOException {
+        return createForWriting(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Replies.Created createForWriting(Requests.Create r, String requestId, Permissions p) throws IOException {
         FileType type = r.type() == null ? FileType.FILE : r.type();
         if (type != FileType.FILE) {
-            return new Replies.Created(create(r, requestId), null);
+            return new Replies.Created(create(r, requestId, p), null);
         }
         Allocation fresh;
         try {
@@ -324,7 +372,7 @@ public final class Namespace {
         }
         Allocation first = fresh;
         Replies.Created c = replays.write(requestId, "create-for-writing", Replies.Created.class, tx -> {
-            Attr a = createIn(tx, r, type);
+            Attr a = createIn(tx, r, type, p, true);
             if (first == null || !a.isFile()) {
                 return new Replies.Created(a, null);
             }
@@ -337,8 +385,9 @@ public final class Namespace {
         return c.allocation() == null ? c : new Replies.Created(c.attr(), chunkLists.withTokens(c.allocation()));
     }
 
-    private Attr createIn(MetaTx tx, Requests.Create r, FileType type) throws IOException {
-        Slot s = slot(tx, r.path());
+    /** {@code writing}: the answer leases the file a chunk, so an existing file must be one the caller may write. */
+    private Attr createIn(MetaTx tx, Requests.Create r, FileType type, Permissions p, boolean writing) throws IOException {
+        Slot s = slot(tx, r.path(), p);
         Long existing = tx.lookup(s.dir().id(), s.name());
         if (existing != null) {
             InodeRow e = tx.inode(existing);
@@ -348,8 +397,12 @@ public final class Namespace {
             if (e.isDir()) {
                 throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", s.path());
             }
+            if (writing) {
+                p.writeData(e);
+            }
             return e.toAttr();
         }
+        p.addTo(s.dir(), "create", s.path());
         long t = now();
         long rdev = (type == FileType.CHARDEV || type == FileType.BLOCKDEV) && r.rdev() != null ? r.rdev() : 0;
         InodeRow n = tx.insertInode(new InodeRow(0, type, perm(r.mode(), 0644), id(r.uid()), groupIn(s.dir(), r.gid()),
@@ -364,16 +417,21 @@ public final class Namespace {
     }
 
     public Attr symlink(Requests.Symlink r, String requestId) throws IOException {
+        return symlink(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Attr symlink(Requests.Symlink r, String requestId, Permissions p) throws IOException {
         String target = r.target();
         if (target == null || target.isEmpty() || target.indexOf('\0') >= 0
                 || target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > PathRules.PATH_MAX) {
             throw new CairnException(ErrorCode.EINVAL, "symlink target must be 1 to 4096 bytes without NUL");
         }
         return replays.write(requestId, "symlink", Attr.class, tx -> {
-            Slot s = slot(tx, r.path());
+            Slot s = slot(tx, r.path(), p);
             if (tx.lookup(s.dir().id(), s.name()) != null) {
                 throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
             }
+            p.addTo(s.dir(), "symlink", s.path());
             long t = now();
             InodeRow n = tx.insertInode(new InodeRow(0, FileType.SYMLINK, 0777, id(r.uid()), groupIn(s.dir(), r.gid()),
                     target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 1, t, t, t, 0, target));
@@ -388,15 +446,20 @@ public final class Namespace {
     }
 
     public Attr link(Requests.Link r, String requestId) throws IOException {
+        return link(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Attr link(Requests.Link r, String requestId, Permissions p) throws IOException {
         return replays.write(requestId, "link", Attr.class, tx -> {
-            InodeRow target = resolve(tx, r.existing());
+            InodeRow target = resolve(tx, r.existing(), p);
             if (target.isDir()) {
                 throw CairnException.of(ErrorCode.EPERM, "cannot hard-link a directory: %s", r.existing());
             }
-            Slot s = slot(tx, r.path());
+            Slot s = slot(tx, r.path(), p);
             if (tx.lookup(s.dir().id(), s.name()) != null) {
                 throw CairnException.of(ErrorCode.EEXIST, "already exists: %s", s.path());
             }
+            p.addTo(s.dir(), "link", s.path());
             long t = now();
             tx.insertEntry(s.dir().id(), s.name(), target.id());
             InodeRow updated = target.withNlink(target.nlink() + 1, t);
@@ -424,9 +487,14 @@ public final class Namespace {
     }
 
     public void unlink(String path, String requestId) throws IOException {
+        unlink(path, requestId, Permissions.UNCHECKED);
+    }
+
+    public void unlink(String path, String requestId, Permissions p) throws IOException {
         replays.write(requestId, "unlink", Replies.Ok.class, tx -> {
-            Slot s = slot(tx, path);
+            Slot s = slot(tx, path, p);
             InodeRow n = entry(tx, s);
+            p.removeFrom(s.dir(), n, "unlink", s.path());
             if (n.isDir()) {
                 throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", s.path());
             }
@@ -442,12 +510,17 @@ public final class Namespace {
     }
 
     public void rmdir(String path, String requestId) throws IOException {
+        rmdir(path, requestId, Permissions.UNCHECKED);
+    }
+
+    public void rmdir(String path, String requestId, Permissions p) throws IOException {
         replays.write(requestId, "rmdir", Replies.Ok.class, tx -> {
             if (PathRules.split(path).isEmpty()) {
                 throw new CairnException(ErrorCode.EPERM, "cannot remove the root directory");
             }
-            Slot s = slot(tx, path);
+            Slot s = slot(tx, path, p);
             InodeRow n = entry(tx, s);
+            p.removeFrom(s.dir(), n, "rmdir", s.path());
             if (!n.isDir()) {
                 throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", s.path());
             }
@@ -477,21 +550,30 @@ public final class Namespace {
     }
 
     public void rename(Requests.Rename r, String requestId) throws IOException {
+        rename(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public void rename(Requests.Rename r, String requestId, Permissions p) throws IOException {
         replays.write(requestId, "rename", Replies.Ok.class, tx -> {
             String from = PathRules.normalize(r.from());
             String to = PathRules.normalize(r.to());
             if (from.equals("/") || to.equals("/")) {
                 throw new CairnException(ErrorCode.EINVAL, "cannot rename the root directory");
             }
-            Slot src = slot(tx, from);
+            Slot src = slot(tx, from, p);
             InodeRow moving = entry(tx, src);
+            p.removeFrom(src.dir(), moving, "rename", from);
             if (from.equals(to)) {
                 return Replies.Ok.OK;
             }
             if (moving.isDir() && to.startsWith(from + "/")) {
                 throw CairnException.of(ErrorCode.EINVAL, "cannot move %s into itself (%s)", from, to);
             }
-            Slot dst = slot(tx, to);
+            Slot dst = slot(tx, to, p);
+            p.addTo(dst.dir(), "rename", to);
+            if (moving.isDir() && dst.dir().id() != src.dir().id()) {
+                p.addTo(moving, "rename", from); // its ".." changes
+            }
             long t = now();
             Long existingId = tx.lookup(dst.dir().id(), dst.name());
             if (existingId != null) {
@@ -502,6 +584,7 @@ public final class Namespace {
                 if (existing.id() == moving.id()) {
                     return Replies.Ok.OK; // two names of one inode: POSIX says do nothing
                 }
+                p.removeFrom(dst.dir(), existing, "rename", to);
                 if (moving.isDir()) {
                     if (!existing.isDir()) {
                         throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", to);
@@ -537,6 +620,10 @@ public final class Namespace {
     }
 
     public Attr setAttr(Requests.SetAttr r, String requestId) throws IOException {
+        return setAttr(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Attr setAttr(Requests.SetAttr r, String requestId, Permissions p) throws IOException {
         if (r.size() != null && r.size() > Limits.MAX_FILE_SIZE) {
             throw new CairnException(ErrorCode.EFBIG, "size " + r.size() + " is past the largest file size ("
                     + Limits.MAX_FILE_SIZE + " bytes)");
@@ -544,7 +631,7 @@ public final class Namespace {
         return replays.write(requestId, "setattr", Attr.class, tx -> {
             InodeRow n;
             if (r.path() != null) {
-                n = resolve(tx, r.path());
+                n = resolve(tx, r.path(), p);
             } else if (r.inode() != null) {
                 n = tx.inode(r.inode());
                 if (n == null) {
@@ -553,6 +640,7 @@ public final class Namespace {
             } else {
                 throw new CairnException(ErrorCode.EINVAL, "setattr needs a path or an inode");
             }
+            check(p, n, r);
             long t = now();
             if (r.mode() != null) {
                 n = n.withMode(r.mode() & 07777);
@@ -583,5 +671,23 @@ public final class Namespace {
             tx.updateInode(n);
             return n.toAttr();
         });
+    }
+
+    /** Who may make the changes of {@code r} to {@code n}: chmod and times set to a given time its owner, times set to now its owner or a writer, a chown as {@link Permissions#chown}, a new size a writer. */
+    private static void check(Permissions p, InodeRow n, Requests.SetAttr r) throws CairnException {
+        if (r.mode() != null) {
+            p.owner(n, "chmod");
+        }
+        p.chown(n, r.uid(), r.gid());
+        if (r.size() != null) {
+            p.truncate(n);
+        }
+        boolean given = (r.atimeNs() != null && r.atimeNs() != Requests.SetAttr.NOW)
+                || (r.mtimeNs() != null && r.mtimeNs() != Requests.SetAttr.NOW);
+        if (given) {
+            p.owner(n, "utimes");
+        } else if (r.atimeNs() != null || r.mtimeNs() != null) {
+            p.touch(n);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.cairn.common.wire.Requests;
 import io.cairn.master.meta.InodeRow;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.replay.Replays;
+import io.cairn.master.security.Permissions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import java.util.List;
  * 64 KiB (EFBIG past it), at most 64 KiB of names per inode (ENOSPC past it), EEXIST and ENODATA for
  * the create-only and replace-only flags, ENODATA for a name the inode does not have. A change moves
  * the inode's ctime. Who may read or change which namespace is the kernel's check, before the call
- * reaches a mount.
+ * reaches a mount, and for a token limited in its ids the master's too ({@link Permissions#xattr}).
  */
 public final class Xattrs {
     private final MetadataStore store;
@@ -36,9 +37,15 @@ public final class Xattrs {
     }
 
     public Replies.Xattr get(String path, String name) throws IOException {
+        return get(path, name, Permissions.UNCHECKED);
+    }
+
+    public Replies.Xattr get(String path, String name, Permissions p) throws IOException {
         PathRules.xattrName(name);
         return store.read(tx -> {
-            byte[] v = tx.xattr(Namespace.resolve(tx, path).id(), name);
+            InodeRow n = Namespace.resolve(tx, path, p);
+            p.xattr(n, name, false);
+            byte[] v = tx.xattr(n.id(), name);
             if (v == null) {
                 throw CairnException.of(ErrorCode.ENODATA, "%s has no extended attribute %s", path, name);
             }
@@ -47,10 +54,18 @@ public final class Xattrs {
     }
 
     public Replies.XattrNames list(String path) throws IOException {
-        return store.read(tx -> new Replies.XattrNames(tx.xattrNames(Namespace.resolve(tx, path).id())));
+        return list(path, Permissions.UNCHECKED);
+    }
+
+    public Replies.XattrNames list(String path, Permissions p) throws IOException {
+        return store.read(tx -> new Replies.XattrNames(tx.xattrNames(Namespace.resolve(tx, path, p).id())));
     }
 
     public Replies.Ok set(Requests.SetXattr r, String requestId) throws IOException {
+        return set(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Replies.Ok set(Requests.SetXattr r, String requestId, Permissions p) throws IOException {
         String name = PathRules.xattrName(r.name());
         byte[] value = r.value() == null ? new byte[0] : r.value();
         if (value.length > Limits.XATTR_SIZE_MAX) {
@@ -62,7 +77,8 @@ public final class Xattrs {
             throw new CairnException(ErrorCode.EINVAL, "flags may be 0, CREATE (1) or REPLACE (2), not " + r.flags());
         }
         return replays.write(requestId, "setxattr", Replies.Ok.class, tx -> {
-            InodeRow n = Namespace.resolve(tx, r.path());
+            InodeRow n = Namespace.resolve(tx, r.path(), p);
+            p.xattr(n, name, true);
             boolean exists = tx.xattr(n.id(), name) != null;
             if (exists && r.flags() == Requests.SetXattr.CREATE) {
                 throw CairnException.of(ErrorCode.EEXIST, "%s already has extended attribute %s", r.path(), name);
@@ -81,9 +97,14 @@ public final class Xattrs {
     }
 
     public Replies.Ok remove(Requests.RemoveXattr r, String requestId) throws IOException {
+        return remove(r, requestId, Permissions.UNCHECKED);
+    }
+
+    public Replies.Ok remove(Requests.RemoveXattr r, String requestId, Permissions p) throws IOException {
         String name = PathRules.xattrName(r.name());
         return replays.write(requestId, "removexattr", Replies.Ok.class, tx -> {
-            InodeRow n = Namespace.resolve(tx, r.path());
+            InodeRow n = Namespace.resolve(tx, r.path(), p);
+            p.xattr(n, name, true);
             if (!tx.deleteXattr(n.id(), name)) {
                 throw CairnException.of(ErrorCode.ENODATA, "%s has no extended attribute %s", r.path(), name);
             }

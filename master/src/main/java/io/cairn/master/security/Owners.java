@@ -55,6 +55,31 @@ public record Owners(String uids, String gids, boolean squashRoot) {
         return gid(gid == null && !any() ? Integer.valueOf(0) : gid);
     }
 
+    /** The uid a request of this token acts as, for {@code uid} as the client says: squashed, and in the ranges (EPERM). */
+    public int actingUid(int uid) throws CairnException {
+        return acting("uid", uids, uid);
+    }
+
+    /** The same for the primary gid. */
+    public int actingGid(int gid) throws CairnException {
+        return acting("gid", gids, gid);
+    }
+
+    /** A supplementary gid squashed, or null when it is outside the ranges (it is then dropped, not refused). */
+    public Integer groupWithin(int gid) {
+        int v = squashRoot && gid == 0 ? NOBODY : gid;
+        return gids == null || within(gids, v) ? v : null;
+    }
+
+    private int acting(String what, String ranges, int id) throws CairnException {
+        int v = squashRoot && id == 0 ? NOBODY : id;
+        if (ranges != null && !within(ranges, v)) {
+            throw new CairnException(ErrorCode.EPERM, "this token may act as " + what + "s " + ranges + " only, not "
+                    + v + (v != id ? " (" + what + " " + id + " squashed)" : ""));
+        }
+        return v;
+    }
+
     private Integer id(String what, String ranges, Integer id) throws CairnException {
         if (id == null) {
             return null;

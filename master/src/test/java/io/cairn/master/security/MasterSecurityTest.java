@@ -6,6 +6,7 @@ import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.json.Json;
+import io.cairn.common.security.Caller;
 import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
 import io.cairn.common.security.VersionedKeys;
@@ -272,30 +273,42 @@ class MasterSecurityTest {
                 "1000-1999", "100,200-299", false)).token());
         MasterClient squash = withToken(admin.createToken(new Requests.TokenCreate("lab", "read-write", null, null,
                 null, null, true)).token());
-        assertThat(limited.create("/a", FileType.FILE, 0644, 1000, 100, null, true).uid()).isEqualTo(1000);
+        admin.setAttr(new Requests.SetAttr("/", null, 0777, null, null, null, null, null)); // chmod 777 /
+        Caller u1000 = new Caller(1000, 100, List.of(250));
+        Caller root = new Caller(0, 0, List.of());
+        assertThat(Caller.as(u1000, () -> limited.create("/a", FileType.FILE, 0644, 1000, 100, null, true)).uid())
+                .isEqualTo(1000);
         for (ThrowingCall c : new ThrowingCall[] {
             () -> limited.create("/b", FileType.FILE, 0644, 5, 100, null, true),
             () -> limited.create("/b", FileType.FILE, 0644, 1000, 101, null, true),
-            () -> limited.create("/b", FileType.FILE, 0644, null, null, null, true),
             () -> limited.createForWriting("/b", 0644, 0, 100, true),
             () -> limited.mkdir("/b", null, 2000, 100, false),
             () -> limited.symlink("/b", "a", 0, 0),
             () -> limited.setAttr(new Requests.SetAttr("/a", null, null, 5, null, null, null, null)),
-            () -> limited.setAttr(new Requests.SetAttr("/a", null, null, null, 0, null, null, null))}) {
-            assertThat(refusal(c).code().name()).isEqualTo("EPERM");
+            () -> limited.setAttr(new Requests.SetAttr("/a", null, null, null, 0, null, null, null)),
+            () -> limited.setAttr(new Requests.SetAttr("/a", null, null, 1500, null, null, null, null))}) {
+            assertThat(refusal(() -> Caller.as(u1000, () -> {
+                c.run();
+                return null;
+            })).code().name()).isEqualTo("EPERM");
         }
-        assertThat(refusal(() -> limited.mkdir("/b", null, 0, 0, false)).getMessage()).contains("1000-1999");
+        assertThat(refusal(() -> Caller.as(u1000, () -> limited.mkdir("/b", null, 0, 0, false))).getMessage())
+                .contains("1000-1999");
         assertThat(admin.listAll("/")).extracting(DirEntry::name).containsExactly("a");
-        Attr a = limited.setAttr(new Requests.SetAttr("/a", null, null, 1500, 250, null, null, null));
-        assertThat(List.of(a.uid(), a.gid())).containsExactly(1500, 250);
-        assertThat(limited.setAttr(new Requests.SetAttr("/a", null, 0600, null, null, null, null, null)).uid())
-                .as("a chmod leaves the owner").isEqualTo(1500);
+        Attr a = Caller.as(u1000, () -> limited.setAttr(new Requests.SetAttr("/a", null, null, null, 250, null, null,
+                null)));
+        assertThat(List.of(a.uid(), a.gid())).as("chgrp to a group of its own").containsExactly(1000, 250);
+        assertThat(Caller.as(u1000, () -> limited.setAttr(new Requests.SetAttr("/a", null, 0600, null, null, null, null,
+                null))).uid()).as("a chmod leaves the owner").isEqualTo(1000);
 
-        Attr byRoot = squash.mkdir("/lab", null, 0, 0, false);
+        Attr byRoot = Caller.as(root, () -> squash.mkdir("/lab", null, 0, 0, false));
         assertThat(List.of(byRoot.uid(), byRoot.gid())).containsExactly(Owners.NOBODY, Owners.NOBODY);
-        assertThat(squash.create("/lab/f", FileType.FILE, 0644, 7, 8, null, true).uid()).isEqualTo(7);
-        assertThat(squash.setAttr(new Requests.SetAttr("/lab/f", null, null, 0, null, null, null, null)).uid())
+        assertThat(refusal(() -> Caller.as(root, () -> squash.create("/lab/f", FileType.FILE, 0644, 7, 8, null, true)))
+                .code().name()).as("nobody may not give a new file to uid 7").isEqualTo("EPERM");
+        assertThat(Caller.as(root, () -> squash.create("/lab/f", FileType.FILE, 0644, null, null, null, true)).uid())
                 .isEqualTo(Owners.NOBODY);
+        assertThat(Caller.as(root, () -> squash.setAttr(new Requests.SetAttr("/lab/f", null, null, 0, null, null, null,
+                null))).uid()).isEqualTo(Owners.NOBODY);
         assertThat(admin.tokens()).filteredOn(t -> t.name().equals("team"))
                 .extracting(Replies.TokenInfo::uids, Replies.TokenInfo::gids, Replies.TokenInfo::squashRoot)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("1000-1999", "100,200-299", false));

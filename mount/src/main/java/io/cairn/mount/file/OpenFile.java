@@ -8,6 +8,7 @@ import io.cairn.common.client.Overlay;
 import io.cairn.common.checksum.BlockSums;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.Caller;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.ChunkRef;
 import io.cairn.common.wire.FileLayout;
@@ -89,6 +90,12 @@ public final class OpenFile implements DirtyBudget.Evictable {
 
     /** Handles open on this file; guarded by {@link OpenFiles}. */
     int refs;
+    /**
+     * Whom this file's master calls are made as, whichever thread makes them (an upload, a
+     * compaction, the flush of a release, an eviction asked by another file's writer): the last
+     * process that opened it for writing, else the one that first opened it.
+     */
+    private volatile Caller actor = Caller.current();
 
     public OpenFile(long inode, long size, DataPath path) {
         this(inode, size, path, new FileChunks(path.cluster(), inode, path.limits().chunkSize(), path.onCommit()));
@@ -104,6 +111,46 @@ public final class OpenFile implements DirtyBudget.Evictable {
         this.pages = new LayoutPages(path.cluster()::layout, inode);
         Deadlines d = path.cluster().deadlines();
         this.stallNanos = d.chunkWrite(chunkSize).plus(d.call()).toNanos(); // an allocation, then the write
+    }
+
+    /** Makes the master calls of this file as {@code caller} from now on (a process that opened it for writing). */
+    public void actAs(Caller caller) {
+        if (caller != null) {
+            actor = caller;
+        }
+    }
+
+    /** Runs {@code body} as this file's {@link #actor}. */
+    private <T> T acting(IoBody<T> body) throws IOException {
+        try {
+            return Caller.as(actor, body::run);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoBody<T> {
+        T run() throws IOException;
+    }
+
+    /** {@code task} to run as this file's {@link #actor} on an upload thread. */
+    private Runnable acting(Runnable task) {
+        Caller c = actor;
+        return () -> {
+            try {
+                Caller.as(c, () -> {
+                    task.run();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
     }
 
     public long inode() {
@@ -218,7 +265,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             return;
         }
         try {
-            path.uploads().execute(() -> {
+            path.uploads().execute(acting(() -> {
                 try {
                     if (chunks.commitIfBatchFull() != null) {
                         compactIfDue();
@@ -229,7 +276,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 } finally {
                     committingBehind.set(false);
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             committingBehind.set(false);
         }
@@ -306,7 +353,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         path.budget().forget(this, b.index);
         uploading.put(b.index, b);
         try {
-            path.uploads().execute(() -> upload(b, length));
+            path.uploads().execute(acting(() -> upload(b, length)));
         } catch (RejectedExecutionException e) {
             uploading.remove(b.index);
             dirty.put(b.index, b);
@@ -417,7 +464,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             return;
         }
         try {
-            path.uploads().execute(() -> {
+            path.uploads().execute(acting(() -> {
                 try {
                     chunks.sync(this::localCopy);
                 } catch (IOException | RuntimeException e) {
@@ -426,7 +473,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 } finally {
                     syncingBehind.set(false);
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             syncingBehind.set(false);
         }
@@ -435,6 +482,10 @@ public final class OpenFile implements DirtyBudget.Evictable {
     /** Called by the budget when memory is short: start uploading this buffer now, even if partly written. */
     @Override
     public void evict(long index) {
+        acting(() -> evictNow(index)).run(); // asked by whichever writer is short of memory: upload as this file's actor
+    }
+
+    private void evictNow(long index) {
         synchronized (this) {
             ChunkBuffer b = dirty.get(index);
             if (b == null) {
@@ -456,6 +507,13 @@ public final class OpenFile implements DirtyBudget.Evictable {
      * Returns only when all of it is on the replicas and in the master's metadata.
      */
     public void flush() throws IOException {
+        acting(() -> {
+            flushNow();
+            return null;
+        });
+    }
+
+    private void flushNow() throws IOException {
         synchronized (this) {
             for (int attempt = 0; ; attempt++) {
                 for (ChunkBuffer b : new ArrayList<>(dirty.values())) {
@@ -505,7 +563,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
             return;
         }
         try {
-            path.uploads().execute(() -> {
+            path.uploads().execute(acting(() -> {
                 try {
                     for (long index : due) {
                         compact(index);
@@ -513,7 +571,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
                 } finally {
                     compacting.set(false);
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             compacting.set(false);
         }
@@ -560,8 +618,11 @@ public final class OpenFile implements DirtyBudget.Evictable {
      * power cut, and a replica that died since it took a chunk is made up for by a new copy.
      */
     public void fsync() throws IOException {
-        flush();
-        chunks.sync(this::localCopy);
+        acting(() -> {
+            flushNow();
+            chunks.sync(this::localCopy);
+            return null;
+        });
     }
 
     /** This mount's own copy of a chunk (just uploaded or read), so that a new replica costs no fetch. */
@@ -579,13 +640,15 @@ public final class OpenFile implements DirtyBudget.Evictable {
             throw new CairnException(ErrorCode.EFBIG, "size " + newSize + " is past the largest file ("
                     + Limits.MAX_FILE_SIZE + " bytes)");
         }
-        flush();
-        return chunks.resize(newSize, () -> {
-            synchronized (this) {
-                size = newSize;
-                layout = new Layout(); // the master shortened or dropped chunks: fetch the list again
-                written.clear();
-            }
+        return acting(() -> {
+            flushNow();
+            return chunks.resize(newSize, () -> {
+                synchronized (this) {
+                    size = newSize;
+                    layout = new Layout(); // the master shortened or dropped chunks: fetch the list again
+                    written.clear();
+                }
+            });
         });
     }
 
@@ -779,7 +842,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
     void close() {
         try {
             if (hasLocalChanges()) {
-                flush();
+                flush(); // as this file's actor: a release comes with no caller's ids
             }
         } catch (IOException e) {
             LOG.warn("inode {}: writes not committed at its last close are lost: {}", inode, e.toString());

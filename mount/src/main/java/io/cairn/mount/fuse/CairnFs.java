@@ -2,6 +2,7 @@ package io.cairn.mount.fuse;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.security.Caller;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.FileType;
@@ -52,6 +53,7 @@ public final class CairnFs extends FuseStubFS {
     private final Handles handles;
     private final int readAhead;
     private final Runnable onMounted;
+    private final FuseCallers callers = new FuseCallers();
 
     public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted) {
         this.ns = ns;
@@ -90,7 +92,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        return Guard.call("getattr", path, () -> {
+        return call("getattr", path, () -> {
             Attr a = ns.attr(path);
             Stats.fill(stat, a, shownSize(a));
             return 0;
@@ -115,7 +117,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int chmod(String path, @mode_t long mode) {
-        return Guard.call("chmod", path, () -> {
+        return call("chmod", path, () -> {
             ns.setAttr(path, (int) (mode & 07777), null, null, null, null);
             return 0;
         });
@@ -123,7 +125,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int chown(String path, @uid_t long uid, @gid_t long gid) {
-        return Guard.call("chown", path, () -> {
+        return call("chown", path, () -> {
             Integer u = id(uid);
             Integer g = id(gid);
             if (u != null || g != null) {
@@ -140,7 +142,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int utimens(String path, Timespec[] timespec) {
-        return Guard.call("utimens", path, () -> {
+        return call("utimens", path, () -> {
             Long atime;
             Long mtime;
             try {
@@ -163,7 +165,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int truncate(String path, @off_t long size) {
-        return Guard.call("truncate", path, () -> {
+        return call("truncate", path, () -> {
             if (size > Limits.MAX_FILE_SIZE) {
                 return -ErrorCodes.EFBIG(); // truncate -s 9223372036854775807: past the largest file
             }
@@ -180,7 +182,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        return Guard.call("ftruncate", path, () -> {
+        return call("ftruncate", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null) {
                 return truncate(path, size);
@@ -203,7 +205,7 @@ public final class CairnFs extends FuseStubFS {
      */
     @Override
     public int fallocate(String path, int mode, @off_t long offset, @off_t long length, FuseFileInfo fi) {
-        return Guard.call("fallocate", path, () -> {
+        return call("fallocate", path, () -> {
             if ((mode & ~FALLOC_FL_KEEP_SIZE) != 0) {
                 return -ErrorCodes.EOPNOTSUPP();
             }
@@ -229,7 +231,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
-        return Guard.call("opendir", path, () -> {
+        return call("opendir", path, () -> {
             fi.fh.set(ns.dirs().open(path));
             return 0;
         });
@@ -237,7 +239,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filter, @off_t long offset, FuseFileInfo fi) {
-        return Guard.call("readdir", path, () -> {
+        return call("readdir", path, () -> {
             DirStream d = ns.dirs().get(fi.fh.get());
             if (d == null) {
                 return -ErrorCodes.EBADF();
@@ -251,7 +253,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        return Guard.call("releasedir", path, () -> {
+        return call("releasedir", path, () -> {
             ns.dirs().release(fi.fh.get());
             return 0;
         });
@@ -261,7 +263,7 @@ public final class CairnFs extends FuseStubFS {
     public int fsyncdir(String path, FuseFileInfo fi) {
         // every namespace change is committed by the master before it answers (a crash of any
         // process keeps it); the barrier makes the changes so far survive a power cut too
-        return Guard.call("fsyncdir", path, () -> {
+        return call("fsyncdir", path, () -> {
             ns.sync();
             return 0;
         });
@@ -269,7 +271,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int mkdir(String path, @mode_t long mode) {
-        return Guard.call("mkdir", path, () -> {
+        return call("mkdir", path, () -> {
             int[] who = caller();
             ns.mkdir(path, (int) (mode & 07777), who[0], who[1]);
             return 0;
@@ -278,7 +280,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int rmdir(String path) {
-        return Guard.call("rmdir", path, () -> {
+        return call("rmdir", path, () -> {
             ns.rmdir(path);
             return 0;
         });
@@ -286,7 +288,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int unlink(String path) {
-        return Guard.call("unlink", path, () -> {
+        return call("unlink", path, () -> {
             ns.unlink(path);
             return 0;
         });
@@ -295,7 +297,7 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int rename(String oldpath, String newpath) {
         // fuse2 has no renameat2 flags: RENAME_NOREPLACE/RENAME_EXCHANGE fail with EINVAL in the kernel
-        return Guard.call("rename", oldpath, newpath, () -> {
+        return call("rename", oldpath, newpath, () -> {
             ns.rename(oldpath, newpath);
             return 0;
         });
@@ -303,7 +305,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int symlink(String oldpath, String newpath) {
-        return Guard.call("symlink", newpath, oldpath, () -> {
+        return call("symlink", newpath, oldpath, () -> {
             int[] who = caller();
             ns.symlink(newpath, oldpath, who[0], who[1]);
             return 0;
@@ -312,7 +314,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int readlink(String path, Pointer buf, @size_t long size) {
-        return Guard.call("readlink", path, () -> {
+        return call("readlink", path, () -> {
             Attr a = ns.attr(path);
             if (a.type() != FileType.SYMLINK || a.target() == null || size <= 0) {
                 return -ErrorCodes.EINVAL();
@@ -327,7 +329,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int link(String oldpath, String newpath) {
-        return Guard.call("link", newpath, oldpath, () -> {
+        return call("link", newpath, oldpath, () -> {
             ns.link(oldpath, newpath);
             return 0;
         });
@@ -335,7 +337,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
-        return Guard.call("mknod", path, () -> {
+        return call("mknod", path, () -> {
             FileType type = (mode & 0170000) == 0 ? FileType.FILE : FileType.fromMode((int) mode);
             if (type == null || type == FileType.DIR || type == FileType.SYMLINK) {
                 return -ErrorCodes.EINVAL();
@@ -349,7 +351,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int statfs(String path, Statvfs stbuf) {
-        return Guard.call("statfs", path, () -> {
+        return call("statfs", path, () -> {
             Stats.fill(stbuf, ns.status());
             return 0;
         });
@@ -359,7 +361,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-        return Guard.call("create", path, () -> {
+        return call("create", path, () -> {
             int flags = fi.flags.get();
             int[] who = caller();
             // the answer carries the first chunk's allocation: a small file's close then skips that call
@@ -375,7 +377,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        return Guard.call("open", path, () -> {
+        return call("open", path, () -> {
             Attr a = ns.freshAttr(path); // close-to-open: never trust cached attributes here
             if (a.isDir()) {
                 return -ErrorCodes.EISDIR();
@@ -390,6 +392,9 @@ public final class CairnFs extends FuseStubFS {
     private int openHandle(Attr a, int flags, FuseFileInfo fi, Allocation first) throws Exception {
         boolean writable = OpenFlags.writable(flags);
         OpenFile f = files.open(a.inode(), a.size());
+        if (writable) {
+            f.actAs(Caller.current()); // its writes are committed as the last process that opened it for writing
+        }
         if (first != null && writable) {
             f.offer(first);
         }
@@ -409,7 +414,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        return Guard.call("read", path, () -> {
+        return call("read", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null) {
                 return -ErrorCodes.EBADF();
@@ -421,7 +426,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        return Guard.call("write", path, () -> {
+        return call("write", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null || !h.writable()) {
                 return -ErrorCodes.EBADF();
@@ -433,7 +438,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        return Guard.call("flush", path, () -> {
+        return call("flush", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null) {
                 return -ErrorCodes.EBADF();
@@ -447,7 +452,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        return Guard.call("fsync", path, () -> {
+        return call("fsync", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null) {
                 return -ErrorCodes.EBADF();
@@ -463,7 +468,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        return Guard.call("release", path, () -> {
+        return call("release", path, () -> {
             Handle h = handles.remove(fi.fh.get());
             if (h != null) {
                 files.release(h.file());
@@ -476,7 +481,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        return Guard.call("setxattr", path, name, () -> {
+        return call("setxattr", path, name, () -> {
             int refused = XattrRules.refuse(name);
             if (refused != 0) {
                 return refused;
@@ -495,7 +500,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        return Guard.call("getxattr", path, name, () -> {
+        return call("getxattr", path, name, () -> {
             int refused = XattrRules.refuse(name);
             if (refused != 0) {
                 return refused;
@@ -514,7 +519,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int listxattr(String path, Pointer list, @size_t long size) {
-        return Guard.call("listxattr", path, () -> {
+        return call("listxattr", path, () -> {
             byte[] names = XattrRules.listing(ns.listXattrs(path), caller()[0] == 0);
             if (size == 0) {
                 return names.length;
@@ -529,7 +534,7 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        return Guard.call("removexattr", path, name, () -> {
+        return call("removexattr", path, name, () -> {
             int refused = XattrRules.refuse(name);
             if (refused != 0) {
                 return refused;
@@ -540,6 +545,23 @@ public final class CairnFs extends FuseStubFS {
     }
 
     // ----
+
+    /** {@link Guard#call}, as the process behind the FUSE request ({@code X-Cairn-As} on the master calls it makes). */
+    private int call(String op, String path, Guard.Body body) {
+        return Guard.call(op, path, () -> Caller.as(who(), body::run));
+    }
+
+    private int call(String op, String path, String other, Guard.Body body) {
+        return Guard.call(op, path, other, () -> Caller.as(who(), body::run));
+    }
+
+    private Caller who() throws CairnException {
+        FuseContext ctx = getContext();
+        if (ctx == null) {
+            throw new CairnException(ErrorCode.EIO, "no FUSE context");
+        }
+        return callers.of(ctx.uid.get(), ctx.gid.get(), ctx.pid.get());
+    }
 
     /** The uid and gid of the process making the call (new entries belong to it). */
     private int[] caller() throws CairnException {
