@@ -175,9 +175,9 @@ public final class MasterServer implements AutoCloseable {
             int l = leases.sweep();
             int a = replays.sweep();
             int t = tokens.sweep();
-            auth.forgetLapsed();
-            if (l + a + t > 0) {
-                LOG.debug("forgot {} lapsed lease(s), {} old answer(s), {} ended token(s)", l, a, t);
+            int n = auth.forgetLapsed();
+            if (l + a + t + n > 0) {
+                LOG.debug("forgot {} lapsed lease(s), {} old answer(s), {} ended token(s), {} old nonce(s)", l, a, t, n);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("sweeping lapsed leases and old answers failed: {}", e.toString());

@@ -725,4 +725,20 @@ final class JdbcMetaTx implements MetaTx {
             ps.setLong(2, ms);
         }) == 1;
     }
+
+    @Override
+    public boolean takeNonce(String nonce, long expiresMs) throws IOException {
+        return update("INSERT INTO nonces(nonce, expires_ms) VALUES (?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, nonce);
+            ps.setLong(2, expiresMs);
+        }) == 1;
+    }
+
+    @Override
+    public int deleteNoncesBefore(long ms, int limit) throws IOException {
+        return update("DELETE FROM nonces WHERE nonce IN (SELECT nonce FROM nonces WHERE expires_ms < ? LIMIT ?)", ps -> {
+            ps.setLong(1, ms);
+            ps.setInt(2, limit);
+        });
+    }
 }

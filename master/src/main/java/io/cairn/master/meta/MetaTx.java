@@ -255,4 +255,10 @@ public interface MetaTx {
 
     /** Records that {@code nodeId} enrolled at {@code ms}; false when it already had. */
     boolean enroll(String nodeId, long ms) throws IOException;
+
+    /** Keeps {@code nonce} of a signed request until {@code expiresMs}; false when it is kept already (a replay). */
+    boolean takeNonce(String nonce, long expiresMs) throws IOException;
+
+    /** Forgets at most {@code limit} nonces that expired before {@code ms}; how many. */
+    int deleteNoncesBefore(long ms, int limit) throws IOException;
 }

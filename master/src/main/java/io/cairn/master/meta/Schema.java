@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 9;
+    static final int CURRENT = 10;
 
     private Schema() {
     }
@@ -88,7 +88,11 @@ final class Schema {
                                 + " NOT NULL, chunk_id " + text + " NOT NULL, at " + i64 + " NOT NULL, blob_off " + i64
                                 + " NOT NULL, size " + i64 + " NOT NULL, length " + i64 + " NOT NULL, crc32c " + i64
                                 + " NOT NULL, PRIMARY KEY (inode, idx, seq))",
-                        "CREATE INDEX slices_by_id ON slices (chunk_id)"));
+                        "CREATE INDEX slices_by_id ON slices (chunk_id)"),
+                // 10: the nonces of signed datanode requests accepted, until they could no longer be
+                // accepted anyway, so that no master of the cluster takes one twice
+                List.of("CREATE TABLE nonces (nonce " + text + " PRIMARY KEY, expires_ms " + i64 + " NOT NULL)",
+                        "CREATE INDEX nonces_by_expiry ON nonces (expires_ms)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

@@ -14,8 +14,6 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,14 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * under the same node key ({@link ReplySignature}), so the orders they carry are the master's.
  */
 public final class Authenticator {
-    /** The most nonces remembered; past it, node requests are refused until old ones lapse. */
-    static final int MAX_NONCES = 200_000;
-
     private final TokenStore tokens;
     private final ClusterKey key;
     private final Clock clock;
-    /** Nonces of node requests accepted, until they could no longer be accepted anyway. */
-    private final Map<String, Long> nonces = new ConcurrentHashMap<>();
     /** Datanodes known to have enrolled (enrollment is never undone, so this only grows). */
     private final Set<String> enrolled = ConcurrentHashMap.newKeySet();
 
@@ -112,14 +105,8 @@ public final class Authenticator {
         if (!NodeSignature.verify(nodeKey, c, ctx.method().name(), pathAndQuery, body)) {
             throw new CairnException(ErrorCode.EAUTH, "bad datanode signature");
         }
-        String seen = c.nodeId() + "/" + c.nonce();
-        if (nonces.size() >= MAX_NONCES) {
-            forgetLapsed(now);
-            if (nonces.size() >= MAX_NONCES) {
-                throw new CairnException(ErrorCode.EAUTH, "too many datanode requests to check for replays; retry");
-            }
-        }
-        if (nonces.putIfAbsent(seen, c.timeMs() + skew) != null) {
+        // kept in the metadata store, which every master of the cluster shares: none takes a request twice
+        if (!tokens.takeNonce(c.nodeId(), c.nonce(), c.timeMs() + skew)) {
             throw new CairnException(ErrorCode.EAUTH, "replayed datanode request");
         }
         key.signedWith(c.nodeId(), c.keyVersion());
@@ -136,16 +123,8 @@ public final class Authenticator {
         return Principal.node(c.nodeId());
     }
 
-    /** Forgets nonces of requests too old to be accepted anyway. */
-    public void forgetLapsed(long nowMs) {
-        for (Iterator<Map.Entry<String, Long>> it = nonces.entrySet().iterator(); it.hasNext(); ) {
-            if (it.next().getValue() < nowMs) {
-                it.remove();
-            }
-        }
-    }
-
-    public void forgetLapsed() {
-        forgetLapsed(clock.millis());
+    /** Forgets nonces of requests too old to be accepted anyway; how many. */
+    public int forgetLapsed() throws IOException {
+        return tokens.sweepNonces();
     }
 }

@@ -249,6 +249,26 @@ public final class TokenStore {
         });
     }
 
+    /**
+     * Keeps the nonce of a signed datanode request in the metadata store until {@code expiresMs},
+     * so that every master of the cluster sees it; false when it was kept already (a replay).
+     */
+    public boolean takeNonce(String nodeId, String nonce, long expiresMs) throws IOException {
+        return store.write(tx -> tx.takeNonce(nodeId + "/" + nonce, expiresMs));
+    }
+
+    /** Forgets the nonces that can no longer be accepted anyway; how many. */
+    public int sweepNonces() throws IOException {
+        long now = clock.millis();
+        int total = 0;
+        for (int n = NONCE_SWEEP_BATCH; n == NONCE_SWEEP_BATCH; total += n) {
+            n = store.write(tx -> tx.deleteNoncesBefore(now, NONCE_SWEEP_BATCH));
+        }
+        return total;
+    }
+
+    private static final int NONCE_SWEEP_BATCH = 10_000;
+
     private static String name(String name) throws CairnException {
         if (name == null || !NAME.matcher(name).matches() || name.startsWith("join-")) {
             throw new CairnException(ErrorCode.EINVAL, "a token's name is 1 to 64 letters, digits, '.', '_' or '-',"

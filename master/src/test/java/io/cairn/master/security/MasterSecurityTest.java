@@ -452,6 +452,13 @@ class MasterSecurityTest {
         RawHttp.Reply again = post("/api/v1/nodes/heartbeat", sig, body);
         assertThat(again.status()).isEqualTo(401);
         assertThat(again.body()).contains("replayed");
+        // the nonces are kept in the metadata store: a master started again on it (or another master
+        // of the cluster on the same store) refuses the request too
+        master.close();
+        master = MasterServer.start(MasterConfig.defaults(dir).withPort(0).withReplication(1, 1));
+        RawHttp.Reply afterRestart = post("/api/v1/nodes/heartbeat", sig, body);
+        assertThat(afterRestart.status()).as(afterRestart.body()).isEqualTo(401);
+        assertThat(afterRestart.body()).contains("replayed");
         byte[] changed = new String(body, StandardCharsets.UTF_8).replace("6001", "6666").getBytes(StandardCharsets.UTF_8);
         String sig2 = NodeSignature.sign(keyA, NODE_A, "POST", "/api/v1/nodes/heartbeat", System.currentTimeMillis(), body);
         assertThat(post("/api/v1/nodes/heartbeat", sig2, changed).status()).as("a changed body").isEqualTo(401);
