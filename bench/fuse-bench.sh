@@ -2,21 +2,25 @@
 # Brings up, on this machine, what a developer holds Cairn against, and runs `cairn bench` on it all
 # in one run: a Cairn cluster (1 master, 3 datanodes, R=2) with its FUSE mount, a local directory,
 # a bindfs passthrough of a local directory (the cost of FUSE itself), and with --moosefs a MooseFS
-# cluster (a master, 3 chunkservers, goal 2) with mfsmount. Everything lives in one temp directory
-# and is stopped, unmounted and removed at the end, whatever happens.
-#   bench/fuse-bench.sh [--moosefs] [--replication N] [-- cairn bench options...]
+# cluster (a master, 3 chunkservers, goal 2) with mfsmount, and with --tls a second Cairn cluster,
+# the same but over TLS (its own CA and a certificate for 127.0.0.1), mounted as cairn-tls: the
+# cost of TLS, measured in the same run. Everything lives in one temp directory and is stopped,
+# unmounted and removed at the end, whatever happens.
+#   bench/fuse-bench.sh [--moosefs] [--tls] [--replication N] [-- cairn bench options...]
 #   bench/fuse-bench.sh --moosefs -- --size 1GiB --files 2000 --tree /usr/include
+#   bench/fuse-bench.sh --tls -- --size 512MiB --steps seq-write,seq-read,create,rand-read
 # Needs root for FUSE and to drop caches; installs bindfs (and MooseFS, rsync, fio) with apt-get
 # when root and missing, else says what is missing and goes on without it.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-moosefs=0 repl=2 bench_args=()
+moosefs=0 tls=0 repl=2 bench_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --moosefs) moosefs=1; shift ;;
+    --tls) tls=1; shift ;;
     --replication) repl=$2; shift 2 ;;
     --) shift; bench_args=("$@"); break ;;
-    *) echo "usage: $0 [--moosefs] [--replication N] [-- cairn bench options...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--moosefs] [--tls] [--replication N] [-- cairn bench options...]" >&2; exit 2 ;;
   esac
 done
 say() { echo "fuse-bench: $*" >&2; }
@@ -62,38 +66,60 @@ trap cleanup EXIT INT TERM
 mkdir -p "$work"/{local,bindfs-src,logs}
 targets=()
 
-# ---- Cairn: 1 master, 3 datanodes on ports the kernel picks, mounted at $work/cairn
+# ---- Cairn: 1 master, 3 datanodes on ports the kernel picks, mounted at $work/NAME; with --tls a
+# second such cluster over TLS, each with its own data, tokens and logs under $work/NAME.d
 wait_url() { # log file -> the URL the process printed once it listens
   local f=$1 i
   for i in $(seq 1 600); do
-    if [ -f "$f" ] && grep -qE 'at http://[0-9.:]+,' "$f"; then grep -oE 'http://[0-9.:]+' "$f" | head -1; return 0; fi
+    if [ -f "$f" ] && grep -qE 'at https?://[0-9.:]+,' "$f"; then grep -oE 'at https?://[0-9.:]+,' "$f" | head -1 | grep -oE 'https?://[0-9.:]+'; return 0; fi
     sleep 0.1
   done
   say "timed out waiting for $f to say where it listens"; cat "$f" >&2; exit 1
 }
-"$root/bin/cairn" master --port 0 --data "$work/master" --replication "$repl" 2>"$work/logs/master.err" & pids+=($!)
-master=$(wait_url "$work/logs/master.err")
-# security is on: each datanode enrolls with a join token, and the commands and the mount use a
-# read-write token made with the admin token the master wrote on its first start
-for _ in $(seq 1 100); do [ -f "$work/master/admin.token" ] && break; sleep 0.1; done
-"$root/bin/cairn" admin token create bench --read-write --out "$work/client.token" \
-  --master "$master" --token-file "$work/master/admin.token" >&2
-export CAIRN_TOKEN_FILE="$work/client.token"
-for i in 1 2 3; do
-  "$root/bin/cairn" admin join-token --out "$work/join$i.token" --master "$master" \
-    --token-file "$work/master/admin.token" >&2
-  "$root/bin/cairn" datanode --port 0 --data "$work/dn$i" --master "$master" \
-    --join-token-file "$work/join$i.token" 2>"$work/logs/dn$i.err" & pids+=($!)
-  wait_url "$work/logs/dn$i.err" >/dev/null
-done
-for _ in $(seq 1 100); do
-  [ "$("$root/bin/cairn" nodes --json --master "$master" | grep -c '"live"')" -ge 3 ] && break; sleep 0.2
-done
-mkdir -p "$work/cairn"; mounts+=("$work/cairn")
-"$root/bin/cairn" mount "$work/cairn" --master "$master" 2>"$work/logs/mount.err" & mount_pid=$!; pids+=($mount_pid)
-for _ in $(seq 1 200); do mountpoint -q "$work/cairn" && break; sleep 0.1; done
-mountpoint -q "$work/cairn" || { say "the Cairn mount failed"; cat "$work/logs/mount.err" >&2; exit 1; }
-targets+=("$work/cairn" --compare "$work/local")
+declare -A mount_pids=()
+start_cairn() { # NAME [tls]: a cluster in $work/NAME.d mounted at $work/NAME
+  local name=$1 d="$work/$1.d" master i serve=() ca=() dns=()
+  mkdir -p "$d"
+  if [ "${2:-}" = tls ]; then
+    # its own CA and one certificate for 127.0.0.1, which the master and the datanodes share;
+    # every client, datanode and the mount checks it against ca.pem
+    "$root/bin/cairn" admin tls init "$d/tls" --host 127.0.0.1 >&2
+    serve=(--tls-cert "$d/tls/127.0.0.1.pem" --tls-key "$d/tls/127.0.0.1.key")
+    ca=(--tls-ca "$d/tls/ca.pem")
+  fi
+  "$root/bin/cairn" master --port 0 --data "$d/master" --replication "$repl" "${serve[@]}" \
+    2>"$work/logs/$name-master.err" & pids+=($!)
+  master=$(wait_url "$work/logs/$name-master.err")
+  # security is on: each datanode enrolls with a join token, and the commands and the mount use a
+  # read-write token made with the admin token the master wrote on its first start
+  for _ in $(seq 1 100); do [ -f "$d/master/admin.token" ] && break; sleep 0.1; done
+  "$root/bin/cairn" admin token create bench --read-write --out "$d/client.token" \
+    --master "$master" --token-file "$d/master/admin.token" "${ca[@]}" >&2
+  for i in 1 2 3; do
+    "$root/bin/cairn" admin join-token --out "$d/join$i.token" --master "$master" \
+      --token-file "$d/master/admin.token" "${ca[@]}" >&2
+    "$root/bin/cairn" datanode --port 0 --data "$d/dn$i" --master "$master" \
+      --join-token-file "$d/join$i.token" "${serve[@]}" "${ca[@]}" 2>"$work/logs/$name-dn$i.err" & pids+=($!)
+    dns+=("$(wait_url "$work/logs/$name-dn$i.err")")
+  done
+  for _ in $(seq 1 100); do
+    [ "$("$root/bin/cairn" nodes --json --master "$master" --token-file "$d/client.token" "${ca[@]}" \
+      | grep -c '"live"')" -ge 3 ] && break; sleep 0.2
+  done
+  mkdir -p "$work/$name"; mounts+=("$work/$name")
+  "$root/bin/cairn" mount "$work/$name" --master "$master" --token-file "$d/client.token" "${ca[@]}" \
+    2>"$work/logs/$name-mount.err" & mount_pids[$name]=$!; pids+=($!)
+  for _ in $(seq 1 200); do mountpoint -q "$work/$name" && break; sleep 0.1; done
+  mountpoint -q "$work/$name" || { say "the $name mount failed"; cat "$work/logs/$name-mount.err" >&2; exit 1; }
+  say "$name: master at $master, datanodes at ${dns[*]}, mounted at $work/$name"
+}
+start_cairn cairn
+targets+=("$work/cairn")
+if [ $tls = 1 ]; then
+  start_cairn cairn-tls tls
+  targets+=(--compare "$work/cairn-tls")
+fi
+targets+=(--compare "$work/local")
 
 # ---- bindfs: FUSE passing straight through to a local directory
 if command -v bindfs >/dev/null; then
@@ -169,7 +195,11 @@ set +e
 "$root/bin/cairn" bench "${targets[@]}" --work "$work" "${bench_args[@]}"
 code=$?
 set -e
-rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$mount_pid/status" 2>/dev/null || true)
 echo
-echo "Cairn: 1 master + 3 datanodes on this machine, R=$repl; the mount's peak RSS (VmHWM): ${rss:-?} MiB"
+for name in cairn cairn-tls; do
+  [ -n "${mount_pids[$name]:-}" ] || continue
+  rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/${mount_pids[$name]}/status" 2>/dev/null || true)
+  over=plain; [ $name = cairn-tls ] && over=TLS
+  echo "$name: 1 master + 3 datanodes on this machine, R=$repl, over $over; the mount's peak RSS (VmHWM): ${rss:-?} MiB"
+done
 exit $code
