@@ -66,11 +66,15 @@ final class TokenCommands {
         @Option(names = "--squash-root", description = "uid and gid 0 of its callers become 65534 (nobody), as NFS's"
                 + " root_squash")
         boolean squashRoot;
+        @Option(names = "--squash-all", description = "every uid and gid of its callers becomes 65534 (nobody), as"
+                + " NFS's all_squash: whoever calls acts as nobody")
+        boolean squashAll;
 
         @Override
         int run(Cluster c) throws Exception {
             Replies.TokenMade t = c.master().createToken(new Requests.TokenCreate(name, scope.wire(),
-                    ttl == null ? null : ttl.toMillis(), path, uids, gids, squashRoot ? Boolean.TRUE : null));
+                    ttl == null ? null : ttl.toMillis(), path, uids, gids, squashRoot ? Boolean.TRUE : null,
+                    squashAll ? Boolean.TRUE : null));
             emit(t, out);
             return 0;
         }
@@ -127,11 +131,11 @@ final class TokenCommands {
 
     /** A token's owner limits as listed: {@code uids 1000-1999 gids any root squashed}, or {@code any}. */
     static String owners(Replies.TokenInfo t) {
-        if (t.uids() == null && t.gids() == null && !t.squashRoot()) {
+        if (t.uids() == null && t.gids() == null && !t.squashRoot() && !t.squashAll()) {
             return "any";
         }
         return "uids " + (t.uids() == null ? "any" : t.uids()) + " gids " + (t.gids() == null ? "any" : t.gids())
-                + (t.squashRoot() ? " root squashed" : "");
+                + (t.squashAll() ? " all squashed" : t.squashRoot() ? " root squashed" : "");
     }
 
     private static void emit(Replies.TokenMade t, Path out) throws Exception {

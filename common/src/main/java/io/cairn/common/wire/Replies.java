@@ -102,10 +102,11 @@ public final class Replies {
     /** A token as listed: never the token, never its hash. */
     /**
      * A token as listed; {@code subtree}: the directory it is confined to (null: the whole namespace);
-     * {@code uids}, {@code gids}: the ids it may give files (null: any); {@code squashRoot}: uid and gid 0 become nobody.
+     * {@code uids}, {@code gids}: the ids it may give files (null: any); {@code squashRoot}: uid and gid 0 become nobody;
+     * {@code squashAll}: every uid and gid does.
      */
     public record TokenInfo(String name, String scope, long createdMs, long expiresMs, String madeBy, String subtree,
-                            String uids, String gids, boolean squashRoot) {
+                            String uids, String gids, boolean squashRoot, boolean squashAll) {
     }
 
     /** A datanode's key, given once when it enrolls (in hex, as its node.key file holds it). */

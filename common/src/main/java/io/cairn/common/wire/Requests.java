@@ -201,12 +201,18 @@ public final class Requests {
      * metrics); {@code ttlMs} 0 or null: it never ends on its own; {@code subtree}: a directory the
      * (read-write or read-only) token is confined to, whose {@code /} it is; null: the whole namespace;
      * {@code uids}, {@code gids}: ranges of the ids it may give files ({@code 1000-1999,3000}; null:
-     * any); {@code squashRoot}: uid and gid 0 become nobody (65534).
+     * any); {@code squashRoot}: uid and gid 0 become nobody (65534); {@code squashAll}: every uid
+     * and gid does.
      */
     public record TokenCreate(String name, String scope, Long ttlMs, String subtree, String uids, String gids,
-                              Boolean squashRoot) {
+                              Boolean squashRoot, Boolean squashAll) {
         public TokenCreate(String name, String scope, Long ttlMs) {
-            this(name, scope, ttlMs, null, null, null, null);
+            this(name, scope, ttlMs, null, null, null, null, null);
+        }
+
+        public TokenCreate(String name, String scope, Long ttlMs, String subtree, String uids, String gids,
+                           Boolean squashRoot) {
+            this(name, scope, ttlMs, subtree, uids, gids, squashRoot, null);
         }
     }
 

@@ -84,20 +84,25 @@ final class Confined {
 
     /** {@code inode} in the caller's directory, once its file may be read as the caller acts (r, or its owner). */
     long readable(Context ctx, long inode) throws IOException {
-        inode(ctx, inode);
-        Permissions p = permissions(ctx);
-        if (p.checked()) {
-            p.readData(ns.inode(inode));
-        }
-        return inode;
+        return checked(ctx, inode, Permissions::readData);
     }
 
     /** {@code inode} in the caller's directory, once its file may be written as the caller acts (w, or its owner). */
     long writable(Context ctx, long inode) throws IOException {
+        return checked(ctx, inode, Permissions::writeData);
+    }
+
+    /** How the caller's permissions judge a file. */
+    @FunctionalInterface
+    private interface Check {
+        void apply(Permissions p, io.cairn.master.meta.InodeRow n) throws CairnException;
+    }
+
+    private long checked(Context ctx, long inode, Check check) throws IOException {
         inode(ctx, inode);
         Permissions p = permissions(ctx);
         if (p.checked()) {
-            p.writeData(ns.inode(inode));
+            check.apply(p, ns.inode(inode));
         }
         return inode;
     }

@@ -40,7 +40,8 @@ final class TokenRoutes implements RouteGroup {
                 (ctx, b) -> {
                     directory(b.subtree());
                     Reply.json(ctx, tokens.create(b.name(), b.scope(), b.ttlMs(), Subtree.of(b.subtree()),
-                            Owners.of(b.uids(), b.gids(), Boolean.TRUE.equals(b.squashRoot())), Principal.who(ctx)));
+                            Owners.of(b.uids(), b.gids(), Boolean.TRUE.equals(b.squashRoot()),
+                                    Boolean.TRUE.equals(b.squashAll())), Principal.who(ctx)));
                 });
         r.get("/api/v1/admin/tokens", ctx -> Reply.json(ctx, tokens.list()));
         r.delete("/api/v1/admin/tokens/{name}", ctx -> {

@@ -675,7 +675,8 @@ final class JdbcMetaTx implements MetaTx {
 
     private static TokenRow tokenRow(ResultSet rs) throws SQLException {
         return new TokenRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10) != 0);
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10) != 0,
+                rs.getInt(10) == 2);
     }
 
     @Override
@@ -702,7 +703,7 @@ final class JdbcMetaTx implements MetaTx {
             ps.setString(7, t.subtree());
             ps.setString(8, t.uids());
             ps.setString(9, t.gids());
-            ps.setInt(10, t.squashRoot() ? 1 : 0);
+            ps.setInt(10, t.squashAll() ? 2 : t.squashRoot() ? 1 : 0);
         }) == 1;
     }
 

@@ -229,12 +229,18 @@ public interface MetaTx {
     /**
      * A bearer token as kept: its name, the SHA-256 of the token, its scope, when it was made, when it
      * ends (0: never), who made it, the directory it is confined to (null: the whole namespace), the
-     * uids and gids it may give files (ranges; null: any), and whether it squashes root.
+     * uids and gids it may give files (ranges; null: any), and whether it squashes root (or every id:
+     * kept as 2 in the squash_root column).
      */
     record TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy,
-                    String subtree, String uids, String gids, boolean squashRoot) {
+                    String subtree, String uids, String gids, boolean squashRoot, boolean squashAll) {
         public TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy) {
-            this(name, hash, scope, createdMs, expiresMs, madeBy, null, null, null, false);
+            this(name, hash, scope, createdMs, expiresMs, madeBy, null, null, null, false, false);
+        }
+
+        public TokenRow(String name, String hash, String scope, long createdMs, long expiresMs, String madeBy,
+                        String subtree, String uids, String gids, boolean squashRoot) {
+            this(name, hash, scope, createdMs, expiresMs, madeBy, subtree, uids, gids, squashRoot, false);
         }
     }
 

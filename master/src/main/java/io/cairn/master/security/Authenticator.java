@@ -72,7 +72,7 @@ public final class Authenticator {
             return Principal.token(row.name(), Scope.JOIN);
         }
         return Principal.token(row.name(), Scope.ofClientToken(row.scope()), Subtree.of(row.subtree()),
-                new Owners(row.uids(), row.gids(), row.squashRoot()));
+                new Owners(row.uids(), row.gids(), row.squashRoot(), row.squashAll()));
     }
 
     private Principal node(Context ctx, String header) throws IOException {

@@ -16,10 +16,15 @@ import java.util.regex.Pattern;
  * @param uids       ranges of uids, e.g. {@code 1000-1999,3000}; null: any
  * @param gids       ranges of gids; null: any
  * @param squashRoot whether uid and gid 0 become {@link #NOBODY}
+ * @param squashAll  whether every uid and gid becomes {@link #NOBODY}, as NFS's {@code all_squash}
  */
-public record Owners(String uids, String gids, boolean squashRoot) {
+public record Owners(String uids, String gids, boolean squashRoot, boolean squashAll) {
+    public Owners(String uids, String gids, boolean squashRoot) {
+        this(uids, gids, squashRoot, false);
+    }
+
     /** Every id as sent. */
-    public static final Owners ANY = new Owners(null, null, false);
+    public static final Owners ANY = new Owners(null, null, false, false);
     /** The id root is squashed to: nobody and nogroup on Debian. */
     public static final int NOBODY = 65534;
     /** The most ranges in one list. */
@@ -28,11 +33,16 @@ public record Owners(String uids, String gids, boolean squashRoot) {
 
     /** Checked and written canonically ({@code 1-5,9}): EINVAL for a malformed list, a range backwards or an id over 2^31-1. */
     public static Owners of(String uids, String gids, boolean squashRoot) throws CairnException {
-        return new Owners(canonical("uids", uids), canonical("gids", gids), squashRoot);
+        return of(uids, gids, squashRoot, false);
+    }
+
+    /** As above, with every id squashed when {@code squashAll}. */
+    public static Owners of(String uids, String gids, boolean squashRoot, boolean squashAll) throws CairnException {
+        return new Owners(canonical("uids", uids), canonical("gids", gids), squashRoot, squashAll);
     }
 
     public boolean any() {
-        return uids == null && gids == null && !squashRoot;
+        return uids == null && gids == null && !squashRoot && !squashAll;
     }
 
     /** The uid a new file or a chown gets for the caller's {@code uid} (null: the master's default, root). */
@@ -67,12 +77,12 @@ public record Owners(String uids, String gids, boolean squashRoot) {
 
     /** A supplementary gid squashed, or null when it is outside the ranges (it is then dropped, not refused). */
     public Integer groupWithin(int gid) {
-        int v = squashRoot && gid == 0 ? NOBODY : gid;
+        int v = squash(gid);
         return gids == null || within(gids, v) ? v : null;
     }
 
     private int acting(String what, String ranges, int id) throws CairnException {
-        int v = squashRoot && id == 0 ? NOBODY : id;
+        int v = squash(id);
         if (ranges != null && !within(ranges, v)) {
             throw new CairnException(ErrorCode.EPERM, "this token may act as " + what + "s " + ranges + " only, not "
                     + v + (v != id ? " (" + what + " " + id + " squashed)" : ""));
@@ -84,12 +94,17 @@ public record Owners(String uids, String gids, boolean squashRoot) {
         if (id == null) {
             return null;
         }
-        int v = squashRoot && id == 0 ? NOBODY : id;
+        int v = squash(id);
         if (ranges != null && !within(ranges, v)) {
             throw new CairnException(ErrorCode.EPERM, "this token may give files the " + what + "s " + ranges + " only, not "
                     + v + (v != id ? " (" + what + " " + id + " squashed)" : ""));
         }
         return v;
+    }
+
+    /** {@code id} as this token's callers act: {@link #NOBODY} when squashed. */
+    private int squash(int id) {
+        return squashAll || squashRoot && id == 0 ? NOBODY : id;
     }
 
     private static boolean within(String ranges, long v) {

@@ -140,7 +140,7 @@ public final class TokenStore {
         long now = clock.millis();
         long expires = ttl == 0 ? 0 : now + ttl;
         boolean added = store.write(tx -> tx.insertToken(new MetaTx.TokenRow(n, Tokens.hash(token), scope.wire(), now,
-                expires, madeBy, kept, owners.uids(), owners.gids(), owners.squashRoot())));
+                expires, madeBy, kept, owners.uids(), owners.gids(), owners.squashRoot(), owners.squashAll())));
         if (!added) {
             throw new CairnException(ErrorCode.EEXIST, "there is already a token named " + n);
         }
@@ -153,7 +153,7 @@ public final class TokenStore {
     public List<Replies.TokenInfo> list() throws IOException {
         return store.read(MetaTx::tokens).stream()
                 .map(t -> new Replies.TokenInfo(t.name(), t.scope(), t.createdMs(), t.expiresMs(), t.madeBy(), t.subtree(),
-                        t.uids(), t.gids(), t.squashRoot()))
+                        t.uids(), t.gids(), t.squashRoot(), t.squashAll()))
                 .toList();
     }
 

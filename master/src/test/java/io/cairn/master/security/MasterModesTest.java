@@ -228,4 +228,21 @@ class MasterModesTest {
         assertThat(code(U1500, () -> all.unlink("/home/u1600/secret"))).as("the uid it claims is not checked")
                 .isEqualTo("OK");
     }
+
+    @Test
+    void aTokenThatSquashesEveryoneActsAsNobodyWhoeverCalls() throws Exception {
+        String t = admin.createToken(new Requests.TokenCreate("guests", "read-write", null, null, null, null, null,
+                true)).token();
+        MasterClient guests = client(Credentials.bearer(master.url(), t));
+        admin.mkdir("/drop", 0777, 0, 0, false);
+        Attr made = as(U1500, () -> guests.create("/drop/note", FileType.FILE, 0644, 1500, 1500, null, true));
+        assertThat(made.uid()).as("uid 1500 acts as nobody").isEqualTo(Owners.NOBODY);
+        assertThat(made.gid()).isEqualTo(Owners.NOBODY);
+        assertThat(code(U1600, () -> guests.unlink("/home/u1600/open"))).as("not 1600's to remove").isEqualTo("EACCES");
+        assertThat(code(U1600, () -> guests.layout(inode("/home/u1600/secret"), 0, 10))).isEqualTo("EACCES");
+        assertThat(code(new Caller(0, 0, List.of()), () -> guests.setAttr(new Requests.SetAttr("/drop/note", null,
+                0600, null, null, null, null, null)))).as("root too is nobody, and nobody owns the note").isEqualTo("OK");
+        assertThat(admin.tokens()).filteredOn(i -> i.name().equals("guests")).singleElement()
+                .satisfies(i -> assertThat(i.squashAll()).isTrue());
+    }
 }

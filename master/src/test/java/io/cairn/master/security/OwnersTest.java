@@ -62,4 +62,16 @@ class OwnersTest {
         assertThat(Owners.ANY.uid(0)).isZero();
         assertThat(Owners.ANY.newUid(null)).as("left to the master's default").isNull();
     }
+
+    @Test
+    void squashAllMakesEveryCallerNobody() throws Exception {
+        Owners o = Owners.of(null, null, false, true);
+        assertThat(o.any()).isFalse();
+        assertThat(o.uid(1500)).isEqualTo(Owners.NOBODY);
+        assertThat(o.gid(0)).isEqualTo(Owners.NOBODY);
+        assertThat(o.actingUid(1500)).isEqualTo(Owners.NOBODY);
+        assertThat(o.groupWithin(27)).isEqualTo(Owners.NOBODY);
+        assertThatThrownBy(() -> Owners.of("1000-1999", null, false, true).uid(1500))
+                .as("squashed first, then checked").hasMessageContaining("1500 squashed");
+    }
 }
