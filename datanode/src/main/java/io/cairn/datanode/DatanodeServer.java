@@ -3,16 +3,21 @@ package io.cairn.datanode;
 import io.cairn.common.wire.Replies;
 import io.cairn.datanode.http.ChunkAccess;
 import io.cairn.datanode.http.DatanodeApi;
+import io.cairn.datanode.http.DatanodePage;
+import io.cairn.datanode.http.MonitorAccess;
 import io.cairn.datanode.membership.Membership;
 import io.cairn.datanode.scrub.Scrubber;
 import io.cairn.datanode.store.ChunkStore;
+import io.cairn.datanode.store.DataMetrics;
 import io.cairn.common.security.NodeKeyRing;
 import io.cairn.datanode.membership.Enrollment;
 import io.cairn.datanode.store.DataDir;
 import io.cairn.common.units.Units;
 import io.cairn.server.Group;
+import io.cairn.server.Guard;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Route;
+import io.cairn.server.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * loop that keeps it known to the master, and the scrubber that checks the stored chunks.
  */
 public final class DatanodeServer implements AutoCloseable {
+    /** This build's version, as the jar's manifest gives it. */
+    public static final String VERSION = DatanodeServer.class.getPackage().getImplementationVersion() == null
+            ? "0.1.0-SNAPSHOT" : DatanodeServer.class.getPackage().getImplementationVersion();
     /** How long close() lets requests under way finish. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(DatanodeServer.class);
@@ -107,11 +115,20 @@ public final class DatanodeServer implements AutoCloseable {
                 Membership m = reportTo.get();
                 return m != null && m.reportBad(ids);
             }, c.scrubRate(), c.scrubInterval(), firstScrubDelay, c.clock());
+            ServerMetrics metrics = ServerMetrics.create("datanode", VERSION);
+            store.useMetrics(new DataMetrics(metrics.registry()));
+            DataMetrics.registerStore(metrics.registry(), store);
+            DataMetrics.registerScrubber(metrics.registry(), scrubber);
+            ChunkAccess access = new ChunkAccess(dir.nodeId(), dir::nodeKeys, c.clock());
+            MonitorAccess monitor = new MonitorAccess(access);
+            java.util.function.Supplier<Replies.DatanodeStatus> status = () -> new Replies.DatanodeStatus(dir.nodeId(),
+                    dir.clusterId(), address.get(), store.capacity(), store.used(), store.chunks());
             http = HttpServer.builder("datanode")
-                    .groups(DatanodeApi.groups(store, () -> new Replies.DatanodeStatus(dir.nodeId(), dir.clusterId(),
-                            address.get(), store.capacity(), store.used(), store.chunks()),
-                            new ChunkAccess(dir.nodeId(), dir::nodeKeys, c.clock()), scrubber))
+                    .groups(DatanodeApi.groups(store, status, access, scrubber))
+                    .group("metrics", monitor.guard(), metrics.route())
+                    .group("page", Guard.OPEN, new DatanodePage(status, store, scrubber, monitor, c::masterUrl))
                     .groups(extra)
+                    .metrics(metrics)
                     .stopTimeout(STOP_TIMEOUT)
                     .transport(c.transport())
                     .start(c.bind(), c.port());
@@ -119,6 +136,7 @@ public final class DatanodeServer implements AutoCloseable {
             membership = new Membership(dir, nodeKeys, store, address.get(), c.masterUrl(), c.heartbeat(), c.clock(),
                     c.reportInterval(), c.trust());
             reportTo.set(membership);
+            membership.monitorTokensTo(monitor::accept);
             membership.start();
             scrubber.start();
             LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),

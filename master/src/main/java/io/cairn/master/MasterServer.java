@@ -4,6 +4,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.master.cluster.ClusterAdmin;
+import io.cairn.master.cluster.MasterMetrics;
 import io.cairn.master.http.MasterApi;
 import io.cairn.master.lease.Leases;
 import io.cairn.master.membership.Membership;
@@ -22,8 +23,10 @@ import io.cairn.master.security.ClusterKey;
 import io.cairn.master.security.Guards;
 import io.cairn.master.security.TokenStore;
 import io.cairn.server.Group;
+import io.cairn.server.Guard;
 import io.cairn.server.HttpServer;
 import io.cairn.server.Route;
+import io.cairn.server.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +71,8 @@ public final class MasterServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final SafeMode safeMode;
+    private final ServerMetrics metrics = ServerMetrics.create("master", VERSION);
     private HttpServer http;
 
     private MasterServer(MasterConfig config, MetadataStore store, String clusterId, ClusterKey clusterKey) {
@@ -85,6 +90,7 @@ public final class MasterServer implements AutoCloseable {
                 config.minReplicas(), leases, replays, tokens);
         this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
         SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
+        this.safeMode = safeMode;
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
                 config.repairRate(), Duration.ofMillis(500), safeMode, tokens);
         this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
@@ -128,10 +134,16 @@ public final class MasterServer implements AutoCloseable {
             throw e;
         }
         try {
+            Guards guards = new Guards(m.auth);
+            MasterMetrics.register(m.metrics.registry(), store, m.registry, m.repair, m.safeMode);
             m.http = HttpServer.builder("master")
                     .groups(MasterApi.groups(new MasterApi.Services(m.namespace, m.chunkLists, m.membership, m.repair,
-                            m.admin, m.tokens, m.clusterKey, m.clusterId), new Guards(m.auth)))
+                            m.admin, m.tokens, m.clusterKey, m.clusterId), guards))
+                    .group("metrics", guards.clusterView(), m.metrics.route())
+                    .group("page", Guard.OPEN, MasterApi.statusPage(m.admin, m.repair, m.safeMode, m.auth,
+                            limit -> List.of(), m::url, System.currentTimeMillis()))
                     .groups(extra)
+                    .metrics(m.metrics)
                     .stopTimeout(STOP_TIMEOUT)
                     .transport(config.transport())
                     .start(config.bind(), config.port());

@@ -108,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
         private ServerTls tls;
         private Duration tlsReloadEvery = ServerTls.RELOAD_EVERY;
         private boolean insecureHttp;
+        private ServerMetrics metrics;
 
         private Builder(String role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -163,6 +164,12 @@ public final class HttpServer implements AutoCloseable {
             return tls(transport.tls()).insecureHttp(transport.insecureHttp());
         }
 
+        /** Times every request into {@code metrics} (none unless set). */
+        public Builder metrics(ServerMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
         /** Whether plain HTTP may be served off loopback (see {@link PlainHttp}); false unless set. */
         public Builder insecureHttp(boolean insecure) {
             this.insecureHttp = insecure;
@@ -209,6 +216,9 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE; // chunks are sent as they are stored
             config.http.maxRequestSize = Routes.MAX_JSON_BODY;
+            if (metrics != null) {
+                config.requestLogger.http(metrics::record);
+            }
             config.jetty.modifyServer(server -> {
                 server.insertHandler(graceful);
                 server.setStopTimeout(stopTimeout.toMillis());

@@ -67,6 +67,45 @@ public final class Routes {
         add(HandlerType.POST, path, MAX_JSON_BODY, ctx -> handler.handle(ctx, json(ctx, type)));
     }
 
+    /** A handler of a route with an HTML form's body, given its fields. */
+    @FunctionalInterface
+    public interface FormHandler {
+        void handle(Context ctx, java.util.Map<String, String> fields) throws Exception;
+    }
+
+    /** The largest form body accepted (a login form: one token). */
+    public static final int MAX_FORM_BODY = 4096;
+
+    /**
+     * POST with a body of {@code application/x-www-form-urlencoded} fields (at most
+     * {@link #MAX_FORM_BODY} bytes; a field named twice keeps its first value).
+     */
+    public void postForm(String path, FormHandler handler) {
+        add(HandlerType.POST, path, MAX_FORM_BODY, ctx -> handler.handle(ctx, form(ctx)));
+    }
+
+    private static java.util.Map<String, String> form(Context ctx) throws IOException {
+        byte[] bytes;
+        try (InputStream in = new ClientBody(ctx.bodyInputStream(), MAX_FORM_BODY)) {
+            bytes = in.readAllBytes();
+        }
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        for (String pair : text.isEmpty() ? new String[0] : text.split("&", 64)) {
+            int eq = pair.indexOf('=');
+            try {
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                fields.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new CairnException(ErrorCode.EINVAL, "malformed form field: " + e.getMessage());
+            }
+        }
+        return fields;
+    }
+
     /** PUT with a body of at most {@code limit} bytes, streamed to the handler. */
     public void put(String path, long limit, StreamHandler handler) {
         if (limit <= 0) {
@@ -80,6 +119,7 @@ public final class Routes {
         table.add(route);
         Guard guard = group.guard();
         Handler guarded = ctx -> {
+            ServerMetrics.matched(ctx, route);
             long declared = ctx.req().getContentLengthLong(); // refused unread, before credentials are looked at
             if (declared > limit) {
                 throw limit == 0

@@ -50,9 +50,22 @@ public final class Replies {
      * remove; {@code replicate}: chunks to copy from another datanode (datanode to datanode, never
      * through the master) and then report.
      */
-    public record HeartbeatReply(List<String> deleteChunks, List<ReplicateOrder> replicate) {
+    /**
+     * {@code monitorTokens}: the SHA-256 hashes (hex) of the metrics tokens in force, which the
+     * datanode's {@code /metrics} and status page accept (null from a master that sends none).
+     */
+    public record HeartbeatReply(List<String> deleteChunks, List<ReplicateOrder> replicate, List<String> monitorTokens) {
         public HeartbeatReply(List<String> deleteChunks) {
             this(deleteChunks, List.of());
+        }
+
+        public HeartbeatReply(List<String> deleteChunks, List<ReplicateOrder> replicate) {
+            this(deleteChunks, replicate, null);
+        }
+
+        /** This reply, carrying {@code hashes}. */
+        public HeartbeatReply withMonitorTokens(List<String> hashes) {
+            return new HeartbeatReply(deleteChunks, replicate, hashes);
         }
     }
 

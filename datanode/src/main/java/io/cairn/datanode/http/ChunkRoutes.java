@@ -13,6 +13,7 @@ import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 import io.javalin.http.Context;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 
@@ -55,7 +56,14 @@ final class ChunkRoutes implements RouteGroup {
         long crc = crc32c(ctx.queryParam("crc32c"));
         long length = ctx.req().getContentLengthLong();
         boolean durable = !"false".equals(ctx.queryParam("sync")); // sync=false: fsync later, on POST /sync
-        Replies.Stored stored = store.put(id, body, length, crc, durable);
+        Replies.Stored stored;
+        try {
+            stored = store.put(id, body, length, crc, durable);
+        } catch (IOException | RuntimeException e) {
+            store.metrics().writeFailed();
+            throw e;
+        }
+        store.metrics().written(stored.size());
         Reply.json(ctx, 201, stored);
     }
 
@@ -63,14 +71,20 @@ final class ChunkRoutes implements RouteGroup {
     private void get(Context ctx) throws Exception {
         String id = PathRules.chunkId(ctx.pathParam("id"));
         ByteRange range = ByteRange.parse(Collections.list(ctx.req().getHeaders("Range")));
-        if (range != null) {
-            ranged.serve(ctx, id, range);
-            return;
+        try {
+            if (range != null) {
+                store.metrics().read(ranged.serve(ctx, id, range));
+                return;
+            }
+            ChunkStore.Chunk chunk = store.open(id); // Javalin closes the stream once it is sent
+            ctx.status(200).contentType(OCTETS);
+            ctx.res().setContentLengthLong(chunk.size());
+            ctx.result(chunk.in());
+            store.metrics().read(chunk.size());
+        } catch (IOException | RuntimeException e) {
+            store.metrics().readFailed();
+            throw e;
         }
-        ChunkStore.Chunk chunk = store.open(id); // Javalin closes the stream once it is sent
-        ctx.status(200).contentType(OCTETS);
-        ctx.res().setContentLengthLong(chunk.size());
-        ctx.result(chunk.in());
     }
 
     /** Whether a chunk is here, and its size, without its bytes. */
@@ -106,7 +120,7 @@ final class ChunkRoutes implements RouteGroup {
 
     private void delete(Context ctx) throws Exception {
         String id = PathRules.chunkId(ctx.pathParam("id"));
-        store.delete(id);
+        store.metrics().deleted(store.delete(id));
         Reply.json(ctx, Replies.Ok.OK);
     }
 

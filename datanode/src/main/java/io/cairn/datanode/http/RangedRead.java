@@ -39,7 +39,8 @@ final class RangedRead {
         this.bad = bad;
     }
 
-    void serve(Context ctx, String id, ByteRange range) throws Exception {
+    /** Serves {@code range} of chunk {@code id}; returns the bytes the reply carries. */
+    long serve(Context ctx, String id, ByteRange range) throws Exception {
         Blocks blocks = opened(id);
         boolean handedOver = false;
         try {
@@ -49,7 +50,7 @@ final class RangedRead {
                 ctx.res().setContentLengthLong(size);
                 ctx.result(blocks.whole()); // Javalin closes it once it is sent
                 handedOver = true;
-                return;
+                return size;
             }
             if (range.first() >= size) {
                 ctx.header("Content-Range", "bytes */" + size);
@@ -65,6 +66,7 @@ final class RangedRead {
             int from = (int) (range.first() / BlockSums.BLOCK);
             int count = BlockSums.count(length);
             send(ctx, id, blocks, range.first(), length, from, count, size);
+            return length;
         } finally {
             if (!handedOver) {
                 blocks.close();

@@ -61,6 +61,7 @@ public final class Membership implements AutoCloseable {
     private final Http http;
     private final MasterClient master;
     private final Replicator replicator;
+    private volatile java.util.function.Consumer<List<String>> monitorTokens = hashes -> { };
     private final Outage outage;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -115,6 +116,11 @@ public final class Membership implements AutoCloseable {
         this.outage = new Outage(clock, 10);
         this.thread = new Thread(this::run, "cairn-datanode-membership");
         this.thread.setDaemon(true);
+    }
+
+    /** Hands the metrics-token hashes of each heartbeat reply to {@code to} (the guard of /metrics). */
+    public void monitorTokensTo(java.util.function.Consumer<List<String>> to) {
+        this.monitorTokens = java.util.Objects.requireNonNull(to, "to");
     }
 
     public void start() {
@@ -239,6 +245,9 @@ public final class Membership implements AutoCloseable {
             for (String id : reply.deleteChunks()) {
                 delete(id);
             }
+        }
+        if (reply.monitorTokens() != null) {
+            monitorTokens.accept(reply.monitorTokens());
         }
         replicator.submit(reply.replicate(), dir.clusterId());
     }

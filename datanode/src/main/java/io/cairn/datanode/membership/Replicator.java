@@ -82,7 +82,13 @@ final class Replicator implements AutoCloseable {
         String id = o.chunkId();
         try {
             if (!store.contains(id)) {
-                fetchFromAnySource(o);
+                try {
+                    fetchFromAnySource(o);
+                } catch (IOException e) {
+                    store.metrics().copyFailed();
+                    throw e;
+                }
+                store.metrics().copied(o.size());
             }
             master.report(new Requests.ChunkReport(nodeId, clusterId, List.of(id), false));
         } catch (IOException e) {

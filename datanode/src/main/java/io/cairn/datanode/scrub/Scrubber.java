@@ -77,6 +77,10 @@ public final class Scrubber implements AutoCloseable, BadChunks {
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong badFound = new AtomicLong();
     private final AtomicLong reported = new AtomicLong();
+    private final AtomicLong chunksChecked = new AtomicLong();
+    private final AtomicLong bytesChecked = new AtomicLong();
+    /** Chunks the pass under way has checked so far (that of the last pass once it ends). */
+    private volatile long passChecked;
     /** Bad ids not yet taken by the master; only the scrubbing thread touches these. */
     private final Set<String> pending = new LinkedHashSet<>();
     /** Bad chunks found by reads (any thread), with what is wrong, until the scrubbing thread takes them. */
@@ -166,6 +170,21 @@ public final class Scrubber implements AutoCloseable, BadChunks {
         return badFound.get();
     }
 
+    /** Chunks checked since start, by every pass. */
+    public long chunksChecked() {
+        return chunksChecked.get();
+    }
+
+    /** Bytes read to check chunks since start. */
+    public long bytesChecked() {
+        return bytesChecked.get();
+    }
+
+    /** Chunks the pass under way has checked so far, or the last pass once it ended. */
+    public long passChecked() {
+        return passChecked;
+    }
+
     /** Bad chunk ids the master has taken since start. */
     public long reported() {
         return reported.get();
@@ -209,8 +228,10 @@ public final class Scrubber implements AutoCloseable, BadChunks {
         long bad = 0;
         long unknown = 0;
         passBytes = 0;
+        passChecked = 0;
         Crc32c.Pacer pacer = bytes -> {
             passBytes += bytes;
+            bytesChecked.addAndGet(bytes);
             if (limiter != null) {
                 limiter.acquire(bytes);
             }
@@ -223,6 +244,10 @@ public final class Scrubber implements AutoCloseable, BadChunks {
                 if (c.result() == Check.Result.UNREADABLE) {
                     Thread.sleep(100); // once more, in case the failure was passing
                     c = store.verify(id, pacer);
+                }
+                if (c.result() != Check.Result.UNKNOWN && c.result() != Check.Result.GONE) {
+                    chunksChecked.incrementAndGet();
+                    passChecked = checked + 1;
                 }
                 switch (c.result()) {
                     case GOOD -> checked++;

@@ -58,6 +58,7 @@ public final class ChunkStore {
     private final AtomicLong serial = new AtomicLong();
     /** The chunk directories known to exist (at most 256): a put does not look for its directory again. */
     private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
+    private volatile DataMetrics metrics = DataMetrics.unregistered();
 
     private ChunkStore(DataDir dir, Space space) {
         this.paths = new ChunkPaths(dir.chunksDir());
@@ -79,6 +80,16 @@ public final class ChunkStore {
         return store;
     }
 
+    /** Where the routes and the copier count what they do with this store's chunks. */
+    public DataMetrics metrics() {
+        return metrics;
+    }
+
+    /** Counts into {@code m} from now on (the datanode's registry), and shows the disk's use there. */
+    public void useMetrics(DataMetrics m) {
+        this.metrics = m;
+    }
+
     public long capacity() {
         return space.capacity();
     }
@@ -91,6 +102,16 @@ public final class ChunkStore {
     /** Number of chunks stored. */
     public long chunks() {
         return space.chunks();
+    }
+
+    /** Bytes kept free on the disk ({@code --reserve}). */
+    public long reserve() {
+        return space.reserve();
+    }
+
+    /** Bytes promised to writes under way. */
+    public long inFlight() {
+        return space.inflight();
     }
 
     /** Bytes that can still be stored. */

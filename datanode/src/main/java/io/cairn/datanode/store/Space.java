@@ -32,6 +32,14 @@ final class Space {
         return capacity;
     }
 
+    long reserve() {
+        return reserve;
+    }
+
+    synchronized long inflight() {
+        return inflight;
+    }
+
     synchronized long used() {
         return used;
     }

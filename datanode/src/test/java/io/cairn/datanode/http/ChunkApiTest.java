@@ -243,7 +243,7 @@ class ChunkApiTest {
 
     @Test
     void anUnknownRouteGetsA404JsonError() throws IOException {
-        for (String target : List.of("/api/v1/nope", "/", "/api/v2/chunks/" + ID, "/api/v1/chunks")) {
+        for (String target : List.of("/api/v1/nope", "/nope", "/api/v2/chunks/" + ID, "/api/v1/chunks")) {
             RawHttp.Reply r = raw("GET", target, new byte[0]);
             assertThat(r.status()).as(target).isEqualTo(404);
             assertThat(r.headers()).as(target).containsIgnoringCase("application/json");

@@ -174,6 +174,50 @@ class ChunkTokenApiTest {
     }
 
     @Test
+    void metricsAndTheStatusPageOpenToAStatusTokenOrAMetricsTokenTheMasterNamed() throws Exception {
+        refused(send(server, "GET", "/metrics", null, new byte[0]), 401, "EAUTH");
+        refused(send(server, "GET", "/metrics", ChunkTokens.header(token(ID, "rwd")), new byte[0]), 403, "EACCES");
+        RawHttp.Reply byStatus = send(server, "GET", "/metrics", ChunkTokens.header(token(ChunkTokens.STATUS_CHUNK, "s")),
+                new byte[0]);
+        assertThat(byStatus.status()).isEqualTo(200);
+        assertThat(byStatus.headers()).containsIgnoringCase("text/plain");
+        assertThat(byStatus.body()).contains("cairn_datanode_disk_bytes{kind=\"capacity\"}")
+                .contains("cairn_http_request_duration_seconds_bucket").contains("jvm_memory_used_bytes");
+
+        String metricsToken = io.cairn.common.security.Tokens.newToken(io.cairn.common.security.Tokens.CLIENT_PREFIX);
+        String other = io.cairn.common.security.Tokens.newToken(io.cairn.common.security.Tokens.CLIENT_PREFIX);
+        refused(send(server, "GET", "/metrics", "Bearer " + metricsToken, new byte[0]), 401, "EAUTH");
+        master.monitorTokens(List.of(io.cairn.common.security.Tokens.hash(metricsToken)));
+        Eventually.await("a heartbeat reply names the metrics token", Duration.ofSeconds(10),
+                () -> send(server, "GET", "/metrics", "Bearer " + metricsToken, new byte[0]).status(), st -> st == 200);
+        refused(send(server, "GET", "/metrics", "Bearer " + other, new byte[0]), 401, "EAUTH");
+
+        // the page: a login form without a token or with a wrong one; the node with the token, from a cookie too
+        RawHttp.Reply form = send(server, "GET", "/", null, new byte[0]);
+        assertThat(form.status()).isEqualTo(401);
+        assertThat(form.body()).contains("<form method=\"post\" action=\"/login\"").doesNotContain(server.nodeId());
+        RawHttp.Reply wrong = RawHttp.send(server.port(), "POST /login HTTP/1.1\r\nContent-Type: "
+                + "application/x-www-form-urlencoded\r\nContent-Length: " + ("token=" + other).length(),
+                ("token=" + other).getBytes(StandardCharsets.UTF_8));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.headers()).doesNotContainIgnoringCase("Set-Cookie");
+        String login = "token=" + metricsToken;
+        RawHttp.Reply in = RawHttp.send(server.port(), "POST /login HTTP/1.1\r\nContent-Type: "
+                + "application/x-www-form-urlencoded\r\nContent-Length: " + login.length(),
+                login.getBytes(StandardCharsets.UTF_8));
+        assertThat(in.status()).isEqualTo(303);
+        assertThat(in.headers()).contains("Set-Cookie: cairn_token=" + metricsToken + "; Path=/; HttpOnly; SameSite=Strict");
+        RawHttp.Reply page = RawHttp.send(server.port(), "GET / HTTP/1.1\r\nCookie: cairn_token=" + metricsToken,
+                new byte[0]);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains(server.nodeId()).contains("http-equiv=\"refresh\"").contains("scrub-passes");
+
+        master.monitorTokens(List.of()); // revoked: the next heartbeat takes it away
+        Eventually.await("the revoked token stops working", Duration.ofSeconds(10),
+                () -> send(server, "GET", "/metrics", "Bearer " + metricsToken, new byte[0]).status(), st -> st == 401);
+    }
+
+    @Test
     void theStatusNeedsAStatusTokenAndTheHealthCheckNone() throws IOException {
         refused(send(server, "GET", "/api/v1/status", null, new byte[0]), 401, "EAUTH");
         refused(send(server, "GET", "/api/v1/status", ChunkTokens.header(token(ID, "rwd")), new byte[0]),
@@ -206,6 +250,10 @@ class ChunkTokenApiTest {
         for (Route r : routes) {
             String name = r.method() + " " + r.path();
             if (r.path().equals(HealthRoute.PATH)) { // GET, and the HEAD made for it
+                assertThat(r.guard()).isSameAs(Guard.OPEN);
+                continue;
+            }
+            if (r.group().equals("page")) { // open, as it answers a login form; it shows nothing without a token
                 assertThat(r.guard()).isSameAs(Guard.OPEN);
                 continue;
             }

@@ -39,6 +39,7 @@ public final class FakeMaster implements AutoCloseable {
     private final Map<String, Queue<Replies.ReplicateOrder>> copies = new ConcurrentHashMap<>();
     private volatile ErrorBody refuseRegistration;
     private volatile boolean forgetNodes;
+    private volatile List<String> monitorTokens;
     private volatile int staleReports;
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final Javalin app;
@@ -79,6 +80,11 @@ public final class FakeMaster implements AutoCloseable {
     /** Answer the next heartbeats with EUNKNOWNNODE, as a restarted master does, until a node registers again. */
     public void forgetNodes() {
         forgetNodes = true;
+    }
+
+    /** Tell the datanodes, in every heartbeat reply from now on, of these metrics-token hashes. */
+    public void monitorTokens(List<String> hashes) {
+        this.monitorTokens = List.copyOf(hashes);
     }
 
     /** Put these chunk ids in the deleteChunks of the next heartbeat reply to {@code nodeId}. */
@@ -191,7 +197,7 @@ public final class FakeMaster implements AutoCloseable {
             reply(ctx, 404, new ErrorBody("EUNKNOWNNODE", "datanode " + h.nodeId() + " is not registered"));
             return;
         }
-        reply(ctx, 200, new Replies.HeartbeatReply(drain(deletes, h.nodeId()), drain(copies, h.nodeId())));
+        reply(ctx, 200, new Replies.HeartbeatReply(drain(deletes, h.nodeId()), drain(copies, h.nodeId()), monitorTokens));
     }
 
     private void bad(Context ctx) throws Exception {

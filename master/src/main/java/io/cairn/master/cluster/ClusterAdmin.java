@@ -104,6 +104,39 @@ public final class ClusterAdmin {
                 facts.minReplicas(), capacity, used, live, dead, files, inodes);
     }
 
+    /**
+     * A path of the file that uses each of {@code chunkIds} (in order; a chunk no file uses any more
+     * is left out): for the status page's list of affected files.
+     */
+    public List<String> pathsOf(List<String> chunkIds) throws IOException {
+        return store.read(tx -> {
+            List<String> out = new java.util.ArrayList<>();
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (String id : chunkIds) {
+                Long inode = tx.inodeOfChunk(id);
+                if (inode != null && seen.add(inode)) {
+                    out.add(pathOf(tx, inode));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One path of {@code inode}, built from its names upward; "(unlinked)" for a file with no name left. */
+    private static String pathOf(io.cairn.master.meta.MetaTx tx, long inode) throws IOException {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        long at = inode;
+        for (int depth = 0; at != Namespace.ROOT; depth++) {
+            io.cairn.master.meta.MetaTx.Name n = tx.anyName(at);
+            if (n == null || depth > 10_000) {
+                return parts.isEmpty() ? "(unlinked inode " + inode + ")" : "(unlinked)/" + String.join("/", parts);
+            }
+            parts.addFirst(n.name());
+            at = n.parent();
+        }
+        return "/" + String.join("/", parts);
+    }
+
     /** Checks every file under {@code path} (null: the root) for missing, corrupt and under-replicated chunks. */
     public Replies.FsckReport fsck(String path) throws IOException {
         String p = PathRules.normalize(path == null ? "/" : path);

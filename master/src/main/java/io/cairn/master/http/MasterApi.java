@@ -28,13 +28,35 @@ public final class MasterApi {
                            ClusterAdmin admin, TokenStore tokens, ClusterKey clusterKey, String clusterId) {
     }
 
+    /**
+     * The status page's routes ({@code GET /}, the login form's {@code POST /login}, {@code POST
+     * /logout}): to be installed open, as the page shows a login form to a caller without a token.
+     */
+    public static io.cairn.server.RouteGroup statusPage(ClusterAdmin admin, Repair repair,
+                                                        io.cairn.master.repair.SafeMode safeMode,
+                                                        io.cairn.master.security.Authenticator auth,
+                                                        PageEvents events, java.util.function.Supplier<String> self,
+                                                        long startedMs) {
+        return new StatusPage(admin, repair, safeMode, auth, events, self, startedMs);
+    }
+
+    /** The events the status page shows, newest first. */
+    @FunctionalInterface
+    public interface PageEvents {
+        List<PageEvent> recent(int limit) throws java.io.IOException;
+    }
+
+    /** An event as the status page shows it. */
+    public record PageEvent(long timeMs, String kind, String node, String chunk, String message) {
+    }
+
     public static List<Group> groups(Services s, Guards guards) {
         return List.of(
                 new Group("health", Guard.OPEN, new HealthRoutes()),
                 new Group("namespace", guards.files(), new NamespaceRoutes(s.namespace())),
                 new Group("chunks", guards.files(), new ChunkListRoutes(s.chunkLists(), s.namespace())),
                 new Group("enroll", guards.enroll(), new EnrollRoutes(s.tokens(), s.clusterKey(), s.clusterId())),
-                new Group("nodes", guards.nodes(), new NodeRoutes(s.membership())),
+                new Group("nodes", guards.nodes(), new NodeRoutes(s.membership(), s.tokens())),
                 new Group("bad-replicas", guards.badReplicas(), new BadReplicaRoutes(s.repair())),
                 new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin())),
                 new Group("admin", guards.admin(), new AdminRoutes(s.admin())),

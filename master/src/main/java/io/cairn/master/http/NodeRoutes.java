@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Requests;
 import io.cairn.master.security.Principal;
+import io.cairn.master.security.TokenStore;
 import io.javalin.http.Context;
 import io.cairn.master.membership.Membership;
 import io.cairn.server.Reply;
@@ -14,9 +15,11 @@ import io.cairn.server.Routes;
 /** What datanodes call to stay members: register, report their chunks, heartbeat. */
 final class NodeRoutes implements RouteGroup {
     private final Membership membership;
+    private final TokenStore tokens;
 
-    NodeRoutes(Membership membership) {
+    NodeRoutes(Membership membership, TokenStore tokens) {
         this.membership = membership;
+        this.tokens = tokens;
     }
 
     @Override
@@ -27,7 +30,7 @@ final class NodeRoutes implements RouteGroup {
         });
         r.post("/api/v1/nodes/heartbeat", Requests.Heartbeat.class, (ctx, b) -> {
             self(ctx, b.nodeId());
-            Reply.json(ctx, membership.heartbeat(b));
+            Reply.json(ctx, membership.heartbeat(b).withMonitorTokens(tokens.monitorHashes()));
         });
         r.post("/api/v1/nodes/report", Requests.ChunkReport.class, (ctx, b) -> {
             self(ctx, b.nodeId());

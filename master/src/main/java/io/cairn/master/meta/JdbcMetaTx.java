@@ -213,6 +213,24 @@ final class JdbcMetaTx implements MetaTx {
     }
 
     @Override
+    public Name anyName(long inode) throws IOException {
+        List<Name> n = query("SELECT parent, name FROM dentries WHERE inode = ? ORDER BY parent, name LIMIT 1",
+                ps -> ps.setLong(1, inode), rs -> new Name(rs.getLong(1), rs.getString(2)));
+        return n.isEmpty() ? null : n.get(0);
+    }
+
+    @Override
+    public Long inodeOfChunk(String chunkId) throws IOException {
+        List<Long> a = query("SELECT inode FROM chunks WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId),
+                rs -> rs.getLong(1));
+        if (a.isEmpty()) {
+            a = query("SELECT inode FROM slices WHERE chunk_id = ? LIMIT 1", ps -> ps.setString(1, chunkId),
+                    rs -> rs.getLong(1));
+        }
+        return a.isEmpty() ? null : a.get(0);
+    }
+
+    @Override
     public List<Entry> list(long parent, String after, int limit) throws IOException {
         return query("SELECT d.name AS name, i.* FROM dentries d JOIN inodes i ON i.id = d.inode "
                 + "WHERE d.parent = ? AND d.name > ? ORDER BY d.name LIMIT ?", ps -> {
@@ -359,6 +377,17 @@ final class JdbcMetaTx implements MetaTx {
     @Override
     public long countChunks() throws IOException {
         return query("SELECT COUNT(*) FROM chunks", ps -> { }, rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public long fileBytes() throws IOException {
+        return query("SELECT COALESCE(SUM(size), 0) FROM inodes WHERE type = ?", ps -> ps.setString(1, "FILE"),
+                rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public long countGarbage() throws IOException {
+        return query("SELECT COUNT(*) FROM garbage", ps -> { }, rs -> rs.getLong(1)).get(0);
     }
 
     @Override

@@ -25,6 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JdbcMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
+    private static final Observer UNOBSERVED = new Observer() {
+        @Override
+        public void transaction(boolean write, long nanos, boolean ok) {
+        }
+
+        @Override
+        public void retry(boolean write) {
+        }
+    };
     /** Attempts at one transaction before a retryable failure becomes EIO (unless the dialect says otherwise). */
     static final int MAX_ATTEMPTS = 6;
     private static final long FIRST_PAUSE_MS = 5;
@@ -35,6 +44,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ConnectionPool writers;
     private final ConnectionPool readers;
     private volatile boolean closed;
+    private volatile Observer observer = UNOBSERVED;
     /** Write transactions this store committed. */
     private final AtomicLong commits = new AtomicLong();
     /** Calls of {@link #barrier} so far: each one's number is its ticket. */
@@ -202,7 +212,27 @@ public final class JdbcMetadataStore implements MetadataStore {
     /** What a transaction may do: read a snapshot, write, or read and change the schema. */
     private enum Kind { READ, WRITE, SCHEMA }
 
+    @Override
+    public void observe(Observer observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
     private <T> T run(Kind kind, Work<T> work) throws IOException {
+        long start = System.nanoTime();
+        boolean ok = false;
+        try {
+            T value = runAttempts(kind, work);
+            ok = true;
+            return value;
+        } catch (CairnException e) {
+            ok = e.code() != ErrorCode.EIO; // an answer such as ENOENT is the body's, not a failure of the store
+            throw e;
+        } finally {
+            observer.transaction(kind != Kind.READ, System.nanoTime() - start, ok);
+        }
+    }
+
+    private <T> T runAttempts(Kind kind, Work<T> work) throws IOException {
         boolean write = kind != Kind.READ;
         boolean duplicateSeen = false;
         int failures = 0;
@@ -228,6 +258,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                         : "metadata store error after ") + failures + " attempts: " + e.getMessage(), e);
             }
             LOG.debug("transaction attempt {} failed, running it again: {}", failures, e.toString());
+            observer.retry(write);
             pause(failures);
         }
     }

@@ -56,6 +56,16 @@ public interface MetaTx {
     /** The directories that hold a name of {@code inode}, at most {@link #PARENTS_MOST}; none for the root. */
     List<Long> parents(long inode) throws IOException;
 
+    /** One name of {@code inode}: the entry with the lowest parent, or null when it has none (the root). */
+    Name anyName(long inode) throws IOException;
+
+    /** A directory entry as seen from the inode it names. */
+    record Name(long parent, String name) {
+    }
+
+    /** The inode of a file that uses {@code chunkId} (as a chunk or a slice's blob), or null when none does. */
+    Long inodeOfChunk(String chunkId) throws IOException;
+
     record Entry(String name, InodeRow inode) {
     }
 
@@ -84,6 +94,12 @@ public interface MetaTx {
     void deleteChunk(long inode, long index) throws IOException;
 
     long countChunks() throws IOException;
+
+    /** The sum of every file's size: the bytes the namespace holds, before replication. */
+    long fileBytes() throws IOException;
+
+    /** Copies waiting to be deleted from datanodes (garbage rows, handed out or not). */
+    long countGarbage() throws IOException;
 
     /**
      * The first {@code limit} slices over chunks {@code fromIndex..toIndex} (inclusive) of

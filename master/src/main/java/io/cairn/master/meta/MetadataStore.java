@@ -57,6 +57,19 @@ public interface MetadataStore extends AutoCloseable {
     @Override
     void close();
 
+    /** Hears how each transaction went (for metrics); a store that cannot tell ignores it. */
+    default void observe(Observer observer) {
+    }
+
+    /** What a store tells of its transactions: called on the caller's thread, so it must be quick. */
+    interface Observer {
+        /** A transaction ended: {@code write} or not, after {@code nanos}, committed or failed. */
+        void transaction(boolean write, long nanos, boolean ok);
+
+        /** An attempt failed in a way worth another attempt, which follows. */
+        void retry(boolean write);
+    }
+
     /** A transaction body: reads and writes through {@code tx} only, and returns what the caller needs. */
     @FunctionalInterface
     interface TxBody<T> {

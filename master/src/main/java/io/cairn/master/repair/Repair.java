@@ -60,6 +60,32 @@ public final class Repair implements AutoCloseable {
     private long turn;
     /** The last chunk id the previous round looked at; null: start from the first. */
     private String cursor;
+    /** What the sweep under way has found so far; published as {@link #health} when it ends. */
+    private Sweep sweep = new Sweep();
+    private volatile Health health = new Health(0, 0, 0, List.of(), 0, false);
+    private final java.util.concurrent.atomic.AtomicLong copiesOrdered = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong copiesDone = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int badReplicas;
+
+    /** How many chunks affected by under-replication or loss a sweep keeps the ids of. */
+    public static final int AFFECTED_KEPT = 100;
+
+    /**
+     * What the last whole sweep of the chunk table found: chunks with fewer good copies than the
+     * replication (but one at least), chunks without a good copy on a live datanode, the ids of the
+     * first {@link #AFFECTED_KEPT} of either, and when the sweep ended ({@code complete} false: no
+     * sweep has ended yet, the figures are those of the sweep under way).
+     */
+    public record Health(long underReplicated, long missing, long pages, List<String> affected, long atMs,
+                         boolean complete) {
+    }
+
+    private static final class Sweep {
+        long under;
+        long missing;
+        long pages;
+        final List<String> affected = new ArrayList<>();
+    }
 
     /** As below, with chunk tokens no datanode accepts: for masters kept in memory by unit tests. */
     public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
@@ -112,12 +138,14 @@ public final class Repair implements AutoCloseable {
         final String from = cursor;
         List<MetaTx.ChunkReplicas> page = store.read(tx -> tx.chunkReplicas(from, CHUNKS_PER_ROUND));
         cursor = page.size() < CHUNKS_PER_ROUND ? null : page.get(page.size() - 1).id(); // the end: wrap around
-        if (page.isEmpty()) {
-            return;
-        }
         Set<String> bad = new HashSet<>();
         for (String[] b : store.read(Repair::badPairs)) {
             bad.add(b[0] + "/" + b[1]);
+        }
+        badReplicas = bad.size();
+        tally(page, bad, cursor == null, now);
+        if (page.isEmpty()) {
+            return;
         }
         var snapshot = nodes.snapshot();
         RepairPlanner.Plan plan = RepairPlanner.plan(page, snapshot, replication, bad, pending.keySet(), chunkSize,
@@ -131,11 +159,14 @@ public final class Repair implements AutoCloseable {
             pending.put(o.chunkId(), now + orderTimeout.toMillis());
             nodes.reserve(o.target(), o.size());
         }
+        copiesOrdered.addAndGet(plan.orders().size());
         Set<String> healthy = new HashSet<>();
         for (MetaTx.ChunkReplicas c : page) {
             if (counted(c.id(), c.nodes(), bad) >= replication) {
                 healthy.add(c.id());
-                pending.remove(c.id());
+                if (pending.remove(c.id()) != null) {
+                    copiesDone.incrementAndGet();
+                }
             }
         }
         List<RepairPlanner.Trim> trims = plan.trims();
@@ -161,6 +192,52 @@ public final class Repair implements AutoCloseable {
         if (!plan.orders().isEmpty()) {
             LOG.info("repair: {} chunk copies ordered", plan.orders().size());
         }
+    }
+
+    /** Adds a page to the sweep under way; the last page of a sweep publishes it and starts the next. */
+    private void tally(List<MetaTx.ChunkReplicas> page, Set<String> bad, boolean last, long now) {
+        Sweep s = sweep;
+        s.pages++;
+        for (MetaTx.ChunkReplicas c : page) {
+            long good = counted(c.id(), c.nodes(), bad);
+            if (good >= replication) {
+                continue;
+            }
+            if (good == 0) {
+                s.missing++;
+            } else {
+                s.under++;
+            }
+            if (s.affected.size() < AFFECTED_KEPT) {
+                s.affected.add(c.id());
+            }
+        }
+        if (last) {
+            health = new Health(s.under, s.missing, s.pages, List.copyOf(s.affected), now, true);
+            sweep = new Sweep();
+        } else if (!health.complete()) {
+            health = new Health(s.under, s.missing, s.pages, List.copyOf(s.affected), now, false);
+        }
+    }
+
+    /** What the last whole sweep found (see {@link Health}). */
+    public Health health() {
+        return health;
+    }
+
+    /** Replicas recorded bad (by a scrubber or a reader) and not yet replaced, as of the last round. */
+    public int badReplicas() {
+        return badReplicas;
+    }
+
+    /** Copy orders made since start. */
+    public long copiesOrdered() {
+        return copiesOrdered.get();
+    }
+
+    /** Copies ordered since start that are now in place (the chunk has its good copies). */
+    public long copiesDone() {
+        return copiesDone.get();
     }
 
     /** Copies of {@code chunk} that count: on live, not draining nodes, not known bad. */

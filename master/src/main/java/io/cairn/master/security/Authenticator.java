@@ -63,6 +63,14 @@ public final class Authenticator {
         return p;
     }
 
+    /** Who {@code token} (a bearer token, from a page's cookie) stands for; EAUTH when nobody. */
+    public Principal token(String token) throws IOException {
+        if (token == null || token.isEmpty()) {
+            throw new CairnException(ErrorCode.EAUTH, "no token");
+        }
+        return bearer(token);
+    }
+
     private Principal bearer(String token) throws IOException {
         MetaTx.TokenRow row = tokens.lookup(token);
         if (row == null) {

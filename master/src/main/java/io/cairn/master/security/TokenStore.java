@@ -149,6 +149,30 @@ public final class TokenStore {
         return new Replies.TokenMade(n, scope.wire(), token, expires);
     }
 
+    /** The most metrics tokens whose hashes datanodes are given. */
+    public static final int MONITOR_HASHES_MOST = 100;
+    private volatile List<String> monitorHashes = List.of();
+    private volatile long monitorHashesAt;
+    private volatile boolean monitorHashesRead;
+
+    /**
+     * The SHA-256 hashes of the metrics tokens in force (at most {@link #MONITOR_HASHES_MOST}), read
+     * again at most once per {@link #REMEMBER}: heartbeat replies carry them, so that a datanode can
+     * let Prometheus in with a metrics token without ever being shown another kind of token.
+     */
+    public List<String> monitorHashes() throws IOException {
+        long now = System.nanoTime();
+        if (!monitorHashesRead || now - monitorHashesAt >= REMEMBER.toNanos()) {
+            long wall = clock.millis();
+            monitorHashes = store.read(MetaTx::tokens).stream()
+                    .filter(t -> Scope.METRICS.wire().equals(t.scope()) && (t.expiresMs() == 0 || t.expiresMs() > wall))
+                    .map(MetaTx.TokenRow::hash).limit(MONITOR_HASHES_MOST).toList();
+            monitorHashesAt = now;
+            monitorHashesRead = true;
+        }
+        return monitorHashes;
+    }
+
     /** Every token, without the tokens or their hashes. */
     public List<Replies.TokenInfo> list() throws IOException {
         return store.read(MetaTx::tokens).stream()
