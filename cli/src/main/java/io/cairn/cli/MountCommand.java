@@ -49,6 +49,13 @@ final class MountCommand implements Callable<Integer> {
         "user may (allow_other, with modes and owners checked by the kernel), which needs root or",
         "user_allow_other in /etc/fuse.conf"})
     boolean ownerOnly;
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = {"serve Prometheus metrics at",
+        "http://ADDR:PORT/metrics (FUSE calls, remote calls, caches, dirty memory, uploads, the JVM);",
+        "0 = any free port (printed at start); no metrics unless given"})
+    Integer metricsPort;
+    @Option(names = "--metrics-bind", paramLabel = "ADDR", description = {"the address the metrics are served on",
+        "(default: " + MountSettings.DEFAULT_METRICS_BIND + ", this machine only; they need no credentials)"})
+    String metricsBind;
     @Option(names = "--debug", description = "log every FUSE call")
     boolean debug;
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "ERROR, WARN (default), INFO or DEBUG")
@@ -59,6 +66,6 @@ final class MountCommand implements Callable<Integer> {
         Foreground.setLogLevel(logLevel, "WARN");
         Foreground.onStopSignal(MountMain::requestStop); // SIGINT/SIGTERM: unmount cleanly, exit 0
         return MountMain.run(new MountSettings(mountPoint, master, options, attrTimeout, timeout, debug, ownerOnly,
-                tokenFile, tlsCa));
+                tokenFile, tlsCa, metricsPort, metricsBind));
     }
 }

@@ -11,10 +11,13 @@ import io.cairn.mount.file.DataPath;
 import io.cairn.mount.file.DirtyBudget;
 import io.cairn.mount.file.Handles;
 import io.cairn.mount.file.OpenFiles;
+import io.cairn.mount.file.UploadCounts;
 import io.cairn.mount.fuse.CairnFs;
 import io.cairn.mount.fuse.FuseLoop;
 import io.cairn.mount.meta.AttrCache;
 import io.cairn.mount.meta.Namespace;
+import io.cairn.mount.metrics.FuseOps;
+import io.cairn.mount.metrics.MountMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +53,8 @@ final class Mount {
     private volatile boolean stopRequested;
     private volatile boolean mounted;
 
-    Mount(MountSettings settings, Cluster cluster, ClusterStatus status) {
+    /** {@code metrics}: where the mount's calls, caches and uploads are counted; null: nowhere. */
+    Mount(MountSettings settings, Cluster cluster, ClusterStatus status, MountMetrics metrics) {
         this.settings = settings;
         this.status = status;
         this.mountPoint = settings.mountPoint().toAbsolutePath().normalize();
@@ -67,10 +71,15 @@ final class Mount {
         // a writer waits for a free buffer as long as an upload (its allocation, then its write) may take
         DirtyBudget budget = new DirtyBudget(limits.dirtyChunks(),
                 deadlines.chunkWrite(limits.chunkSize()).plus(deadlines.call()));
-        this.files = new OpenFiles(new DataPath(chunks, cache, budget, uploads, limits, ns::changed));
+        UploadCounts uploadCounts = new UploadCounts();
+        this.files = new OpenFiles(new DataPath(chunks, cache, budget, uploads, limits, ns::changed, uploadCounts));
+        if (metrics != null) {
+            metrics.watch(cache, ns, budget, limits.chunkSize(), uploadCounts);
+        }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemons("cairn-sync-behind-"));
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY_SECONDS, SWEEP_EVERY_SECONDS, TimeUnit.SECONDS);
-        this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted);
+        this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted,
+                metrics == null ? FuseOps.off() : metrics.fuse());
         LOG.info("chunk size {} B; up to {} dirty chunks, {} cached, {} read ahead, {} uploads at once",
                 limits.chunkSize(), limits.dirtyChunks(), limits.cacheChunks(), limits.readAheadChunks(),
                 limits.uploadThreads());

@@ -6,6 +6,7 @@ import io.cairn.common.tls.ClientTls;
 import io.cairn.common.tls.TlsFailure;
 import io.cairn.common.wire.ClusterStatus;
 import io.cairn.common.wire.Replies;
+import io.cairn.mount.metrics.MountMetrics;
 import ru.serce.jnrfuse.FuseException;
 
 import java.io.IOException;
@@ -30,10 +31,11 @@ public final class MountMain {
         if (problem != null) {
             return fail(problem);
         }
+        MountMetrics metrics = s.metricsPort() == null ? null : new MountMetrics(s.masterUrl());
         Cluster cluster;
         try {
             cluster = new Cluster(s.masterUrl(), s.timeout(), TokenFile.find(s.masterUrl(), s.tokenFile()),
-                    ClientTls.find(s.tlsCa()));
+                    ClientTls.find(s.tlsCa()), metrics == null ? null : metrics.remoteCalls());
         } catch (IllegalArgumentException e) {
             return fail("bad master URL: " + s.masterUrl());
         } catch (IOException e) {
@@ -59,8 +61,7 @@ public final class MountMain {
             if ("read-only".equals(who.scope()) && !s.extraOptions().contains("ro")) {
                 List<String> ro = new java.util.ArrayList<>(s.extraOptions());
                 ro.add("ro");
-                s = new MountSettings(s.mountPoint(), s.masterUrl(), ro, s.attrTimeout(), s.timeout(), s.debug(),
-                        s.ownerOnly(), s.tokenFile(), s.tlsCa());
+                s = s.withOptions(ro);
                 System.err.println("cairn mount: token " + who.name() + " is read-only: mounting read-only");
             }
             if (who.subtree() != null && !who.subtree().equals("/")) {
@@ -69,9 +70,19 @@ public final class MountMain {
             }
             Mount m;
             try {
-                m = new Mount(s, cluster, status);
+                m = new Mount(s, cluster, status, metrics);
             } catch (LinkageError | RuntimeException e) { // libfuse2 found by the check but not usable
                 return fail("cannot load libfuse2 (" + e + "): install the Debian package libfuse2");
+            }
+            if (metrics != null) {
+                try {
+                    int port = metrics.serve(s.metricsBind(), s.metricsPort());
+                    System.err.println("cairn mount: metrics on http://" + hostInUrl(s.metricsBind()) + ":" + port
+                            + "/metrics");
+                } catch (IOException | RuntimeException e) {
+                    m.close();
+                    return fail("cannot serve metrics on " + s.metricsBind() + " port " + s.metricsPort() + ": " + e);
+                }
             }
             RUNNING.add(m);
             try {
@@ -86,8 +97,16 @@ public final class MountMain {
                 m.close();
             }
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             cluster.close();
         }
+    }
+
+    /** An IPv6 address in brackets, as a URL writes it. */
+    private static String hostInUrl(String bind) {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     /**

@@ -18,22 +18,40 @@ import java.util.List;
  *                     {@link io.cairn.common.client.TokenFile#resolve} finds one
  * @param tlsCa        the PEM file of the CAs trusted for an https:// master and its datanodes; null: as
  *                     {@link io.cairn.common.tls.ClientTls#resolve} finds one, else the JVM's trust store
+ * @param metricsPort  the port {@code GET /metrics} (Prometheus text format) is served on; 0: any free
+ *                     port; null: no metrics at all
+ * @param metricsBind  the address the metrics are served on (null: {@value #DEFAULT_METRICS_BIND})
  */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
-                            Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile, Path tlsCa) {
+                            Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile, Path tlsCa,
+                            Integer metricsPort, String metricsBind) {
     public static final Duration DEFAULT_ATTR_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Metrics are for this machine only unless {@code --metrics-bind} says otherwise: they need no credentials. */
+    public static final String DEFAULT_METRICS_BIND = "127.0.0.1";
 
     /** A mount every local user may use (the default). */
     public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                          Duration timeout, boolean debug) {
-        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false, null, null);
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, false, null, null, null, null);
     }
 
     /** A mount that trusts the CAs {@link io.cairn.common.tls.ClientTls#resolve} finds. */
     public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                          Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile) {
-        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, ownerOnly, tokenFile, null);
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, ownerOnly, tokenFile, null, null, null);
+    }
+
+    /** A mount with no metrics. */
+    public MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
+                         Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile, Path tlsCa) {
+        this(mountPoint, masterUrl, extraOptions, attrTimeout, timeout, debug, ownerOnly, tokenFile, tlsCa, null, null);
+    }
+
+    /** The same mount with other FUSE options. */
+    public MountSettings withOptions(List<String> options) {
+        return new MountSettings(mountPoint, masterUrl, options, attrTimeout, timeout, debug, ownerOnly, tokenFile,
+                tlsCa, metricsPort, metricsBind);
     }
 
     public MountSettings {
@@ -46,5 +64,16 @@ public record MountSettings(Path mountPoint, String masterUrl, List<String> extr
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("--timeout must be positive");
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new IllegalArgumentException("--metrics-port must be a port number from 0 to 65535 (0: any free port), not "
+                    + metricsPort);
+        }
+        if (metricsBind != null && metricsPort == null) {
+            throw new IllegalArgumentException("--metrics-bind needs --metrics-port");
+        }
+        if (metricsBind != null && metricsBind.isBlank()) {
+            throw new IllegalArgumentException("--metrics-bind needs an address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        metricsBind = metricsBind == null ? DEFAULT_METRICS_BIND : metricsBind;
     }
 }

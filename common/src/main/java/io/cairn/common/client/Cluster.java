@@ -32,7 +32,13 @@ public final class Cluster implements AutoCloseable {
 
     /** As above, trusting {@code tls} for https:// masters and datanodes. */
     public Cluster(String masterUrl, Duration timeout, Credentials credentials, ClientTls tls) {
-        this.http = new Http(timeout, credentials, tls, masterUrl);
+        this(masterUrl, timeout, credentials, tls, null);
+    }
+
+    /** As above, with {@code events} told of every HTTP call (see {@link Http}); null: none. */
+    public Cluster(String masterUrl, Duration timeout, Credentials credentials, ClientTls tls,
+                   okhttp3.EventListener.Factory events) {
+        this.http = new Http(timeout, credentials, tls, masterUrl, events);
         this.master = new MasterClient(http, masterUrl);
         this.datanodes = new DatanodeClient(http);
         AtomicInteger n = new AtomicInteger();

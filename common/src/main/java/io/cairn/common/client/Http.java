@@ -13,6 +13,7 @@ import io.cairn.common.wire.WireVersion;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -70,7 +71,7 @@ public final class Http {
 
     /** A client of another wire version with credentials: only for tests of refusals. */
     public Http(Duration timeout, int wireVersion, Credentials credentials) {
-        this(timeout, wireVersion, credentials, ClientTls.JVM_DEFAULT, null);
+        this(timeout, wireVersion, credentials, ClientTls.JVM_DEFAULT, null, null);
     }
 
     /**
@@ -79,10 +80,20 @@ public final class Http {
      * that names the master (or, for any other server, the datanode) and the cause.
      */
     public Http(Duration timeout, Credentials credentials, ClientTls tls, String masterUrl) {
-        this(timeout, WireVersion.CURRENT, credentials, tls, masterUrl);
+        this(timeout, WireVersion.CURRENT, credentials, tls, masterUrl, null);
     }
 
-    private Http(Duration timeout, int wireVersion, Credentials credentials, ClientTls tls, String masterUrl) {
+    /**
+     * As above, with {@code events} told of every call's start, reply and end (the mount's metrics
+     * time its remote calls this way); it observes only and changes nothing about the calls. Null: none.
+     */
+    public Http(Duration timeout, Credentials credentials, ClientTls tls, String masterUrl,
+                EventListener.Factory events) {
+        this(timeout, WireVersion.CURRENT, credentials, tls, masterUrl, events);
+    }
+
+    private Http(Duration timeout, int wireVersion, Credentials credentials, ClientTls tls, String masterUrl,
+                 EventListener.Factory events) {
         this.timeout = timeout;
         this.deadlines = new Deadlines(timeout);
         String announced = Integer.toString(wireVersion);
@@ -113,6 +124,9 @@ public final class Http {
                         throw TlsFailure.explain(e, who(r.url(), masterUrl), r.url().host(), tls);
                     }
                 });
+        if (events != null) {
+            builder.eventListenerFactory(events);
+        }
         this.client = tls.apply(builder).build();
     }
 

@@ -114,6 +114,12 @@ public final class Mounted implements AutoCloseable {
             return this;
         }
 
+        /** {@code --metrics-port PORT} (0: any free port): the mount serves Prometheus metrics (see {@link #metricsUrl}). */
+        public Spec metricsPort(int port) {
+            args.addAll(List.of("--metrics-port", Integer.toString(port)));
+            return this;
+        }
+
         /** {@code -o OPTIONS}: extra FUSE options. */
         public Spec option(String fuseOptions) {
             args.addAll(List.of("-o", fuseOptions));
@@ -161,6 +167,13 @@ public final class Mounted implements AutoCloseable {
     /** The mount's stderr so far. */
     public String stderr() throws Exception {
         return process.stderr();
+    }
+
+    /** The metrics URL the mount printed at start ("metrics on http://ADDR:PORT/metrics"); fails if it printed none. */
+    public java.net.URI metricsUrl() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics on (http://\\S+/metrics)").matcher(stderr());
+        assertThat(m.find()).as("the mount printed where its metrics are: %s", stderr()).isTrue();
+        return java.net.URI.create(m.group(1));
     }
 
     public long pid() {

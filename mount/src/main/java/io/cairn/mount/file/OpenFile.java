@@ -377,6 +377,17 @@ public final class OpenFile implements DirtyBudget.Evictable {
     }
 
     private void upload(ChunkBuffer b, int length) {
+        path.uploadCounts().started();
+        boolean ok = false;
+        try {
+            ok = uploadCounted(b, length);
+        } finally {
+            path.uploadCounts().ended(ok);
+        }
+    }
+
+    /** {@link #upload}; says whether the chunk went up. */
+    private boolean uploadCounted(ChunkBuffer b, int length) {
         ChunkRef up = null;
         byte[] bytes = null;
         List<ChunkRef> slices = null;
@@ -456,6 +467,7 @@ public final class OpenFile implements DirtyBudget.Evictable {
         if (error == null && chunks.unsyncedCount() >= MAX_UNSYNCED) {
             syncBehind();
         }
+        return error == null;
     }
 
     /** Syncs the file's chunks in the background, so that what an open file keeps unsynced stays bounded. */

@@ -16,6 +16,7 @@ import io.cairn.mount.file.OpenFile;
 import io.cairn.mount.file.OpenFiles;
 import io.cairn.mount.meta.DirStream;
 import io.cairn.mount.meta.Namespace;
+import io.cairn.mount.metrics.FuseOps;
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
 import jnr.ffi.types.gid_t;
@@ -54,8 +55,16 @@ public final class CairnFs extends FuseStubFS {
     private final int readAhead;
     private final Runnable onMounted;
     private final FuseCallers callers = new FuseCallers();
+    private final FuseOps metrics;
 
     public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted) {
+        this(ns, files, handles, readAheadChunks, onMounted, FuseOps.off());
+    }
+
+    /** As above, with every call's latency, errno and bytes counted in {@code metrics}. */
+    public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted,
+                   FuseOps metrics) {
+        this.metrics = metrics;
         this.ns = ns;
         this.files = files;
         this.handles = handles;
@@ -546,13 +555,28 @@ public final class CairnFs extends FuseStubFS {
 
     // ----
 
-    /** {@link Guard#call}, as the process behind the FUSE request ({@code X-Cairn-As} on the master calls it makes). */
+    /**
+     * {@link Guard#call}, as the process behind the FUSE request ({@code X-Cairn-As} on the master
+     * calls it makes): every callback passes here, so here it is timed and its answer counted.
+     */
     private int call(String op, String path, Guard.Body body) {
-        return Guard.call(op, path, () -> Caller.as(who(), body::run));
+        if (!metrics.on()) {
+            return Guard.call(op, path, () -> Caller.as(who(), body::run));
+        }
+        long start = System.nanoTime();
+        int r = Guard.call(op, path, () -> Caller.as(who(), body::run));
+        metrics.record(op, start, r);
+        return r;
     }
 
     private int call(String op, String path, String other, Guard.Body body) {
-        return Guard.call(op, path, other, () -> Caller.as(who(), body::run));
+        if (!metrics.on()) {
+            return Guard.call(op, path, other, () -> Caller.as(who(), body::run));
+        }
+        long start = System.nanoTime();
+        int r = Guard.call(op, path, other, () -> Caller.as(who(), body::run));
+        metrics.record(op, start, r);
+        return r;
     }
 
     private Caller who() throws CairnException {

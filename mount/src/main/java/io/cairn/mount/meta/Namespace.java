@@ -11,6 +11,7 @@ import io.cairn.common.wire.Requests;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Namespace operations for the mount: each is one master call, and each keeps the {@link AttrCache}
@@ -23,6 +24,9 @@ public final class Namespace {
     private final OpenDirs dirs;
     private final AbsentCaps absentCaps = new AbsentCaps(System::nanoTime);
 
+    private final LongAdder attrHits = new LongAdder();
+    private final LongAdder attrMisses = new LongAdder();
+
     public Namespace(MasterClient master, AttrCache cache) {
         this.master = master;
         this.cache = cache;
@@ -34,12 +38,26 @@ public final class Namespace {
         Attr a = cache.get(path);
         if (a == null) {
             if (cache.knownAbsent(path)) {
+                attrHits.increment();
                 throw new CairnException(ErrorCode.ENOENT, "no such file or directory: " + path);
             }
+            attrMisses.increment();
             a = master.attr(path);
             cache.put(path, a);
+        } else {
+            attrHits.increment();
         }
         return a;
+    }
+
+    /** Lookups of attributes answered by the cache (a name known absent included). */
+    public long attrHits() {
+        return attrHits.sum();
+    }
+
+    /** Lookups of attributes that had to ask the master. */
+    public long attrMisses() {
+        return attrMisses.sum();
     }
 
     /** Makes every namespace change the master committed so far survive a power cut (its barrier). */
