@@ -1,7 +1,6 @@
 package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cairn.common.json.Json;
 import io.cairn.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +38,8 @@ class MetricsIT {
         try (ProcessCluster c = new ProcessCluster(tmp.resolve("cluster"), null, 3, "--dead-after", "3s",
                 "--replication", Integer.toString(R))) {
             Path tokenFile = tmp.resolve("prom.token");
-            Proc.Result made = c.cli(Duration.ofSeconds(60), "admin", "token", "create", "prom", "--metrics", "--out",
-                    tokenFile.toString());
+            Proc.Result made = Proc.run(tmp.resolve("logs"), c.env(), Duration.ofSeconds(60), "admin", "token", "create",
+                    "prom", "--metrics", "--out", tokenFile.toString(), "--master", c.masterUrl());
             assertThat(made.exit()).as(made.stderr()).isZero();
             String prom = Files.readString(tokenFile).trim();
             String master = c.masterUrl() + "/metrics";
@@ -57,7 +54,7 @@ class MetricsIT {
             for (String d : datanodes) {
                 assertThat(Scrape.status(d, null)).isEqualTo(401);
                 Eventually.await("datanode " + d + " takes the metrics token", Duration.ofSeconds(15),
-                        () -> Scrape.status(d, prom) == 200);
+                        () -> Scrape.status(d, prom), st -> st == 200);
                 String readWrite = Files.readString(c.adminTokenFile()).trim();
                 assertThat(Scrape.status(d, readWrite)).as("an admin token opens no datanode").isEqualTo(401);
             }
@@ -119,12 +116,25 @@ class MetricsIT {
             assertThat(readBytes).isEqualTo(total);
 
             // every metric the Grafana dashboard queries, but the mount's (MountMetricsIT checks those)
-            Set<String> queried = dashboardMetrics();
+            Set<String> queried = Scrape.dashboardMetrics();
             assertThat(queried).isNotEmpty();
             for (String m : queried) {
                 if (!m.startsWith("cairn_mount_")) {
                     assertThat(seen).as("the dashboard queries %s", m).contains(m);
                 }
+            }
+
+            // the example scrape configuration is one Prometheus takes (its files made here)
+            if (Scrape.promtool()) {
+                Path ca = tmp.resolve("ca.pem");
+                Files.writeString(ca, "");
+                Path config = tmp.resolve("prometheus.yml");
+                Files.writeString(config, Files.readString(Proc.root().resolve("deploy/prometheus/prometheus.yml"))
+                        .replace("/etc/prometheus/cairn.token", tokenFile.toString())
+                        .replace("/etc/cairn/tls/ca.pem", ca.toString()));
+                Proc.Result checked = Proc.runCommand(List.of("/usr/bin/promtool", "check", "config", config.toString()),
+                        Duration.ofSeconds(30));
+                assertThat(checked.exit()).as(checked.stdout() + checked.stderr()).isZero();
             }
 
             // one datanode killed: the master says so within the dead-after time and a few seconds
@@ -137,21 +147,5 @@ class MetricsIT {
             Scrape.await("the namespace counts do not move with the kill", Duration.ofSeconds(10), master, prom,
                     s -> s.sum("cairn_files") == SIZES.length && s.sum("cairn_chunks") == CHUNKS);
         }
-    }
-
-    /** The metric names in the dashboard's queries (deploy/grafana/cairn-dashboard.json). */
-    static Set<String> dashboardMetrics() throws Exception {
-        JsonNode d = Json.mapper().readTree(Proc.root().resolve("deploy/grafana/cairn-dashboard.json").toFile());
-        Set<String> out = new TreeSet<>();
-        Pattern name = Pattern.compile("\\b(cairn_[a-z0-9_]+|jvm_[a-z0-9_]+|process_[a-z0-9_]+)\\b");
-        for (JsonNode panel : d.path("panels")) {
-            for (JsonNode t : panel.path("targets")) {
-                Matcher m = name.matcher(t.path("expr").asText());
-                while (m.find()) {
-                    out.add(m.group(1));
-                }
-            }
-        }
-        return out;
     }
 }

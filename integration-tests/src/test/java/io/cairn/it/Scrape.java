@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One scrape of a {@code /metrics} endpoint in Prometheus's text format, with the samples a test
  * asks for, and the strict check of Prometheus's own {@code promtool check metrics}.
  */
-record Scrape(String text) {
+public record Scrape(String text) {
     private static final OkHttpClient HTTP = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
 
     /** GET {@code url} with {@code token} as a bearer token (null: none); fails unless 200. */
-    static Scrape of(String url, String token) throws Exception {
+    public static Scrape of(String url, String token) throws Exception {
         Request.Builder b = new Request.Builder().url(url);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -36,7 +36,7 @@ record Scrape(String text) {
     }
 
     /** The HTTP status of a scrape of {@code url} with {@code token}. */
-    static int status(String url, String token) throws Exception {
+    public static int status(String url, String token) throws Exception {
         Request.Builder b = new Request.Builder().url(url);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -47,7 +47,7 @@ record Scrape(String text) {
     }
 
     /** The sum of the samples of {@code name} whose labels include each {@code k="v"} of {@code labels}. */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         double total = 0;
         boolean found = false;
         for (String line : text.split("\n")) {
@@ -75,8 +75,25 @@ record Scrape(String text) {
         return total;
     }
 
+    /** The metric names the Grafana dashboard in deploy/ queries (deploy/grafana/cairn-dashboard.json). */
+    public static Set<String> dashboardMetrics() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode d = io.cairn.common.json.Json.mapper()
+                .readTree(Proc.root().resolve("deploy/grafana/cairn-dashboard.json").toFile());
+        Set<String> out = new TreeSet<>();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("\\b((cairn|jvm|process)_[a-z0-9_]+)\\b");
+        for (com.fasterxml.jackson.databind.JsonNode panel : d.path("panels")) {
+            for (com.fasterxml.jackson.databind.JsonNode t : panel.path("targets")) {
+                java.util.regex.Matcher m = name.matcher(t.path("expr").asText());
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The names of every series in this scrape (as queried: with _bucket, _count, _sum, _total). */
-    Set<String> names() {
+    public Set<String> names() {
         Set<String> out = new TreeSet<>();
         for (String line : text.split("\n")) {
             if (!line.startsWith("#") && !line.isBlank()) {
@@ -88,7 +105,7 @@ record Scrape(String text) {
     }
 
     /** Whether promtool is here; in CI its absence fails the test, elsewhere the caller skips saying why. */
-    static boolean promtool() {
+    public static boolean promtool() {
         boolean here = Files.isExecutable(Path.of("/usr/bin/promtool"));
         if (!here && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("promtool is missing (Debian's prometheus package; bin/test installs it as root)");
@@ -97,7 +114,7 @@ record Scrape(String text) {
     }
 
     /** Passes {@code promtool check metrics} (Prometheus's own linter of the text format), or fails with what it said. */
-    void lint(String what) throws Exception {
+    public void lint(String what) throws Exception {
         if (!promtool()) {
             System.out.println("not linting the metrics of " + what + ": no /usr/bin/promtool here");
             return;
@@ -112,7 +129,7 @@ record Scrape(String text) {
     }
 
     /** Waits until a scrape of {@code url} satisfies {@code done}. */
-    static Scrape await(String what, Duration timeout, String url, String token,
+    public static Scrape await(String what, Duration timeout, String url, String token,
                         java.util.function.Predicate<Scrape> done) {
         return Eventually.await(what, timeout, Duration.ofMillis(200), () -> of(url, token), done);
     }
