@@ -2,7 +2,6 @@ package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cairn.common.json.Json;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -30,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Browser implements AutoCloseable {
     private static final Duration CALL = Duration.ofSeconds(20);
+    /** The browser's messages: a screenshot is one string of several MB, past what Cairn's own mapper takes. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper(
+            com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(
+                    com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(64 << 20).build()).build());
 
     private final Process process;
     private final Path profile;
@@ -74,7 +77,7 @@ final class Browser implements AutoCloseable {
             String wsUrl = null;
             try (Response r = http.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/json/list").build())
                     .execute()) {
-                for (JsonNode t : Json.mapper().readTree(r.body().string())) {
+                for (JsonNode t : JSON.readTree(r.body().string())) {
                     if ("page".equals(t.path("type").asText())) {
                         wsUrl = t.path("webSocketDebuggerUrl").asText();
                         break;
@@ -94,7 +97,7 @@ final class Browser implements AutoCloseable {
                 @Override
                 public void onMessage(WebSocket ws, String text) {
                     try {
-                        JsonNode m = Json.mapper().readTree(text);
+                        JsonNode m = JSON.readTree(text);
                         if (m.has("id")) {
                             CompletableFuture<JsonNode> f = calls.remove(m.get("id").asInt());
                             if (f != null) {
@@ -129,11 +132,11 @@ final class Browser implements AutoCloseable {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         calls.put(id, f);
-        ObjectNode m = Json.mapper().createObjectNode();
+        ObjectNode m = JSON.createObjectNode();
         m.put("id", id);
         m.put("method", method);
-        m.set("params", Json.mapper().valueToTree(params));
-        if (!socket.send(Json.mapper().writeValueAsString(m))) {
+        m.set("params", JSON.valueToTree(params));
+        if (!socket.send(JSON.writeValueAsString(m))) {
             throw new IOException("the DevTools socket is closed");
         }
         try {

@@ -76,8 +76,8 @@ public final class Pages {
     public static void login(Context ctx, String title, String message) {
         String body = "<h1>" + escape(title) + "</h1>"
                 + (message == null ? "" : "<p class=\"warn\" id=\"login-error\">" + escape(message) + "</p>")
-                + "<p>This page needs a token of the cluster (a metrics token will do:"
-                + " <code>cairn admin token create NAME --metrics</code>).</p>"
+                + "<p>This page needs a metrics token of the cluster"
+                + " (<code>cairn admin token create NAME --metrics</code>).</p>"
                 + "<form method=\"post\" action=\"/login\"><input type=\"password\" name=\"token\" size=\"60\""
                 + " autocomplete=\"off\" placeholder=\"cairn_...\" autofocus> <button type=\"submit\">Open</button></form>";
         send(ctx, 401, title, body, false);

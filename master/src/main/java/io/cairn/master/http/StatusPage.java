@@ -10,6 +10,7 @@ import io.cairn.master.repair.Repair;
 import io.cairn.master.repair.SafeMode;
 import io.cairn.master.security.Authenticator;
 import io.cairn.master.security.Principal;
+import io.cairn.master.security.Scope;
 import io.cairn.server.Pages;
 import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
@@ -24,8 +25,9 @@ import java.util.List;
  * {@link Pages#REFRESH_SECONDS} s. It shows the cluster, its capacity and use, the datanodes, the
  * chunks that lack copies with the files they belong to, repair, the masters and the recent events.
  * Its routes are open, as a browser without a token must get the login form: the page itself shows
- * the cluster only to a token that may see it (any client token but a join token), taken from the
- * Authorization header or from the cookie the login form sets.
+ * the cluster only to a metrics token, taken from the Authorization header or from the cookie the
+ * login form sets. Only a metrics token, as a browser sends a host's cookies to each of its ports:
+ * a datanode on the same host gets the cookie too, and datanodes are shown no other kind of token.
  */
 final class StatusPage implements RouteGroup {
     static final int EVENTS_SHOWN = 30;
@@ -72,7 +74,9 @@ final class StatusPage implements RouteGroup {
         }
         try {
             Principal p = auth.token(token);
-            return p.scope().seesCluster() ? null : "a " + p.scope().wire() + " token may not see the cluster";
+            return p.scope() == Scope.METRICS ? null : "the page takes a metrics token only, not a " + p.scope().wire()
+                    + " one: a browser sends this host's cookies to every port, datanodes' too, and they are shown no"
+                    + " other kind (make one with cairn admin token create NAME --metrics)";
         } catch (CairnException e) {
             return e.getMessage();
         }
