@@ -182,7 +182,7 @@ public final class Repair implements AutoCloseable {
         }
         if (!repaired.isEmpty()) {
             events.record(Events.REPAIR_DONE, null, repaired.get(0), "repair: " + repaired.size()
-                    + " chunk(s) ordered copied have their replicas again (the first: " + repaired.get(0) + ")");
+                    + " chunk(s) whose copies were ordered have their replicas again (the first: " + repaired.get(0) + ")");
         }
     }
 
