@@ -4,6 +4,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.Replies;
 import io.cairn.master.meta.JdbcMetadataStore;
+import io.cairn.master.meta.TestStores;
 import io.cairn.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,22 +21,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The events table: what is recorded comes back in order, pages, stays bounded, and a failure never throws. */
+/**
+ * The events table: what is recorded comes back in order, pages, stays bounded, and a failure never
+ * throws; on SQLite here, on PostgreSQL in {@link PostgresEventsTest}.
+ */
 @Timeout(60)
 class EventsTest {
     @TempDir
     Path dir;
     ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
+    TestStores.Opened opened;
     JdbcMetadataStore store;
+
+    /** The engine under test: SQLite here, PostgreSQL in the subclass. */
+    TestStores.Engine engine() {
+        return TestStores.Engine.SQLITE;
+    }
 
     @BeforeEach
     void open() throws Exception {
-        store = JdbcMetadataStore.sqlite(dir.resolve("meta.db"));
+        opened = TestStores.open(engine(), dir);
+        store = opened.store();
     }
 
     @AfterEach
     void close() {
-        store.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     @Test
