@@ -119,13 +119,13 @@ public final class Membership {
         checkCluster(r.nodeId(), r.clusterId());
         checkAddress(r.address());
         checkSizes(r.capacity(), r.used(), r.chunks(), r.available());
-        boolean first = !registry.isKnown(r.nodeId()); // the registry remembers every node the store has seen
         store.write(tx -> {
             tx.upsertNode(r.nodeId(), r.address());
             tx.requeueGarbage(r.nodeId()); // a new run of the node: deletions it never confirmed are handed out again
             return null;
         });
-        registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
+        // the registry remembers every node the store has seen: new to it is new to the cluster (told once, even if two race)
+        boolean first = registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
         LOG.info("datanode {} registered at {} ({} chunks)", r.nodeId(), r.address(), r.chunks());
         if (first) {
             events.record(Events.REGISTERED, r.nodeId(), null, "datanode " + r.nodeId() + " joined the cluster at "
