@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             MasterCommand.class, DatanodeCommand.class, MountCommand.class,
             PutCommand.class, GetCommand.class, CatCommand.class, LsCommand.class, StatCommand.class,
-            MkdirCommand.class, MvCommand.class, RmCommand.class, NodesCommand.class,
+            MkdirCommand.class, MvCommand.class, RmCommand.class, NodesCommand.class, EventsCommand.class,
             FsckCommand.class, DecommissionCommand.class, AdminCommand.class, DemoCommand.class,
             io.cairn.cli.bench.BenchCommand.class,
         },

@@ -5,10 +5,12 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.master.cluster.ClusterAdmin;
 import io.cairn.master.cluster.MasterMetrics;
+import io.cairn.master.events.Events;
 import io.cairn.master.http.MasterApi;
 import io.cairn.master.lease.Leases;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.membership.NodeRegistry;
+import io.cairn.master.membership.NodeWatch;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.meta.StoreOpener;
 import io.cairn.master.namespace.ChunkLists;
@@ -51,6 +53,8 @@ public final class MasterServer implements AutoCloseable {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /** How often lapsed leases and old answers to requests are forgotten. */
     static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
+    /** How often the datanodes' states are compared with the last look, to record who died, came back, filled up. */
+    static final Duration WATCH_EVERY = Duration.ofMillis(500);
 
     private final MasterConfig config;
     private final ClusterKey clusterKey;
@@ -66,12 +70,14 @@ public final class MasterServer implements AutoCloseable {
     private final Replays replays;
     private final TokenStore tokens;
     private final Authenticator auth;
+    private final Events events;
+    private final NodeWatch watch;
+    private final SafeMode safeMode;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-master-sweeper");
         t.setDaemon(true);
         return t;
     });
-    private final SafeMode safeMode;
     private final ServerMetrics metrics = ServerMetrics.create("master", VERSION);
     private HttpServer http;
 
@@ -83,21 +89,23 @@ public final class MasterServer implements AutoCloseable {
         this.store = store;
         this.clusterId = clusterId;
         this.registry = new NodeRegistry(config.clock(), config.deadAfter(), config.chunkSize());
+        this.events = new Events(store, config.clock());
+        this.watch = new NodeWatch(registry, store, events, config.deadAfter());
         this.leases = new Leases(store, config.clock(), config.chunkLease());
         this.replays = new Replays(store, config.clock());
         ChunkTokenMinter tokens = new ChunkTokenMinter(clusterKey, config.clock());
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
                 config.minReplicas(), leases, replays, tokens);
         this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
-        SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout());
+        SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout(), events);
         this.safeMode = safeMode;
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
-                config.repairRate(), Duration.ofMillis(500), safeMode, tokens);
+                config.repairRate(), Duration.ofMillis(500), safeMode, tokens, events);
         this.membership = new Membership(store, registry, clusterId, config.clock(), config.gcGrace(), config.orphanGrace(),
-                safeMode::active, repair::ordersFor, leases, config.replication());
+                safeMode::active, repair::ordersFor, leases, config.replication(), events);
         Fsck fsck = new Fsck(store, registry, config.replication(), safeMode);
         this.admin = new ClusterAdmin(store, registry, namespace, fsck, new ClusterAdmin.Facts(clusterId, VERSION,
-                config.chunkSize(), config.replication(), config.minReplicas()), config.dataDir());
+                config.chunkSize(), config.replication(), config.minReplicas()), config.dataDir(), events);
     }
 
     /** Opens (or creates) the metadata in the data directory and starts serving; port 0 takes any free port. */
@@ -129,6 +137,7 @@ public final class MasterServer implements AutoCloseable {
             for (String id : store.read(tx -> tx.decommissioning())) {
                 m.registry.setDraining(id);
             }
+            m.safeMode.enter();
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -138,10 +147,10 @@ public final class MasterServer implements AutoCloseable {
             MasterMetrics.register(m.metrics.registry(), store, m.registry, m.repair, m.safeMode);
             m.http = HttpServer.builder("master")
                     .groups(MasterApi.groups(new MasterApi.Services(m.namespace, m.chunkLists, m.membership, m.repair,
-                            m.admin, m.tokens, m.clusterKey, m.clusterId), guards))
+                            m.admin, m.tokens, m.clusterKey, m.clusterId, m.events), guards))
                     .group("metrics", guards.clusterView(), m.metrics.route())
                     .group("page", Guard.OPEN, MasterApi.statusPage(m.admin, m.repair, m.safeMode, m.auth,
-                            limit -> List.of(), m::url, System.currentTimeMillis()))
+                            m.events::recent, m::url, System.currentTimeMillis()))
                     .groups(extra)
                     .metrics(m.metrics)
                     .stopTimeout(STOP_TIMEOUT)
@@ -156,6 +165,7 @@ public final class MasterServer implements AutoCloseable {
         }
         m.repair.start();
         m.sweeper.scheduleWithFixedDelay(m::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        m.sweeper.scheduleWithFixedDelay(m::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("master of cluster {} listening on {} (data in {})", m.clusterId, m.url(), config.dataDir());
         return m;
     }
@@ -193,6 +203,14 @@ public final class MasterServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("sweeping lapsed leases and old answers failed: {}", e.toString());
+        }
+    }
+
+    private void watch() {
+        try {
+            watch.check();
+        } catch (RuntimeException e) {
+            LOG.warn("watching the datanodes' states failed: {}", e.toString());
         }
     }
 
@@ -242,6 +260,11 @@ public final class MasterServer implements AutoCloseable {
     /** The tokens of this cluster (tests and the demo make their tokens here). */
     public TokenStore tokens() {
         return tokens;
+    }
+
+    /** The cluster's events (a status page shows {@link Events#recent}). */
+    public Events events() {
+        return events;
     }
 
     /** Every route served, with its group, body limit and guard. */

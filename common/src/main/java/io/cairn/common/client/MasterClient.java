@@ -233,6 +233,12 @@ public final class MasterClient {
                 Json.mapper().getTypeFactory().constructType(new TypeReference<List<NodeInfo>>() { }));
     }
 
+    /** Up to {@code limit} (1 to 1000) cluster events with ids after {@code after} (0: from the oldest kept), oldest first. */
+    public Replies.Events events(long after, int limit) throws IOException {
+        return get(url("events").addQueryParameter("after", Long.toString(after))
+                .addQueryParameter("limit", Integer.toString(limit)).build(), Replies.Events.class);
+    }
+
     public Replies.FsckReport fsck(String path) throws IOException {
         return get(url("fsck").addQueryParameter("path", path).build(), Replies.FsckReport.class);
     }

@@ -141,4 +141,16 @@ public final class Replies {
      */
     public record WhoAmI(String name, String scope, String subtree) {
     }
+
+    /**
+     * One thing that happened to the cluster: its id (increasing), when (unix ms, the master's clock),
+     * its kind (such as {@code node.dead} or {@code repair.started}), the datanode and the chunk it is
+     * about (each null when none) and a one-line message for people.
+     */
+    public record Event(long id, long timeMs, String kind, String node, String chunk, String message) {
+    }
+
+    /** A page of cluster events, oldest first. */
+    public record Events(List<Event> events) {
+    }
 }

@@ -7,6 +7,7 @@ import io.cairn.common.wire.ClusterStatus;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.NodeInfo;
 import io.cairn.common.wire.Replies;
+import io.cairn.master.events.Events;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.namespace.Namespace;
@@ -42,6 +43,7 @@ public final class ClusterAdmin {
     private final Fsck fsck;
     private final Facts facts;
     private final Path backupDir;
+    private final Events events;
 
     /**
      * @param backupDir where backups are put together before they are sent (the master's data
@@ -49,6 +51,13 @@ public final class ClusterAdmin {
      */
     public ClusterAdmin(MetadataStore store, NodeRegistry registry, Namespace namespace, Fsck fsck, Facts facts,
                         Path backupDir) {
+        this(store, registry, namespace, fsck, facts, backupDir, Events.discard());
+    }
+
+    /** @param events where the start of a decommission is recorded */
+    public ClusterAdmin(MetadataStore store, NodeRegistry registry, Namespace namespace, Fsck fsck, Facts facts,
+                        Path backupDir, Events events) {
+        this.events = events;
         this.store = store;
         this.registry = registry;
         this.namespace = namespace;
@@ -79,8 +88,13 @@ public final class ClusterAdmin {
             tx.setDecommissioning(id);
             return null;
         });
+        boolean already = registry.isDraining(id);
         registry.setDraining(id);
         LOG.info("decommissioning datanode {}", id);
+        if (!already) {
+            events.record(Events.DRAINING, id, null, "datanode " + id + " is being decommissioned: its replicas"
+                    + " are copied elsewhere, then dropped");
+        }
         return nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
     }
 

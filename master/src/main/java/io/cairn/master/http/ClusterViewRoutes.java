@@ -2,17 +2,20 @@ package io.cairn.master.http;
 
 import io.cairn.common.wire.Replies;
 import io.cairn.master.cluster.ClusterAdmin;
+import io.cairn.master.events.Events;
 import io.cairn.master.security.Principal;
 import io.cairn.server.Reply;
 import io.cairn.server.RouteGroup;
 import io.cairn.server.Routes;
 
-/** The cluster's status, its datanodes, and who the caller is: for every client and for monitoring. */
+/** The cluster's status, its datanodes, its events, and who the caller is: for every client and for monitoring. */
 final class ClusterViewRoutes implements RouteGroup {
     private final ClusterAdmin admin;
+    private final EventRoutes events;
 
-    ClusterViewRoutes(ClusterAdmin admin) {
+    ClusterViewRoutes(ClusterAdmin admin, Events events) {
         this.admin = admin;
+        this.events = new EventRoutes(events);
     }
 
     @Override
@@ -23,5 +26,6 @@ final class ClusterViewRoutes implements RouteGroup {
             Principal p = Principal.of(ctx);
             Reply.json(ctx, new Replies.WhoAmI(p.name(), p.scope().wire(), p.subtree().root()));
         });
+        events.install(r);
     }
 }

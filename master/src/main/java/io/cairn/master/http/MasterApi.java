@@ -1,6 +1,7 @@
 package io.cairn.master.http;
 
 import io.cairn.master.cluster.ClusterAdmin;
+import io.cairn.master.events.Events;
 import io.cairn.master.membership.Membership;
 import io.cairn.master.namespace.ChunkLists;
 import io.cairn.master.namespace.Namespace;
@@ -25,7 +26,13 @@ public final class MasterApi {
 
     /** What the routes call. */
     public record Services(Namespace namespace, ChunkLists chunkLists, Membership membership, Repair repair,
-                           ClusterAdmin admin, TokenStore tokens, ClusterKey clusterKey, String clusterId) {
+                           ClusterAdmin admin, TokenStore tokens, ClusterKey clusterKey, String clusterId,
+                           Events events) {
+        /** Services without a store of events (its route answers an empty page). */
+        public Services(Namespace namespace, ChunkLists chunkLists, Membership membership, Repair repair,
+                        ClusterAdmin admin, TokenStore tokens, ClusterKey clusterKey, String clusterId) {
+            this(namespace, chunkLists, membership, repair, admin, tokens, clusterKey, clusterId, Events.discard());
+        }
     }
 
     /**
@@ -43,11 +50,7 @@ public final class MasterApi {
     /** The events the status page shows, newest first. */
     @FunctionalInterface
     public interface PageEvents {
-        List<PageEvent> recent(int limit) throws java.io.IOException;
-    }
-
-    /** An event as the status page shows it. */
-    public record PageEvent(long timeMs, String kind, String node, String chunk, String message) {
+        List<io.cairn.common.wire.Replies.Event> recent(int limit) throws java.io.IOException;
     }
 
     public static List<Group> groups(Services s, Guards guards) {
@@ -58,7 +61,7 @@ public final class MasterApi {
                 new Group("enroll", guards.enroll(), new EnrollRoutes(s.tokens(), s.clusterKey(), s.clusterId())),
                 new Group("nodes", guards.nodes(), new NodeRoutes(s.membership(), s.tokens())),
                 new Group("bad-replicas", guards.badReplicas(), new BadReplicaRoutes(s.repair())),
-                new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin())),
+                new Group("cluster", guards.clusterView(), new ClusterViewRoutes(s.admin(), s.events())),
                 new Group("admin", guards.admin(), new AdminRoutes(s.admin())),
                 new Group("tokens", guards.admin(), new TokenRoutes(s.tokens(), s.namespace())),
                 new Group("keys", guards.admin(), new KeyRoutes(s.clusterKey())));

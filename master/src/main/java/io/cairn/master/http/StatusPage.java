@@ -163,12 +163,12 @@ final class StatusPage implements RouteGroup {
                 .append(Instant.ofEpochMilli(startedMs)).append("</td></tr></table>");
 
         b.append("<h2>Recent events</h2>");
-        List<MasterApi.PageEvent> recent = events.recent(EVENTS_SHOWN);
+        List<io.cairn.common.wire.Replies.Event> recent = events.recent(EVENTS_SHOWN);
         if (recent.isEmpty()) {
             b.append("<p class=\"muted\">none yet</p>");
         } else {
             b.append("<table id=\"events\"><tr><th>time (UTC)</th><th>event</th><th>datanode</th><th>chunk</th><th>what</th></tr>");
-            for (MasterApi.PageEvent e : recent) {
+            for (io.cairn.common.wire.Replies.Event e : recent) {
                 b.append("<tr class=\"event\" data-kind=\"").append(Pages.escape(e.kind())).append("\"><td>")
                         .append(Instant.ofEpochMilli(e.timeMs())).append("</td><td>").append(Pages.escape(e.kind()))
                         .append("</td><td><code>").append(Pages.escape(e.node())).append("</code></td><td><code>")

@@ -5,6 +5,7 @@ import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
 import io.cairn.common.wire.Requests;
+import io.cairn.master.events.Events;
 import io.cairn.master.lease.Leases;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
@@ -48,6 +49,7 @@ public final class Membership {
     private final BooleanSupplier safeMode;
     private final Function<String, List<Replies.ReplicateOrder>> orders;
     private final Deletions deletions;
+    private final Events events;
 
     /** Membership with leases of the default length, for a cluster of replication 2. */
     public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
@@ -64,6 +66,16 @@ public final class Membership {
     public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
                       Duration orphanGrace, BooleanSupplier safeMode,
                       Function<String, List<Replies.ReplicateOrder>> orders, Leases leases, int replication) {
+        this(store, registry, clusterId, clock, gcGrace, orphanGrace, safeMode, orders, leases, replication,
+                Events.discard());
+    }
+
+    /** @param events where a datanode's first registration is recorded */
+    public Membership(MetadataStore store, NodeRegistry registry, String clusterId, Clock clock, Duration gcGrace,
+                      Duration orphanGrace, BooleanSupplier safeMode,
+                      Function<String, List<Replies.ReplicateOrder>> orders, Leases leases, int replication,
+                      Events events) {
+        this.events = events;
         this.deletions = new Deletions(registry, leases, replication);
         this.store = store;
         this.registry = registry;
@@ -112,8 +124,13 @@ public final class Membership {
             tx.requeueGarbage(r.nodeId()); // a new run of the node: deletions it never confirmed are handed out again
             return null;
         });
-        registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
+        // the registry remembers every node the store has seen: new to it is new to the cluster (told once, even if two race)
+        boolean first = registry.register(r.nodeId(), r.address(), r.capacity(), r.used(), r.chunks(), r.available());
         LOG.info("datanode {} registered at {} ({} chunks)", r.nodeId(), r.address(), r.chunks());
+        if (first) {
+            events.record(Events.REGISTERED, r.nodeId(), null, "datanode " + r.nodeId() + " joined the cluster at "
+                    + r.address() + " (" + r.chunks() + " chunks)");
+        }
         return new Replies.Registered(clusterId, r.nodeId());
     }
 

@@ -66,12 +66,21 @@ public final class NodeRegistry {
         nodes.putIfAbsent(id, new Node(id, address));
     }
 
-    public void register(String id, String address, long capacity, long used, long chunks, Long available) {
-        Node n = nodes.computeIfAbsent(id, k -> new Node(id, address));
+    /**
+     * Records a registration; true when the registry did not know the node before (not from the
+     * metadata store either): its first registration with the cluster.
+     */
+    public boolean register(String id, String address, long capacity, long used, long chunks, Long available) {
+        boolean[] made = {false};
+        Node n = nodes.computeIfAbsent(id, k -> {
+            made[0] = true;
+            return new Node(id, address);
+        });
         n.address = address;
         n.registered = true;
         n.reported = false;
         update(n, capacity, used, chunks, available);
+        return made[0];
     }
 
     /** Records a heartbeat; false when the node has not registered with this master run. */

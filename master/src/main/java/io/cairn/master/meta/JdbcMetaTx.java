@@ -771,4 +771,41 @@ final class JdbcMetaTx implements MetaTx {
             ps.setInt(2, limit);
         });
     }
+
+    // ---- cluster events
+
+    @Override
+    public long addEvent(long timeMs, String kind, String node, String chunk, String message) throws IOException {
+        return query("INSERT INTO events(time_ms, kind, node, chunk, message) VALUES (?,?,?,?,?) RETURNING id", ps -> {
+            ps.setLong(1, timeMs);
+            ps.setString(2, kind);
+            ps.setString(3, node);
+            ps.setString(4, chunk);
+            ps.setString(5, message);
+        }, rs -> rs.getLong(1)).get(0);
+    }
+
+    private static EventRow event(ResultSet rs) throws SQLException {
+        return new EventRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6));
+    }
+
+    @Override
+    public List<EventRow> events(long after, int limit) throws IOException {
+        return query("SELECT id, time_ms, kind, node, chunk, message FROM events WHERE id > ? ORDER BY id LIMIT ?", ps -> {
+            ps.setLong(1, after);
+            ps.setInt(2, limit);
+        }, JdbcMetaTx::event);
+    }
+
+    @Override
+    public List<EventRow> newestEvents(int limit) throws IOException {
+        return query("SELECT id, time_ms, kind, node, chunk, message FROM events ORDER BY id DESC LIMIT ?",
+                ps -> ps.setInt(1, limit), JdbcMetaTx::event);
+    }
+
+    @Override
+    public int deleteEventsThrough(long id) throws IOException {
+        return update("DELETE FROM events WHERE id <= ?", ps -> ps.setLong(1, id));
+    }
 }

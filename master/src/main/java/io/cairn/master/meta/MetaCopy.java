@@ -60,6 +60,7 @@ public final class MetaCopy {
                 copyTable(from, to, t);
             }
             PostgresDialect.moveIdentity(to, "inodes");
+            PostgresDialect.moveIdentity(to, "events");
             try (Statement s = to.createStatement()) {
                 s.execute("COMMIT");
             }

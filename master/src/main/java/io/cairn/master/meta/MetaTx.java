@@ -283,4 +283,22 @@ public interface MetaTx {
 
     /** Forgets at most {@code limit} nonces that expired before {@code ms}; how many. */
     int deleteNoncesBefore(long ms, int limit) throws IOException;
+
+    // ---- cluster events
+
+    /** One thing that happened to the cluster; {@code node} and {@code chunk} may be null. */
+    record EventRow(long id, long timeMs, String kind, String node, String chunk, String message) {
+    }
+
+    /** Records an event and returns the id it got (ids increase). */
+    long addEvent(long timeMs, String kind, String node, String chunk, String message) throws IOException;
+
+    /** Up to {@code limit} events with ids after {@code after}, oldest first. */
+    List<EventRow> events(long after, int limit) throws IOException;
+
+    /** The newest {@code limit} events, newest first. */
+    List<EventRow> newestEvents(int limit) throws IOException;
+
+    /** Forgets every event with an id up to {@code id}; returns how many. */
+    int deleteEventsThrough(long id) throws IOException;
 }

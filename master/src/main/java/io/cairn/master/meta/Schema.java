@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 10;
+    static final int CURRENT = 11;
 
     private Schema() {
     }
@@ -92,7 +92,11 @@ final class Schema {
                 // 10: the nonces of signed datanode requests accepted, until they could no longer be
                 // accepted anyway, so that no master of the cluster takes one twice
                 List.of("CREATE TABLE nonces (nonce " + text + " PRIMARY KEY, expires_ms " + i64 + " NOT NULL)",
-                        "CREATE INDEX nonces_by_expiry ON nonces (expires_ms)"));
+                        "CREATE INDEX nonces_by_expiry ON nonces (expires_ms)"),
+                // 11: what happened to the cluster (datanodes, repair, corruption, safe mode), newest
+                // rows kept, oldest deleted as new ones come (io.cairn.master.events.Events)
+                List.of("CREATE TABLE events (id " + id + ", time_ms " + i64 + " NOT NULL, kind " + text + " NOT NULL,"
+                        + " node " + text + ", chunk " + text + ", message " + text + " NOT NULL)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

@@ -4,6 +4,7 @@ import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Replies;
+import io.cairn.master.events.Events;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.MetaTx;
 import io.cairn.master.meta.MetadataStore;
@@ -50,6 +51,7 @@ public final class Repair implements AutoCloseable {
     private final int ordersPerHeartbeat;
     private final Duration orderTimeout;
     private final SafeMode safeMode;
+    private final Events events;
     private final Map<String, Deque<RepairPlanner.Order>> queues = new ConcurrentHashMap<>();
     /** Chunk id -> millis after which its copy order is given up and planned again. */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
@@ -97,6 +99,15 @@ public final class Repair implements AutoCloseable {
     /** @param tokens mints the read token a copier is given for each source of a copy order */
     public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
                   int ordersPerHeartbeat, Duration interval, SafeMode safeMode, ChunkTokenMinter tokens) {
+        this(store, nodes, clock, replication, chunkSize, ordersPerHeartbeat, interval, safeMode, tokens,
+                Events.discard());
+    }
+
+    /** @param events where repair rounds that order copies, copies done and bad replicas are recorded */
+    public Repair(MetadataStore store, NodeRegistry nodes, Clock clock, int replication, long chunkSize,
+                  int ordersPerHeartbeat, Duration interval, SafeMode safeMode, ChunkTokenMinter tokens,
+                  Events events) {
+        this.events = events;
         this.tokens = tokens;
         this.store = store;
         this.nodes = nodes;
@@ -161,11 +172,13 @@ public final class Repair implements AutoCloseable {
         }
         copiesOrdered.addAndGet(plan.orders().size());
         Set<String> healthy = new HashSet<>();
+        List<String> repaired = new ArrayList<>();
         for (MetaTx.ChunkReplicas c : page) {
             if (counted(c.id(), c.nodes(), bad) >= replication) {
                 healthy.add(c.id());
                 if (pending.remove(c.id()) != null) {
                     copiesDone.incrementAndGet();
+                    repaired.add(c.id());
                 }
             }
         }
@@ -189,8 +202,17 @@ public final class Repair implements AutoCloseable {
                 LOG.info("repair: trimmed {} surplus, draining or bad replicas", trimmed);
             }
         }
+        // one event per round, not per chunk: a dead datanode can leave hundreds of thousands of
+        // chunks to copy, which would push every other event out of the bounded table
         if (!plan.orders().isEmpty()) {
             LOG.info("repair: {} chunk copies ordered", plan.orders().size());
+            String first = plan.orders().get(0).chunkId();
+            events.record(Events.REPAIR_STARTED, null, first, "repair: " + plan.orders().size()
+                    + " chunk copies ordered (the first of chunk " + first + ")");
+        }
+        if (!repaired.isEmpty()) {
+            events.record(Events.REPAIR_DONE, null, repaired.get(0), "repair: " + repaired.size()
+                    + " chunk(s) whose copies were ordered have their replicas again (the first: " + repaired.get(0) + ")");
         }
     }
 
@@ -338,16 +360,22 @@ public final class Repair implements AutoCloseable {
             PathRules.chunkId(id);
         }
         long t = nowNs();
-        store.write(tx -> {
+        List<String> recorded = store.write(tx -> {
+            List<String> out = new ArrayList<>();
             for (String id : chunkIds) {
                 if (tx.replicas(id).contains(nodeId)) {
                     tx.addBadReplica(id, nodeId, t);
+                    out.add(id);
                 }
             }
-            return null;
+            return out;
         });
         LOG.warn("datanode {} holds {} bad replica(s): {}", nodeId, chunkIds.size(),
                 chunkIds.size() > 5 ? chunkIds.subList(0, 5) + "..." : chunkIds);
+        if (!recorded.isEmpty()) { // one event per report, with the count and the first chunk
+            events.record(Events.CORRUPT, nodeId, recorded.get(0), "datanode " + nodeId + " reported "
+                    + recorded.size() + " bad replica(s), the first of chunk " + recorded.get(0));
+        }
     }
 
     @Override

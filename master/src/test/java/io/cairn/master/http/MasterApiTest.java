@@ -81,6 +81,23 @@ class MasterApiTest {
     }
 
     @Test
+    void eventsAreAskedForAfterANonNegativeIdInPagesOfAtMostAThousand() throws Exception {
+        master.events().record("node.dead", "n1", null, "datanode n1 is dead");
+        Reply ok = get("/api/v1/events");
+        assertThat(ok.status()).isEqualTo(200);
+        JsonNode first = ok.body().path("events").get(0);
+        assertThat(first.path("kind").asText()).isEqualTo("node.dead");
+        assertThat(first.path("node").asText()).isEqualTo("n1");
+        assertThat(first.path("chunk").isNull()).isTrue();
+        long id = first.path("id").asLong();
+        assertThat(get("/api/v1/events?after=" + id + "&limit=1000").body().path("events").size()).isZero();
+        assertThat(get("/api/v1/events?after=-1").code()).isEqualTo("EINVAL");
+        assertThat(get("/api/v1/events?after=x").code()).isEqualTo("EINVAL");
+        assertThat(get("/api/v1/events?limit=1001").code()).isEqualTo("EINVAL");
+        assertThat(get("/api/v1/events?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
     void malformedJsonIsABadRequest() throws Exception {
         Reply r = post("/api/v1/fs/mkdir", "{\"path\": ");
         assertThat(r.status()).isEqualTo(400);

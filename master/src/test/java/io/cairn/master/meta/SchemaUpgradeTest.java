@@ -122,7 +122,7 @@ class SchemaUpgradeTest {
             s.executeUpdate("DELETE FROM dentries WHERE inode = 2");
         }
         try (JdbcMetadataStore upgraded = JdbcMetadataStore.sqlite(db)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(10);
+            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(11);
             assertThat(upgraded.<String>read(tx -> tx.meta("cluster_id"))).isEqualTo("c-3");
             InodeRow n = upgraded.write(tx -> tx.insertInode(new InodeRow(0, io.cairn.common.wire.FileType.FILE, 0644,
                     0, 0, 0, 1, 1, 1, 1, 0, null)));
@@ -159,6 +159,10 @@ class SchemaUpgradeTest {
                 assertThat(tx.answer("00000000000000000000000000000001").op()).isEqualTo("mkdir");
                 return null;
             });
+            // version 11: cluster events
+            long first = upgraded.write(tx -> tx.addEvent(5, "node.dead", "n1", null, "datanode n1 is dead"));
+            assertThat(upgraded.<List<MetaTx.EventRow>>read(tx -> tx.events(0, 10)))
+                    .containsExactly(new MetaTx.EventRow(first, 5, "node.dead", "n1", null, "datanode n1 is dead"));
         }
     }
 

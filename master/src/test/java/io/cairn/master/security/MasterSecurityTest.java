@@ -163,6 +163,7 @@ class MasterSecurityTest {
         assertThat(refusal(() -> ro.create("/d/f", FileType.FILE, 0644, 0, 0, null, true)).getMessage())
                 .contains("reader").contains("read-only");
         assertThat(metrics.status().clusterId()).isEqualTo(master.clusterId());
+        assertThat(metrics.events(0, 10).events()).as("monitoring reads the cluster's events").isNotNull();
         assertThat(refusal(() -> metrics.attr("/d")).code().name()).isEqualTo("EACCES");
         assertThat(refusal(() -> rw.tokens()).code().name()).isEqualTo("EACCES");
         assertThat(refusal(() -> rw.createToken("mine", "admin", null)).code().name()).isEqualTo("EACCES");
