@@ -111,7 +111,7 @@ class MasterApiTest {
         Reply r = get("/api/v1/nope");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.code()).isEqualTo("ENOSYS");
-        assertThat(get("/").code()).isEqualTo("ENOSYS");
+        assertThat(get("/nope").code()).isEqualTo("ENOSYS");
     }
 
     @Test

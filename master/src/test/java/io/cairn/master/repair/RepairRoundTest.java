@@ -99,4 +99,34 @@ class RepairRoundTest {
         }
         assertThat(replicaRows()).isEqualTo(2L * CHUNKS);
     }
+
+    @Test
+    void aWholeSweepCountsTheChunksThatLackCopiesAndTheStatusPageNamesTheirFiles() throws Exception {
+        // chunk 1 (first page) keeps one copy, chunk 20000 (third page) none; chunk 1 is the file /d/f
+        store.write(tx -> {
+            tx.deleteReplica(id(1), NODES[1]);
+            tx.deleteReplica(id(1), NODES[2]);
+            for (String n : NODES) {
+                tx.deleteReplica(id(20_000), n);
+            }
+            tx.insertEntry(io.cairn.master.namespace.Namespace.ROOT, "d", 5);
+            tx.insertEntry(5, "f", 11);
+            return null;
+        });
+        repair.runOnce();
+        assertThat(repair.health().complete()).as("one page of three: no whole sweep yet").isFalse();
+        assertThat(repair.health().underReplicated()).isEqualTo(1);
+        repair.runOnce();
+        repair.runOnce();
+        Repair.Health h = repair.health();
+        assertThat(h.complete()).isTrue();
+        assertThat(h.pages()).isEqualTo(3);
+        assertThat(h.underReplicated()).isEqualTo(1);
+        assertThat(h.missing()).isEqualTo(1);
+        assertThat(h.affected()).containsExactly(id(1), id(20_000));
+        assertThat(repair.copiesOrdered()).as("a copy of chunk 1 is ordered; chunk 20000 has no source").isEqualTo(1);
+        io.cairn.master.cluster.ClusterAdmin admin = new io.cairn.master.cluster.ClusterAdmin(store, nodes, null, null,
+                new io.cairn.master.cluster.ClusterAdmin.Facts("c", "v", 1 << 20, 2, 1), dir);
+        assertThat(admin.pathsOf(h.affected())).containsExactly("/d/f", "(unlinked inode 20010)");
+    }
 }

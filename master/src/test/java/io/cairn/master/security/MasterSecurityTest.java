@@ -123,6 +123,7 @@ class MasterSecurityTest {
         List<Route> routes = master.routes();
         assertThat(routes).hasSizeGreaterThan(25);
         int open = 0;
+        int pages = 0;
         for (Route r : routes) {
             String target = r.path().replace("{name}", "x").replace("{id}", "x") + "?path=/&inode=1";
             if (r.path().equals("/healthz")) {
@@ -130,6 +131,15 @@ class MasterSecurityTest {
                 assertThat(ok.status()).isEqualTo(200);
                 assertThat(ok.body()).isEqualTo(r.method().equals("GET") ? "ok\n" : "");
                 open++;
+                continue;
+            }
+            if (r.group().equals("page")) { // open: a login form, and nothing of the cluster without a metrics token
+                if (r.method().equals("GET")) {
+                    RawHttp.Reply form = raw(r.method(), target, "Authorization: Bearer " + Tokens.newToken(Tokens.CLIENT_PREFIX));
+                    assertThat(form.status()).isEqualTo(401);
+                    assertThat(form.body()).contains("action=\"/login\"").doesNotContain(master.clusterId());
+                }
+                pages++;
                 continue;
             }
             for (String[] creds : new String[][] {{}, {"Authorization: Bearer " + Tokens.newToken(Tokens.CLIENT_PREFIX)},
@@ -146,8 +156,50 @@ class MasterSecurityTest {
             }
         }
         assertThat(open).as("only the health check is open (GET and HEAD)").isEqualTo(2);
+        assertThat(pages).as("GET and HEAD /, POST /login and /logout").isEqualTo(4);
         assertThat(routes).as("a HEAD for every GET, behind the same guard")
                 .anyMatch(r -> r.method().equals("HEAD") && r.path().equals("/api/v1/fsck"));
+    }
+
+    @Test
+    void theStatusPageAndTheMetricsNeedTheirTokens() throws Exception {
+        MasterClient admin = admin();
+        String metrics = admin.createToken("page", "metrics", null).token();
+        String rw = admin.createToken("writer", "read-write", null).token();
+        // /metrics: any token that sees the cluster; none is refused as the API is
+        assertThat(raw("GET", "/metrics").status()).isEqualTo(401);
+        RawHttp.Reply scraped = raw("GET", "/metrics", "Authorization: Bearer " + metrics);
+        assertThat(scraped.status()).isEqualTo(200);
+        assertThat(scraped.body()).contains("cairn_datanodes{state=\"live\"}").contains("cairn_files ")
+                .contains("cairn_meta_transaction_duration_seconds_bucket").contains("jvm_threads_current");
+        // the page: a metrics token by header or by the cookie the login form sets; another kind refused
+        RawHttp.Reply byHeader = raw("GET", "/", "Authorization: Bearer " + metrics);
+        assertThat(byHeader.status()).isEqualTo(200);
+        assertThat(byHeader.body()).contains(master.clusterId()).contains("http-equiv=\"refresh\"");
+        RawHttp.Reply refused = login(rw);
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body()).contains("metrics token only").doesNotContain(master.clusterId());
+        assertThat(refused.headers()).doesNotContainIgnoringCase("Set-Cookie");
+        assertThat(raw("GET", "/", "Authorization: Bearer " + rw).body()).doesNotContain(master.clusterId());
+        RawHttp.Reply in = login(metrics);
+        assertThat(in.status()).isEqualTo(303);
+        assertThat(in.headers()).contains("Set-Cookie: cairn_token=" + metrics + "; Path=/; HttpOnly; SameSite=Strict");
+        RawHttp.Reply page = raw("GET", "/", "Cookie: cairn_token=" + metrics);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains(master.clusterId()).contains("id=\"live-count\"");
+        assertThat(page.headers()).contains("Content-Security-Policy").contains("X-Frame-Options: DENY");
+        RawHttp.Reply hostile = login("<script>alert(1)</script>");
+        assertThat(hostile.status()).isEqualTo(401);
+        assertThat(hostile.body()).doesNotContain("<script>");
+        admin.revokeToken("page");
+        Thread.sleep(1000); // tokens are remembered for under a second
+        assertThat(raw("GET", "/", "Cookie: cairn_token=" + metrics).body()).doesNotContain(master.clusterId());
+    }
+
+    private RawHttp.Reply login(String token) throws IOException {
+        String body = "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8);
+        return RawHttp.send(master.port(), "POST /login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded"
+                + "\r\nContent-Length: " + body.length(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
