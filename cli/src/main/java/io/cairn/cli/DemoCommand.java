@@ -103,12 +103,20 @@ final class DemoCommand implements Callable<Integer> {
      * (made on the first run, kept for the next).
      */
     private static Path clientToken(MasterServer master, Path data) throws IOException {
-        Path file = data.resolve("client.token");
+        return token(master, data.resolve("client.token"), "demo-", "read-write");
+    }
+
+    /** The metrics token for the status pages and /metrics, in DATA/metrics.token (made once, kept). */
+    private static Path metricsToken(MasterServer master, Path data) throws IOException {
+        return token(master, data.resolve("metrics.token"), "demo-metrics-", "metrics");
+    }
+
+    private static Path token(MasterServer master, Path file, String prefix, String scope) throws IOException {
         if (SecretFile.readIfPresent(file) != null) {
             return file;
         }
-        String name = "demo-" + Long.toString(System.currentTimeMillis(), 36);
-        SecretFile.write(file, master.tokens().create(name, "read-write", null, "cairn demo").token(), true);
+        String name = prefix + Long.toString(System.currentTimeMillis(), 36);
+        SecretFile.write(file, master.tokens().create(name, scope, null, "cairn demo").token(), true);
         return file;
     }
 
@@ -171,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printWelcome(MasterServer master, Path data, Path mnt, Path token) throws IOException {
+        Path metrics = metricsToken(master, data);
         StringBuilder nodes = new StringBuilder();
         for (NodeInfo n : master.nodes()) {
             nodes.append("    ").append(n.address()).append("  ").append(n.id()).append('\n');
@@ -183,6 +192,8 @@ final class DemoCommand implements Callable<Integer> {
                   data      %s   (kept for the next run)
                   security  datanodes enrolled with join tokens; the mount uses a read-write token
                             admin token %s
+                  status    open %s/ in a browser and give it the token in %s
+                            (or: curl -H "Authorization: Bearer $(cat %s)" %s/metrics)
 
                 Try, in another terminal:
                   cp /etc/services %s/          cat %s/services | head
@@ -191,7 +202,8 @@ final class DemoCommand implements Callable<Integer> {
                   bin/cairn nodes                bin/cairn stat /a/b/services    bin/cairn ls -l /a/b
                   bin/cairn admin token list --token-file %s
                 Ctrl-C here unmounts and stops everything.
-                """.formatted(master.url(), master.clusterId(), nodes, mnt, data, master.adminTokenFile(), mnt, mnt, mnt,
+                """.formatted(master.url(), master.clusterId(), nodes, mnt, data, master.adminTokenFile(), master.url(),
+                metrics, metrics, master.url(), mnt, mnt, mnt,
                 mnt, mnt, mnt, token, master.adminTokenFile()));
         System.out.flush();
     }
