@@ -56,7 +56,9 @@ class StatusPageBrowserIT {
             String token = Files.readString(tokenFile).trim();
             Path file = tmp.resolve("some-file");
             Files.write(file, new byte[300_000]);
-            assertThat(c.cli(Duration.ofSeconds(60), "put", "-q", file.toString(), "/some-file").exit()).isZero();
+            for (String name : List.of("/notes.txt", "/photos/cat.jpg", "/photos/dog.jpg")) { // a chunk each, on two nodes of three
+                assertThat(c.cli(Duration.ofSeconds(60), "put", "-q", file.toString(), name).exit()).isZero();
+            }
 
             b.open(c.masterUrl() + "/");
             awaitTrue(b, "the login form", "document.querySelector('input[name=token]') !== null");
@@ -67,7 +69,7 @@ class StatusPageBrowserIT {
                     + " && document.getElementById('login-error').textContent.includes('metrics token only')");
             login(b, token);
             awaitTrue(b, "three live datanodes", "document.querySelectorAll('tr.node[data-state=live]').length === 3");
-            assertThat(b.eval("document.getElementById('files').textContent").asText()).isEqualTo("1");
+            assertThat(b.eval("document.getElementById('files').textContent").asText()).isEqualTo("3");
             assertThat(b.eval("document.cookie").asText()).as("the token's cookie is HttpOnly").doesNotContain(token);
             b.screenshot(SHOTS.resolve("three-live.png"));
 
@@ -83,6 +85,10 @@ class StatusPageBrowserIT {
             System.out.printf("status page: the killed datanode showed dead after %d ms (dead after %d s, refresh 2 s)%n",
                     ms, DEAD_AFTER.toSeconds());
             b.screenshot(SHOTS.resolve("one-dead.png"));
+            // the dead node's chunks lack a copy: repair orders copies, and the events say so
+            awaitTrue(b, "a repair shown among the events", Duration.ofSeconds(20),
+                    "document.querySelector('tr.event[data-kind=\"repair.started\"]') !== null");
+            b.screenshot(SHOTS.resolve("repair.png"));
 
             List<String> addresses = new ArrayList<>();
             for (JsonNode n : c.nodes()) {

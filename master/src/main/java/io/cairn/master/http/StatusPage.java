@@ -169,8 +169,8 @@ final class StatusPage implements RouteGroup {
         } else {
             b.append("<table id=\"events\"><tr><th>time (UTC)</th><th>event</th><th>datanode</th><th>chunk</th><th>what</th></tr>");
             for (io.cairn.common.wire.Replies.Event e : recent) {
-                b.append("<tr class=\"event\" data-kind=\"").append(Pages.escape(e.kind())).append("\"><td>")
-                        .append(Instant.ofEpochMilli(e.timeMs())).append("</td><td>").append(Pages.escape(e.kind()))
+                b.append("<tr class=\"event\" data-kind=\"").append(Pages.escape(e.kind())).append("\"><td class=\"nowrap\">")
+                        .append(Instant.ofEpochMilli(e.timeMs())).append("</td><td class=\"nowrap\">").append(Pages.escape(e.kind()))
                         .append("</td><td><code>").append(Pages.escape(e.node())).append("</code></td><td><code>")
                         .append(Pages.escape(e.chunk())).append("</code></td><td>").append(Pages.escape(e.message()))
                         .append("</td></tr>");
