@@ -10,18 +10,7 @@ rounds=${1:-3} files=${2:-500} size=${3:-256}
 cairn="$root/bin/cairn"
 work=$(mktemp -d /var/tmp/cairn-metrics-cost.XXXXXX)
 pids=() mounts=()
-cleanup() {
-  set +e
-  for m in "${mounts[@]}"; do mountpoint -q "$m" && { fusermount -u "$m" 2>/dev/null || umount -l "$m"; }; done
-  for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[i]}" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
-  done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/cleanup.sh"
 wait_url() { # log file -> the URL the process printed once it listens
   for _ in $(seq 1 600); do
     if grep -qE 'at https?://[0-9.:]+,' "$1" 2>/dev/null; then grep -oE 'https?://[0-9.:]+' "$1" | head -1; return 0; fi

@@ -60,7 +60,8 @@ class CliIT {
         return capture(all.toArray(String[]::new));
     }
 
-    private static synchronized Run capture(String... args) {
+    /** {@code cairn ARGS...} run in this JVM, with what it prints (one at a time: it swaps System.out and err). */
+    static synchronized Run capture(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

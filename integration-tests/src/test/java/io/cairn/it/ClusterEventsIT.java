@@ -1,7 +1,6 @@
 package io.cairn.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cairn.cli.Main;
 import io.cairn.common.client.Cluster;
 import io.cairn.common.json.Json;
 import io.cairn.common.wire.Attr;
@@ -12,11 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,32 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterEventsIT {
     private static final int C = 64 << 10;
 
-    record Run(int exit, String out, String err) {
-    }
-
     /** {@code cairn ARGS... --master=URL --token-file=FILE}, in this JVM, with what it prints. */
-    private static synchronized Run cairn(MiniCluster mc, String... args) {
+    private static CliIT.Run cairn(MiniCluster mc, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--master=" + mc.masterUrl());
         all.add("--token-file=" + mc.adminTokenFile());
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(all.toArray(String[]::new)), out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CliIT.capture(all.toArray(String[]::new));
     }
 
     /** The events {@code cairn events --json} prints, one JSON object a line. */
     private static List<JsonNode> events(MiniCluster mc) {
-        Run r = cairn(mc, "events", "--json", "--limit", "1000");
+        CliIT.Run r = cairn(mc, "events", "--json", "--limit", "1000");
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> out = new ArrayList<>();
         for (String line : r.out().split("\n")) {
@@ -136,7 +117,7 @@ class ClusterEventsIT {
             long ids = all.stream().mapToLong(e -> e.path("id").asLong()).distinct().count();
             assertThat(ids).as("ids are distinct").isEqualTo(all.size());
 
-            Run text = cairn(mc, "events", "--limit", "2");
+            CliIT.Run text = cairn(mc, "events", "--limit", "2");
             assertThat(text.exit()).as(text.err()).isZero();
             String[] lines = text.out().strip().split("\n");
             assertThat(lines).hasSize(2);

@@ -98,20 +98,38 @@ public final class ClusterAdmin {
         return nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
     }
 
-    public ClusterStatus status() throws IOException {
+    /** The datanodes in a few numbers: live, dead, and of the live ones the bytes they hold and may hold, full, draining. */
+    public record Capacity(long capacity, long used, int live, int dead, int full, int draining) {
+    }
+
+    /** {@link Capacity} as {@code registry} knows the datanodes now. */
+    public static Capacity capacity(NodeRegistry registry) {
         long capacity = 0;
         long used = 0;
         int live = 0;
         int dead = 0;
+        int full = 0;
+        int draining = 0;
         for (NodeInfo n : registry.describe(id -> 0)) {
             if ("live".equals(n.state())) {
                 live++;
                 capacity += n.capacity();
                 used += n.used();
+                full += n.full() ? 1 : 0;
+                draining += n.decommissioning() ? 1 : 0;
             } else {
                 dead++;
             }
         }
+        return new Capacity(capacity, used, live, dead, full, draining);
+    }
+
+    public ClusterStatus status() throws IOException {
+        Capacity c = capacity(registry);
+        long capacity = c.capacity();
+        long used = c.used();
+        int live = c.live();
+        int dead = c.dead();
         long files = store.read(tx -> tx.countInodes(FileType.FILE));
         long inodes = files + store.read(tx -> tx.countInodes(FileType.DIR));
         return new ClusterStatus(facts.clusterId(), facts.version(), facts.chunkSize(), facts.replication(),

@@ -1,7 +1,6 @@
 package io.cairn.master.cluster;
 
 import io.cairn.common.wire.FileType;
-import io.cairn.common.wire.NodeInfo;
 import io.cairn.master.membership.NodeRegistry;
 import io.cairn.master.meta.MetadataStore;
 import io.cairn.master.repair.Repair;
@@ -80,37 +79,18 @@ public final class MasterMetrics {
                 .help("Datanodes by state: live, dead; and of the live ones, full and draining")
                 .labelNames("state")
                 .callback(cb -> {
-                    long live = 0;
-                    long dead = 0;
-                    long full = 0;
-                    long draining = 0;
-                    for (NodeInfo n : nodes.describe(id -> 0)) {
-                        if ("live".equals(n.state())) {
-                            live++;
-                            full += n.full() ? 1 : 0;
-                            draining += n.decommissioning() ? 1 : 0;
-                        } else {
-                            dead++;
-                        }
-                    }
-                    cb.call(live, "live");
-                    cb.call(dead, "dead");
-                    cb.call(full, "full");
-                    cb.call(draining, "draining");
+                    ClusterAdmin.Capacity c = ClusterAdmin.capacity(nodes);
+                    cb.call(c.live(), "live");
+                    cb.call(c.dead(), "dead");
+                    cb.call(c.full(), "full");
+                    cb.call(c.draining(), "draining");
                 }).register(registry);
         GaugeWithCallback.builder().name("cairn_capacity_bytes")
                 .help("Bytes the live datanodes may store, and of those used").labelNames("kind")
                 .callback(cb -> {
-                    long cap = 0;
-                    long used = 0;
-                    for (NodeInfo n : nodes.describe(id -> 0)) {
-                        if ("live".equals(n.state())) {
-                            cap += n.capacity();
-                            used += n.used();
-                        }
-                    }
-                    cb.call(cap, "total");
-                    cb.call(used, "used");
+                    ClusterAdmin.Capacity c = ClusterAdmin.capacity(nodes);
+                    cb.call(c.capacity(), "total");
+                    cb.call(c.used(), "used");
                 }).register(registry);
         store.observe(new StoreTimes(registry));
     }
