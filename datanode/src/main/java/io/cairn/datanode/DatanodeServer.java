@@ -137,6 +137,9 @@ public final class DatanodeServer implements AutoCloseable {
                     c.reportInterval(), c.trust());
             reportTo.set(membership);
             membership.monitorTokensTo(monitor::accept);
+            Scrubber scrubbing = scrubber;
+            membership.scrubFrom(() -> new io.cairn.common.wire.Requests.Scrub(scrubbing.passes(), scrubbing.passChecked(),
+                    scrubbing.badFound()));
             membership.start();
             scrubber.start();
             LOG.info("datanode {} at {}: {} chunks ({}) of {} in {}", dir.nodeId(), address.get(), store.chunks(),

@@ -70,6 +70,8 @@ class StatusPageBrowserIT {
             login(b, token);
             awaitTrue(b, "three live datanodes", "document.querySelectorAll('tr.node[data-state=live]').length === 3");
             assertThat(b.eval("document.getElementById('files').textContent").asText()).isEqualTo("3");
+            awaitTrue(b, "every datanode's heartbeat told of its scrubber",
+                    "[...document.querySelectorAll('tr.node')].every(r => !r.textContent.includes('not told'))");
             assertThat(b.eval("document.cookie").asText()).as("the token's cookie is HttpOnly").doesNotContain(token);
             b.screenshot(SHOTS.resolve("three-live.png"));
 

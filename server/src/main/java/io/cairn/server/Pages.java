@@ -22,7 +22,7 @@ public final class Pages {
             + ".bar{width:28em;height:1.1em;background:#e6e6e6;border-radius:3px;overflow:hidden;display:inline-block;"
             + "vertical-align:middle}.bar span{display:block;height:100%;background:#4a7bd0}"
             + ".live{color:#17752b}.dead{color:#b3261e;font-weight:600}.warn{color:#b3261e;font-weight:600}"
-            + ".ok{color:#17752b}.muted{color:#777}code{font-size:.95em}.nowrap{white-space:nowrap}";
+            + ".ok{color:#17752b}.muted{color:#777}code{font-size:.95em}.nowrap,td.num,td code{white-space:nowrap}";
 
     private Pages() {
     }

@@ -139,15 +139,28 @@ public final class Requests {
      * such a replica back).
      */
     public record Heartbeat(String nodeId, String clusterId, String address, long capacity, long used,
-                            long chunks, Long available, List<String> deleted) {
+                            long chunks, Long available, List<String> deleted, Scrub scrub) {
+        public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks,
+                         Long available, List<String> deleted) {
+            this(nodeId, clusterId, address, capacity, used, chunks, available, deleted, null);
+        }
+
         public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks,
                          Long available) {
-            this(nodeId, clusterId, address, capacity, used, chunks, available, null);
+            this(nodeId, clusterId, address, capacity, used, chunks, available, null, null);
         }
 
         public Heartbeat(String nodeId, String clusterId, String address, long capacity, long used, long chunks) {
-            this(nodeId, clusterId, address, capacity, used, chunks, null, null);
+            this(nodeId, clusterId, address, capacity, used, chunks, null, null, null);
         }
+    }
+
+    /**
+     * What a datanode's scrubber has done, sent with its heartbeats for the status page: whole passes
+     * since start, chunks the pass under way has checked, chunks found bad since start (null from a
+     * datanode that sends none).
+     */
+    public record Scrub(long passes, long passChecked, long badFound) {
     }
 
     /** Replicas found bad (by a datanode's scrubber, or by a client that read them). */

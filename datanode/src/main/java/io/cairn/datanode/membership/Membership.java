@@ -62,6 +62,7 @@ public final class Membership implements AutoCloseable {
     private final MasterClient master;
     private final Replicator replicator;
     private volatile java.util.function.Consumer<List<String>> monitorTokens = hashes -> { };
+    private volatile java.util.function.Supplier<Requests.Scrub> scrub = () -> null;
     private final Outage outage;
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -116,6 +117,11 @@ public final class Membership implements AutoCloseable {
         this.outage = new Outage(clock, 10);
         this.thread = new Thread(this::run, "cairn-datanode-membership");
         this.thread.setDaemon(true);
+    }
+
+    /** Sends what {@code from} says of the scrubber with every heartbeat. */
+    public void scrubFrom(java.util.function.Supplier<Requests.Scrub> from) {
+        this.scrub = java.util.Objects.requireNonNull(from, "from");
     }
 
     /** Hands the metrics-token hashes of each heartbeat reply to {@code to} (the guard of /metrics). */
@@ -233,7 +239,7 @@ public final class Membership implements AutoCloseable {
     private void heartbeat() throws IOException {
         List<String> confirming = List.copyOf(deleted.subList(0, Math.min(deleted.size(), MAX_CONFIRM)));
         Replies.HeartbeatReply reply = master.heartbeat(new Requests.Heartbeat(dir.nodeId(), dir.clusterId(), address,
-                store.capacity(), store.used(), store.chunks(), store.available(), confirming));
+                store.capacity(), store.used(), store.chunks(), store.available(), confirming, scrub.get()));
         deleted.subList(0, confirming.size()).clear(); // the master has heard of these
         if (outage.ended()) {
             LOG.info("master {} answers again", master.url());

@@ -124,6 +124,11 @@ public final class ClusterAdmin {
         return new Capacity(capacity, used, live, dead, full, draining);
     }
 
+    /** What datanode {@code id} last said of its scrubber, or null. */
+    public io.cairn.common.wire.Requests.Scrub scrubOf(String id) {
+        return registry.scrubOf(id);
+    }
+
     public ClusterStatus status() throws IOException {
         Capacity c = capacity(registry);
         long capacity = c.capacity();

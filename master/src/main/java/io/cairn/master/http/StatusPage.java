@@ -124,7 +124,7 @@ final class StatusPage implements RouteGroup {
                 .append("<span id=\"dead-count\">").append(s.deadNodes()).append("</span> dead</h2>");
         b.append("<table id=\"nodes\"><tr><th>id</th><th>state</th><th>address</th><th class=\"num\">capacity</th>")
                 .append("<th class=\"num\">used</th><th class=\"num\">chunks</th><th class=\"num\">last heartbeat</th>")
-                .append("<th>notes</th></tr>");
+                .append("<th class=\"num\">scrub passes, this pass, bad</th><th>notes</th></tr>");
         for (NodeInfo n : nodes) {
             String state = Pages.escape(n.state());
             b.append("<tr class=\"node\" data-node=\"").append(Pages.escape(n.id())).append("\" data-state=\"")
@@ -133,7 +133,8 @@ final class StatusPage implements RouteGroup {
                     .append("</td><td>").append(Pages.escape(n.address())).append("</td><td class=\"num\">")
                     .append(Units.formatSize(n.capacity())).append("</td><td class=\"num\">").append(Units.formatSize(n.used()))
                     .append("</td><td class=\"num\">").append(n.replicas()).append("</td><td class=\"num\">")
-                    .append(n.lastHeartbeatMs() <= 0 ? "never" : ago(now - n.lastHeartbeatMs())).append("</td><td>")
+                    .append(n.lastHeartbeatMs() <= 0 ? "never" : ago(now - n.lastHeartbeatMs())).append("</td><td class=\"num\">")
+                    .append(scrub(admin.scrubOf(n.id()))).append("</td><td>")
                     .append(n.decommissioning() ? "draining " : "").append(n.full() ? "full" : "").append("</td></tr>");
         }
         b.append("</table>");
@@ -156,7 +157,8 @@ final class StatusPage implements RouteGroup {
         b.append("<h2>Repair</h2><p><span id=\"repair-queue\">").append(repair.backlog())
                 .append("</span> copies waiting or under way &middot; ").append(repair.copiesOrdered())
                 .append(" ordered and ").append(repair.copiesDone()).append(" done since this master started</p>")
-                .append("<p class=\"muted\">Each datanode's scrub progress is on its own page: its address, path /.</p>");
+                .append("<p class=\"muted\">Scrubbing: each datanode's whole passes since it started, the chunks its pass under way has"
+                        + " checked, and the chunks it found bad, as its last heartbeat told; more on its own page (its address, path /).</p>");
 
         b.append("<h2>Masters</h2><table><tr><th>address</th><th>role</th><th>since</th></tr><tr><td>")
                 .append(Pages.escape(self.get())).append("</td><td>serves every call and runs the cluster jobs</td><td>")
@@ -180,6 +182,14 @@ final class StatusPage implements RouteGroup {
         b.append("<form method=\"post\" action=\"/logout\"><p><button type=\"submit\">Forget my token</button>")
                 .append(" <span class=\"muted\">metrics: <code>/metrics</code> (Prometheus, with a bearer token)</span></p></form>");
         return b.toString();
+    }
+
+    private static String scrub(io.cairn.common.wire.Requests.Scrub s) {
+        if (s == null) {
+            return "<span class=\"muted\">not told</span>";
+        }
+        return s.passes() + " &middot; " + s.passChecked() + " chunks &middot; <span class=\"" + (s.badFound() > 0 ? "warn" : "ok") + "\">"
+                + s.badFound() + "</span>";
     }
 
     private static String count(String what, long n) {

@@ -200,6 +200,9 @@ public final class Membership {
         if (!registry.heartbeat(h.nodeId(), h.address(), h.capacity(), h.used(), h.chunks(), h.available())) {
             throw new CairnException(ErrorCode.EUNKNOWNNODE, "datanode " + h.nodeId() + " is not registered with this master");
         }
+        if (h.scrub() != null && h.scrub().passes() >= 0 && h.scrub().passChecked() >= 0 && h.scrub().badFound() >= 0) {
+            registry.scrubbed(h.nodeId(), h.scrub());
+        }
         List<String> confirmed = h.deleted() == null ? List.of() : h.deleted();
         if (confirmed.size() > MAX_CONFIRMED) {
             throw new CairnException(ErrorCode.EINVAL, "at most " + MAX_CONFIRMED + " confirmed deletions per heartbeat");

@@ -22,6 +22,8 @@ public final class NodeRegistry {
     private final Duration deadAfter;
     private final long chunkSize;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    /** What each datanode's last heartbeat said of its scrubber. */
+    private final Map<String, io.cairn.common.wire.Requests.Scrub> scrubs = new ConcurrentHashMap<>();
 
     private static final class Node {
         final String id;
@@ -104,6 +106,18 @@ public final class NodeRegistry {
     }
 
     /** Counts a chunk just placed on a node against its free space until its next heartbeat says the truth. */
+    /** Keeps what datanode {@code id}'s heartbeat said of its scrubber (for the status page). */
+    public void scrubbed(String id, io.cairn.common.wire.Requests.Scrub scrub) {
+        if (nodes.containsKey(id)) {
+            scrubs.put(id, scrub);
+        }
+    }
+
+    /** What datanode {@code id} last said of its scrubber, or null. */
+    public io.cairn.common.wire.Requests.Scrub scrubOf(String id) {
+        return scrubs.get(id);
+    }
+
     public void reserve(String id, long bytes) {
         Node n = nodes.get(id);
         if (n != null) {
