@@ -61,6 +61,20 @@ class MetricsMountIT {
                     .contains("cairn_mount_dirty_budget_bytes ")
                     .contains("jvm_threads_current");
             assertListensOnLoopbackOnly(url.getPort());
+
+            // a new file copied in asks the master for its name once: the kernel's second look before
+            // the exclusive create is answered by the mount, which remembers the master's "absent"
+            Shell.run(work, "head -c 4096 /dev/urandom > small");
+            m.ok("mkdir d && sleep 1.2");                    // past --attr-timeout: d is no longer known whole
+            String admin = Files.readString(cluster.adminTokenFile()).trim();
+            double before = new Scrape(Scrape.of(cluster.masterUrl() + "/metrics", admin).text())
+                    .sum("cairn_http_request_duration_seconds_count", "route", "/api/v1/fs/attr", "code", "404");
+            for (int i = 0; i < 20; i++) {
+                m.ok("cp " + work.resolve("small") + " d/copy" + i);
+            }
+            double after = Scrape.of(cluster.masterUrl() + "/metrics", admin)
+                    .sum("cairn_http_request_duration_seconds_count", "route", "/api/v1/fs/attr", "code", "404");
+            assertThat(after - before).as("names the master was asked for and did not have").isEqualTo(20);
             assertThat(m.stop()).as("the mount exits 0 on SIGTERM").isZero();
         } finally {
             Shell.run(Path.of("/"), "rm -rf " + work);

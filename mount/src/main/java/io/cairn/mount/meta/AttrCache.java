@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
  * inode as well, so that a change made through one name (chmod, a write, a new hard link) reaches
  * every cached name of the same inode. A directory this mount has just listed or made is known
  * whole for the same time, so a lookup of a name it does not have is answered "no such file"
- * without asking the master (tar -x and cp -r look up every name before creating it). Time comes
+ * without asking the master (tar -x and cp -r look up every name before creating it); and a name
+ * the master just said is absent is remembered so for the same time ({@link #markAbsent}). Time comes
  * from an injected nanosecond clock.
  *
  * <p>Bounded: at most {@code maxEntries} names (least recently used first out) and
@@ -30,6 +31,8 @@ public final class AttrCache {
     private record Entry(Attr attr, long expires) {
     }
 
+    /** Names remembered absent at once, at most (forgetting one only costs a lookup). */
+    static final int MAX_ABSENT = 4096;
     /** Directories known whole at once, at most (forgetting one only costs a lookup). */
     static final int MAX_COMPLETE = 1024;
     /** Heap bytes budgeted per cached name (path, attributes, indexes), for {@link #entriesForHeap}. */
@@ -55,6 +58,13 @@ public final class AttrCache {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
             return size() > MAX_COMPLETE;
+        }
+    };
+    /** Names the master said do not exist, until the given time (at most {@link #MAX_ABSENT}, oldest out). */
+    private final LinkedHashMap<String, Long> absent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_ABSENT;
         }
     };
     /** Directories being listed now: how many listings, and how many of their names have left the cache since. */
@@ -150,6 +160,13 @@ public final class AttrCache {
         if (path.equals("/")) {
             return false; // the root is its own parent, and always exists
         }
+        Long gone = absent.get(path);
+        if (gone != null) {
+            if (nanoClock.getAsLong() - gone < 0 && !byPath.containsKey(path)) {
+                return true;
+            }
+            absent.remove(path);
+        }
         String dir = parentOf(path);
         Long until = complete.get(dir);
         if (until == null) {
@@ -162,10 +179,29 @@ public final class AttrCache {
         return !byPath.containsKey(path);
     }
 
+    /**
+     * Remembers that the master just said {@code path} does not exist, for the attribute timeout (as
+     * the kernel's negative_timeout does): the second lookup the kernel makes of a name before an
+     * exclusive create (O_EXCL, which it always asks the file system again) is then answered here.
+     * Whatever this mount does that makes the name exist forgets it first ({@link #forgetAbsent});
+     * another mount's new name is seen once the timeout passes, as with the kernel's own cache.
+     */
+    public synchronized void markAbsent(String path) {
+        if (ttlNanos > 0 && !byPath.containsKey(path)) {
+            absent.put(path, nanoClock.getAsLong() + ttlNanos);
+        }
+    }
+
+    /** Forgets that {@code path} was absent: this mount is about to make it (before the master is asked). */
+    public synchronized void forgetAbsent(String path) {
+        absent.remove(path);
+    }
+
     public synchronized void put(String path, Attr attr) {
         if (ttlNanos == 0) {
             return;
         }
+        absent.remove(path);
         Entry old = byPath.remove(path); // replaced, not removed: its directory stays known whole
         if (old != null) {
             unindex(path, old.attr.inode());
@@ -199,6 +235,8 @@ public final class AttrCache {
     public synchronized void invalidateTree(String path) {
         remove(path);
         String prefix = path.equals("/") ? "/" : path + "/";
+        absent.remove(path);
+        absent.keySet().removeIf(p -> p.startsWith(prefix));
         complete.remove(path);
         complete.keySet().removeIf(d -> d.startsWith(prefix));
         for (Iterator<Map.Entry<String, Entry>> it = byPath.entrySet().iterator(); it.hasNext(); ) {
@@ -234,8 +272,9 @@ public final class AttrCache {
         return listings.size();
     }
 
-    /** Forgets one entry; its directory is then no longer known whole. */
+    /** Forgets one entry (and that it was absent); its directory is then no longer known whole. */
     private void remove(String path) {
+        absent.remove(path);
         Entry e = byPath.remove(path);
         if (e != null) {
             dropped(path, e);
@@ -275,6 +314,7 @@ public final class AttrCache {
             }
         }
         complete.values().removeIf(until -> now - until >= 0);
+        absent.values().removeIf(until -> now - until >= 0);
     }
 
     static String parentOf(String path) {

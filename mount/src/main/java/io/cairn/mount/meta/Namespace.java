@@ -42,7 +42,14 @@ public final class Namespace {
                 throw new CairnException(ErrorCode.ENOENT, "no such file or directory: " + path);
             }
             attrMisses.increment();
-            a = master.attr(path);
+            try {
+                a = master.attr(path);
+            } catch (CairnException e) {
+                if (e.code() == ErrorCode.ENOENT) {
+                    cache.markAbsent(path);
+                }
+                throw e;
+            }
             cache.put(path, a);
         } else {
             attrHits.increment();
@@ -79,6 +86,7 @@ public final class Namespace {
     }
 
     public Attr mkdir(String path, int mode, int uid, int gid) throws IOException {
+        cache.forgetAbsent(path);
         Attr a = master.mkdir(path, mode, uid, gid, false);
         created(path, a);
         cache.markComplete(path); // new and empty
@@ -87,6 +95,7 @@ public final class Namespace {
 
     public Attr create(String path, FileType type, int mode, int uid, int gid, Long rdev, boolean exclusive)
             throws IOException {
+        cache.forgetAbsent(path);
         Attr a = master.create(path, type, mode, uid, gid, rdev, exclusive);
         created(path, a);
         if (a.isFile() && exclusive) {
@@ -98,6 +107,7 @@ public final class Namespace {
     /** A create of a regular file whose answer also carries its first chunk's allocation (or none). */
     public Replies.Created createForWriting(String path, int mode, int uid, int gid, boolean exclusive)
             throws IOException {
+        cache.forgetAbsent(path);
         Replies.Created c = master.createForWriting(path, mode, uid, gid, exclusive);
         created(path, c.attr());
         if (c.attr().isFile()) {
@@ -110,6 +120,7 @@ public final class Namespace {
     }
 
     public Attr symlink(String path, String target, int uid, int gid) throws IOException {
+        cache.forgetAbsent(path);
         Attr a = master.symlink(path, target, uid, gid);
         created(path, a);
         return a;
@@ -117,6 +128,7 @@ public final class Namespace {
 
     /** A hard link: the inode's link count changed, so every cached name of it is forgotten. */
     public Attr link(String existing, String path) throws IOException {
+        cache.forgetAbsent(path);
         Attr a = master.link(existing, path);
         cache.invalidateInode(a.inode());
         created(path, a);
@@ -141,6 +153,7 @@ public final class Namespace {
     }
 
     public void rename(String from, String to) throws IOException {
+        cache.invalidateTree(to); // forgets, too, that names there were absent, before the master is asked
         Attr moved = cache.get(from);
         Attr replaced = cache.get(to);
         master.rename(from, to, false);

@@ -178,4 +178,39 @@ class AttrCacheTest {
         assertThat(Namespace.child("/", "a")).isEqualTo("/a");
         assertThat(Namespace.child("/a", "b")).isEqualTo("/a/b");
     }
+
+    @Test
+    void aNameTheMasterSaidIsAbsentStaysAbsentForTheTimeoutUnlessThisMountMakesIt() {
+        cache.markAbsent("/d/gone");
+        assertThat(cache.knownAbsent("/d/gone")).isTrue();
+        assertThat(cache.knownAbsent("/d/other")).as("only the name asked for").isFalse();
+        now.addAndGet(Duration.ofMillis(999).toNanos());
+        assertThat(cache.knownAbsent("/d/gone")).isTrue();
+        now.addAndGet(Duration.ofMillis(1).toNanos());
+        assertThat(cache.knownAbsent("/d/gone")).as("another mount's new name is seen after the timeout").isFalse();
+
+        cache.markAbsent("/d/new");
+        cache.forgetAbsent("/d/new"); // a create of it begins here
+        assertThat(cache.knownAbsent("/d/new")).isFalse();
+        cache.markAbsent("/d/made");
+        cache.put("/d/made", file(7, 0644, 1));
+        assertThat(cache.knownAbsent("/d/made")).isFalse();
+        cache.markAbsent("/d/made"); // a lookup that raced the create answers late: the name is cached, so it stays
+        assertThat(cache.knownAbsent("/d/made")).isFalse();
+        cache.markAbsent("/t/a/b");
+        cache.invalidateTree("/t"); // a rename onto /t
+        assertThat(cache.knownAbsent("/t/a/b")).isFalse();
+        AttrCache off = new AttrCache(Duration.ZERO, now::get);
+        off.markAbsent("/x");
+        assertThat(off.knownAbsent("/x")).as("a zero timeout remembers nothing").isFalse();
+    }
+
+    @Test
+    void absentNamesAreBounded() {
+        for (int i = 0; i < AttrCache.MAX_ABSENT + 10; i++) {
+            cache.markAbsent("/n" + i);
+        }
+        assertThat(cache.knownAbsent("/n0")).as("the oldest went first").isFalse();
+        assertThat(cache.knownAbsent("/n" + (AttrCache.MAX_ABSENT + 9))).isTrue();
+    }
 }
