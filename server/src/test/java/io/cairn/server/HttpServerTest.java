@@ -395,4 +395,45 @@ class HttpServerTest {
             }
         }
     }
+
+    @Test
+    void formsAreParsedAndBoundedAndRequestsAreTimedByRouteAndStatus() throws Exception {
+        ServerMetrics metrics = ServerMetrics.create("test", "1");
+        start(HttpServer.builder("test server")
+                .group("faults", Guard.OPEN, faults)
+                .group("form", Guard.OPEN, r -> r.postForm("/form", (ctx, f) -> Reply.json(ctx,
+                        new Echo(f.get("a") + "|" + f.get("b") + "|" + f.size()))))
+                .group("metrics", Guard.OPEN, metrics.route())
+                .metrics(metrics));
+        Answer a = send(new Request.Builder().url(url("/form")).post(RequestBody.create("a=x%20y&b=%3C%26%3E&a=second&c",
+                MediaType.get("application/x-www-form-urlencoded"))).build());
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.body().path("text").asText()).as("decoded; a name given twice keeps its first value")
+                .isEqualTo("x y|<&>|3");
+        Answer big = send(new Request.Builder().url(url("/form")).post(RequestBody.create("a=" + "x".repeat(Routes.MAX_FORM_BODY),
+                MediaType.get("application/x-www-form-urlencoded"))).build());
+        assertThat(big).extracting(Answer::status, Answer::code).containsExactly(413, "EFBIG");
+        Answer bad = send(new Request.Builder().url(url("/form")).post(RequestBody.create("a=%zz",
+                MediaType.get("application/x-www-form-urlencoded"))).build());
+        assertThat(bad).extracting(Answer::status, Answer::code).containsExactly(400, "EINVAL");
+        get("/cairn");
+        get("/no/such/route");
+        try (Response r = http.newCall(new Request.Builder().url(url(ServerMetrics.PATH)).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+            String text = r.body().string();
+            assertThat(text).contains("cairn_http_request_duration_seconds_count{code=\"200\",method=\"POST\",route=\"/form\"} 1")
+                    .contains("cairn_http_request_duration_seconds_count{code=\"413\",method=\"POST\",route=\"/form\"} 1")
+                    .contains("route=\"/cairn\"")
+                    .contains("cairn_http_request_duration_seconds_count{code=\"404\",method=\"GET\",route=\"unmatched\"} 1")
+                    .contains("cairn_build_info{role=\"test\",version=\"1\"} 1")
+                    .doesNotContain("/no/such/route");
+        }
+    }
+
+    @Test
+    void pagesEscapeWhatTheyShow() {
+        assertThat(Pages.escape("<a href='x'>\"&\"</a>")).isEqualTo("&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");
+        assertThat(Pages.escape(null)).isEmpty();
+    }
 }
