@@ -20,7 +20,8 @@ import java.util.List;
  *                     {@link io.cairn.common.tls.ClientTls#resolve} finds one, else the JVM's trust store
  * @param metricsPort  the port {@code GET /metrics} (Prometheus text format) is served on; 0: any free
  *                     port; null: no metrics at all
- * @param metricsBind  the address the metrics are served on (null: {@value #DEFAULT_METRICS_BIND})
+ * @param metricsBind  the address the metrics are served on (null: {@value #DEFAULT_METRICS_BIND} when
+ *                     {@code metricsPort} is given, else none)
  */
 public record MountSettings(Path mountPoint, String masterUrl, List<String> extraOptions, Duration attrTimeout,
                             Duration timeout, boolean debug, boolean ownerOnly, Path tokenFile, Path tlsCa,
@@ -74,6 +75,7 @@ public record MountSettings(Path mountPoint, String masterUrl, List<String> extr
         if (metricsBind != null && metricsBind.isBlank()) {
             throw new IllegalArgumentException("--metrics-bind needs an address, e.g. 127.0.0.1 or 0.0.0.0");
         }
-        metricsBind = metricsBind == null ? DEFAULT_METRICS_BIND : metricsBind;
+        // defaulted only with a port: a copy (withOptions) of a mount without metrics stays without
+        metricsBind = metricsBind == null && metricsPort != null ? DEFAULT_METRICS_BIND : metricsBind;
     }
 }

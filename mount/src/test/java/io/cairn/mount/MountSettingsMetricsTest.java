@@ -38,5 +38,8 @@ class MountSettingsMetricsTest {
         assertThat(s.extraOptions()).containsExactly("ro");
         assertThat(s.metricsPort()).isZero();
         assertThat(s.metricsBind()).isEqualTo("::1");
+        MountSettings plain = with(null, null).withOptions(List.of("ro")); // a read-only token's mount, no metrics
+        assertThat(plain.metricsPort()).isNull();
+        assertThat(plain.metricsBind()).isNull();
     }
 }
