@@ -45,7 +45,8 @@ final class MasterCommand implements Callable<Integer> {
                     Map.entry("--orphan-grace", Units.writeDuration(d.orphanGrace())),
                     Map.entry("--safe-mode-timeout", Units.writeDuration(d.safeModeTimeout())),
                     Map.entry("--repair-rate", Integer.toString(d.repairRate())),
-                    Map.entry("--chunk-lease", Units.writeDuration(d.chunkLease())));
+                    Map.entry("--chunk-lease", Units.writeDuration(d.chunkLease())),
+                    Map.entry("--session-ttl", Units.writeDuration(d.sessionTtl())));
         }
     }
 
@@ -82,6 +83,10 @@ final class MasterCommand implements Callable<Integer> {
             description = "how long a writer holds a chunk it has not committed without renewing its lease; an uncommitted"
                     + " chunk is collected as an orphan only once its lease has lapsed (default: ${DEFAULT-VALUE})")
     Duration chunkLease;
+    @Option(names = "--session-ttl", paramLabel = "DURATION",
+            description = "how long a mount's session, and so every lock it holds, outlives the mount's last renewal:"
+                    + " a mount that died releases its locks this long after (default: ${DEFAULT-VALUE})")
+    Duration sessionTtl;
     @Option(names = "--meta", paramLabel = "URL",
             description = "keep the metadata in this PostgreSQL database (postgresql://USER@HOST:PORT/DB) instead of"
                     + " SQLite in DIR/meta.db; the password comes from --meta-password-file, PGPASSWORD or PGPASSFILE")
@@ -122,7 +127,7 @@ final class MasterCommand implements Callable<Integer> {
         Foreground.setLogLevel(logLevel, "INFO");
         MasterConfig config = new MasterConfig(bind, port, data, replication, minReplicas, Units.parseSize(chunkSize),
                 deadAfter, gcGrace, orphanGrace, safeModeTimeout, repairRate, chunkLease, Clock.systemUTC(),
-                serving.transport());
+                serving.transport(), sessionTtl);
         var stop = Foreground.stopSignal();
         StoreOpener store = store(meta, metaPasswordFile);
         MasterServer server = MasterServer.start(config, List.of(), store);

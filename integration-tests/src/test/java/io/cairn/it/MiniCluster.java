@@ -87,6 +87,7 @@ public final class MiniCluster implements AutoCloseable {
         Duration deadAfter = Duration.ofSeconds(15);
         Duration heartbeat = Duration.ofMillis(300);
         Duration gcGrace = Duration.ofMinutes(2);
+        Duration sessionTtl = MasterConfig.DEFAULT_SESSION_TTL;
         Duration orphanGrace;
         Duration chunkLease;
         long capacity = 0;
@@ -119,6 +120,12 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder deadAfter(Duration d) {
             deadAfter = d;
+            return this;
+        }
+
+        /** How long a mount's session and its locks outlive its last renewal (the master's {@code --session-ttl}). */
+        public Builder sessionTtl(Duration d) {
+            sessionTtl = d;
             return this;
         }
 
@@ -216,7 +223,7 @@ public final class MiniCluster implements AutoCloseable {
         Clock clock = b.masterClock != null ? b.masterClock : Clock.systemUTC();
         MasterConfig c = new MasterConfig("127.0.0.1", port, root.resolve("master"), b.replication, b.minReplicas,
                 b.chunkSize, b.deadAfter, b.gcGrace, b.orphanGrace != null ? b.orphanGrace : b.gcGrace, b.safeModeTimeout, b.repairRate,
-                b.chunkLease != null ? b.chunkLease : MasterConfig.DEFAULT_CHUNK_LEASE, clock);
+                b.chunkLease != null ? b.chunkLease : MasterConfig.DEFAULT_CHUNK_LEASE, clock, null, b.sessionTtl);
         master = MasterServer.start(c, List.of(), meta);
         masterPort = master.port();
         masterLink.target("127.0.0.1", masterPort);

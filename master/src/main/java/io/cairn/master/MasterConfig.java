@@ -21,15 +21,23 @@ import java.time.Duration;
  *                        well within it); a chunk whose lease lapsed may be deleted and its commit is refused
  * @param transport       TLS ({@code --tls-cert}, {@code --tls-key}) or plain HTTP, which off loopback needs
  *                        {@code --insecure-http}
+ * @param sessionTtl      how long a mount's session (and so the locks it holds) lives without being renewed
+ *                        ({@code --session-ttl}, 20 s by default; mounts renew at a quarter of it)
  */
 public record MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
                            Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
-                           int repairRate, Duration chunkLease, Clock clock, Transport transport) {
+                           int repairRate, Duration chunkLease, Clock clock, Transport transport,
+                           Duration sessionTtl) {
     public static final int DEFAULT_PORT = 5000;
+    public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_CHUNK_LEASE = Duration.ofMinutes(10);
 
     public MasterConfig {
         transport = transport == null ? Transport.PLAIN : transport;
+        sessionTtl = sessionTtl == null ? DEFAULT_SESSION_TTL : sessionTtl;
+        if (sessionTtl.compareTo(Duration.ofSeconds(1)) < 0 || sessionTtl.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--session-ttl must be between 1s and 1h, not " + sessionTtl);
+        }
         if (replication < 1 || replication > 16) {
             throw new IllegalArgumentException("--replication must be between 1 and 16, not " + replication);
         }
@@ -45,6 +53,14 @@ public record MasterConfig(String bind, int port, Path dataDir, int replication,
         if (chunkLease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("--chunk-lease must be at least 1s, not " + chunkLease);
         }
+    }
+
+    /** A configuration with the default session lifetime ({@link #DEFAULT_SESSION_TTL}). */
+    public MasterConfig(String bind, int port, Path dataDir, int replication, int minReplicas, long chunkSize,
+                        Duration deadAfter, Duration gcGrace, Duration orphanGrace, Duration safeModeTimeout,
+                        int repairRate, Duration chunkLease, Clock clock, Transport transport) {
+        this(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
+                repairRate, chunkLease, clock, transport, DEFAULT_SESSION_TTL);
     }
 
     /** A configuration served over plain HTTP (on loopback only, unless {@link #withTransport} says otherwise). */
@@ -71,47 +87,52 @@ public record MasterConfig(String bind, int port, Path dataDir, int replication,
 
     public MasterConfig withPort(int p) {
         return new MasterConfig(bind, p, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock, transport);
+                safeModeTimeout, repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withReplication(int r, int min) {
         return new MasterConfig(bind, port, dataDir, r, min, chunkSize, deadAfter, gcGrace, orphanGrace, safeModeTimeout,
-                repairRate, chunkLease, clock, transport);
+                repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withDeadAfter(Duration d) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, d, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock, transport);
+                safeModeTimeout, repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withChunkSize(long c) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, c, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock, transport);
+                safeModeTimeout, repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withGcGrace(Duration g) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, g, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock, transport);
+                safeModeTimeout, repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withOrphanGrace(Duration o) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, o,
-                safeModeTimeout, repairRate, chunkLease, clock, transport);
+                safeModeTimeout, repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     public MasterConfig withSafeModeTimeout(Duration t) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace, t,
-                repairRate, chunkLease, clock, transport);
+                repairRate, chunkLease, clock, transport, sessionTtl);
     }
 
     /** This configuration served as {@code t} says (TLS, or plain HTTP off loopback). */
     public MasterConfig withTransport(Transport t) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, chunkLease, clock, t);
+                safeModeTimeout, repairRate, chunkLease, clock, t, sessionTtl);
     }
 
     public MasterConfig withChunkLease(Duration l) {
         return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
-                safeModeTimeout, repairRate, l, clock, transport);
+                safeModeTimeout, repairRate, l, clock, transport, sessionTtl);
+    }
+
+    public MasterConfig withSessionTtl(Duration t) {
+        return new MasterConfig(bind, port, dataDir, replication, minReplicas, chunkSize, deadAfter, gcGrace, orphanGrace,
+                safeModeTimeout, repairRate, chunkLease, clock, transport, t);
     }
 }

@@ -55,6 +55,8 @@ public final class MasterServer implements AutoCloseable {
     static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
     /** How often the datanodes' states are compared with the last look, to record who died, came back, filled up. */
     static final Duration WATCH_EVERY = Duration.ofMillis(500);
+    /** How often sessions that lapsed are ended (their locks stand in no one's way from the moment they lapse). */
+    static final Duration SESSIONS_EVERY = Duration.ofSeconds(1);
 
     private final MasterConfig config;
     private final ClusterKey clusterKey;
@@ -73,6 +75,7 @@ public final class MasterServer implements AutoCloseable {
     private final Events events;
     private final NodeWatch watch;
     private final SafeMode safeMode;
+    private final io.cairn.master.locks.Locks locks;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-master-sweeper");
         t.setDaemon(true);
@@ -97,6 +100,7 @@ public final class MasterServer implements AutoCloseable {
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
                 config.minReplicas(), leases, replays, tokens);
         this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
+        this.locks = new io.cairn.master.locks.Locks(store, config.clock(), config.sessionTtl(), namespace::attr, events);
         SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout(), events);
         this.safeMode = safeMode;
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),
@@ -138,6 +142,7 @@ public final class MasterServer implements AutoCloseable {
                 m.registry.setDraining(id);
             }
             m.safeMode.enter();
+            m.locks.grace(); // mounts get a full session lifetime to renew with this master
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -148,6 +153,7 @@ public final class MasterServer implements AutoCloseable {
             m.http = HttpServer.builder("master")
                     .groups(MasterApi.groups(new MasterApi.Services(m.namespace, m.chunkLists, m.membership, m.repair,
                             m.admin, m.tokens, m.clusterKey, m.clusterId, m.events), guards))
+                    .group("locks", guards.locks(), MasterApi.locks(m.locks, m.namespace))
                     .group("metrics", guards.clusterView(), m.metrics.route())
                     .group("page", Guard.OPEN, MasterApi.statusPage(m.admin, m.repair, m.safeMode, m.auth,
                             m.events::recent, m::url, System.currentTimeMillis()))
@@ -165,6 +171,8 @@ public final class MasterServer implements AutoCloseable {
         }
         m.repair.start();
         m.sweeper.scheduleWithFixedDelay(m::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        m.sweeper.scheduleWithFixedDelay(m::sweepSessions, SESSIONS_EVERY.toMillis(), SESSIONS_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
         m.sweeper.scheduleWithFixedDelay(m::watch, WATCH_EVERY.toMillis(), WATCH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("master of cluster {} listening on {} (data in {})", m.clusterId, m.url(), config.dataDir());
         return m;
@@ -203,6 +211,15 @@ public final class MasterServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("sweeping lapsed leases and old answers failed: {}", e.toString());
+        }
+    }
+
+    /** Ends the sessions of mounts that stopped renewing them, releasing their locks. */
+    private void sweepSessions() {
+        try {
+            locks.sweep();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ending lapsed mount sessions failed: {}", e.toString());
         }
     }
 

@@ -41,7 +41,9 @@ public enum ErrorCode {
      * What the caller holds is no longer valid: a commit names a chunk whose lease ended (so it may
      * have been deleted), or a datanode's chunk report was overtaken by a newer one.
      */
-    ESTALE(409);
+    ESTALE(409),
+    /** A mount's session holds as many locks as it may ({@code Limits.LOCKS_PER_SESSION}). */
+    ENOLCK(409);
 
     private final int httpStatus;
 

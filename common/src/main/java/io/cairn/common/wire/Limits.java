@@ -31,6 +31,12 @@ public final class Limits {
      * listxattr can always answer.
      */
     public static final int XATTR_LIST_MAX = 64 << 10;
+    /** The most locks one mount's session holds at once (ranges of one owner count one each); past it, ENOLCK. */
+    public static final int LOCKS_PER_SESSION = 10_000;
+    /** The longest a master waits inside one lock call for a conflicting lock to go. */
+    public static final int LOCK_WAIT_MAX_MS = 5_000;
+    /** The longest name a session is opened under. */
+    public static final int SESSION_NAME_MAX = 512;
 
     private Limits() {
     }

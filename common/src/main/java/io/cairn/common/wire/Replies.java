@@ -153,4 +153,25 @@ public final class Replies {
     /** A page of cluster events, oldest first. */
     public record Events(List<Event> events) {
     }
+
+    /** A mount's session: its id, and how long it lives unless renewed (the mount renews at a quarter of it). */
+    public record Session(String session, long ttlMs) {
+    }
+
+    /**
+     * The answer to a lock, an unlock or a test: whether it was granted (for a test: whether nothing
+     * stands in its way), the lock that stands in its way when not, and on a granted lock the
+     * inode's attributes as they are now, for the mount to revalidate its caches.
+     */
+    public record Locked(boolean granted, LockHolder holder, Attr attr) {
+    }
+
+    /**
+     * A lock that conflicts: {@code read} or {@code write}, its range (inclusive; {@code end} is
+     * {@code Long.MAX_VALUE} for "to the end of the file"), the pid its process had on its own
+     * machine, and whether it is held through the same session as the caller's (only then is the
+     * pid one of the caller's machine).
+     */
+    public record LockHolder(String type, long start, long end, int pid, boolean sameSession) {
+    }
 }

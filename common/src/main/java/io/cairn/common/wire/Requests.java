@@ -239,4 +239,24 @@ public final class Requests {
     /** A datanode asks for its key, showing a join token. */
     public record Enroll(String nodeId) {
     }
+
+    /** A mount's session, opened under a name that says which mount it is (host and mount point). */
+    public record OpenSession(String name) {
+    }
+
+    /** A session to renew or to close. */
+    public record SessionRef(String session) {
+    }
+
+    /**
+     * A lock, an unlock or a test of one, through {@code session}: on {@code inode}, of {@code kind}
+     * {@code posix} (fcntl record locks) or {@code flock} (whole file), held by {@code owner} (the
+     * kernel's lock owner within that mount), {@code type} {@code read}, {@code write} or
+     * {@code unlock}, over bytes {@code start..end} inclusive ({@code Long.MAX_VALUE}: to the end of
+     * the file), for the process {@code pid} on the mount's machine. {@code waitMs} (at most 5000) is
+     * how long the master may wait for a conflicting lock to go before it answers "not granted".
+     */
+    public record Lock(String session, long inode, String kind, long owner, String type, long start, long end,
+                       int pid, Integer waitMs) {
+    }
 }

@@ -47,6 +47,11 @@ public final class MasterApi {
         return new StatusPage(admin, repair, safeMode, auth, events, self, startedMs);
     }
 
+    /** Mount sessions and the locks held through them, on inodes inside the caller's directory. */
+    public static io.cairn.server.RouteGroup locks(io.cairn.master.locks.Locks locks, Namespace namespace) {
+        return new LockRoutes(locks, namespace);
+    }
+
     /** The events the status page shows, newest first. */
     @FunctionalInterface
     public interface PageEvents {

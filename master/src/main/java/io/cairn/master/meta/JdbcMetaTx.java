@@ -154,6 +154,100 @@ final class JdbcMetaTx implements MetaTx {
         update("DELETE FROM inodes WHERE id = ?", ps -> ps.setLong(1, id));
     }
 
+    // ---- sessions and locks
+
+    @Override
+    public void insertSession(String id, String name, long startedMs, long expiresMs) throws IOException {
+        update("INSERT INTO sessions(id, name, started_ms, expires_ms) VALUES (?, ?, ?, ?)", ps -> {
+            ps.setString(1, id);
+            ps.setString(2, name);
+            ps.setLong(3, startedMs);
+            ps.setLong(4, expiresMs);
+        });
+    }
+
+    @Override
+    public Long sessionExpiry(String id) throws IOException {
+        List<Long> r = query("SELECT expires_ms FROM sessions WHERE id = ?", ps -> ps.setString(1, id), rs -> rs.getLong(1));
+        return r.isEmpty() ? null : r.get(0);
+    }
+
+    @Override
+    public boolean renewSession(String id, long expiresMs) throws IOException {
+        return update("UPDATE sessions SET expires_ms = ? WHERE id = ?", ps -> {
+            ps.setLong(1, expiresMs);
+            ps.setString(2, id);
+        }) > 0;
+    }
+
+    @Override
+    public int deleteSession(String id) throws IOException {
+        int n = update("DELETE FROM locks WHERE session = ?", ps -> ps.setString(1, id));
+        update("DELETE FROM sessions WHERE id = ?", ps -> ps.setString(1, id));
+        return n;
+    }
+
+    @Override
+    public List<String> expiredSessions(long nowMs, int limit) throws IOException {
+        return query("SELECT id FROM sessions WHERE expires_ms < ? ORDER BY expires_ms LIMIT ?", ps -> {
+            ps.setLong(1, nowMs);
+            ps.setInt(2, limit);
+        }, rs -> rs.getString(1));
+    }
+
+    @Override
+    public int extendSessions(long expiresMs) throws IOException {
+        return update("UPDATE sessions SET expires_ms = ? WHERE expires_ms < ?", ps -> {
+            ps.setLong(1, expiresMs);
+            ps.setLong(2, expiresMs);
+        });
+    }
+
+    @Override
+    public long countSessions() throws IOException {
+        return query("SELECT COUNT(*) FROM sessions", ps -> { }, rs -> rs.getLong(1)).get(0);
+    }
+
+    @Override
+    public List<LockRow> locks(long inode, int kind) throws IOException {
+        return query("SELECT session, owner, type, start_at, end_at, pid FROM locks WHERE inode = ? AND kind = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setInt(2, kind);
+        }, rs -> new LockRow(inode, kind, rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getLong(5),
+                rs.getInt(6)));
+    }
+
+    @Override
+    public void deleteLocks(long inode, int kind, String session, long owner) throws IOException {
+        update("DELETE FROM locks WHERE inode = ? AND kind = ? AND session = ? AND owner = ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setInt(2, kind);
+            ps.setString(3, session);
+            ps.setLong(4, owner);
+        });
+    }
+
+    @Override
+    public void insertLock(LockRow l) throws IOException {
+        update("INSERT INTO locks(inode, kind, session, owner, type, start_at, end_at, pid) VALUES (?,?,?,?,?,?,?,?)",
+                ps -> {
+                    ps.setLong(1, l.inode());
+                    ps.setInt(2, l.kind());
+                    ps.setString(3, l.session());
+                    ps.setLong(4, l.owner());
+                    ps.setInt(5, l.type());
+                    ps.setLong(6, l.start());
+                    ps.setLong(7, l.end());
+                    ps.setInt(8, l.pid());
+                });
+    }
+
+    @Override
+    public long countLocks(String session) throws IOException {
+        return query("SELECT COUNT(*) FROM locks WHERE session = ?", ps -> ps.setString(1, session), rs -> rs.getLong(1))
+                .get(0);
+    }
+
     @Override
     public byte[] xattr(long inode, String name) throws IOException {
         List<byte[]> v = query("SELECT value FROM xattrs WHERE inode = ? AND name = ?", ps -> {

@@ -46,6 +46,40 @@ public interface MetaTx {
     /** Removes an extended attribute; says whether there was one. */
     boolean deleteXattr(long inode, String name) throws IOException;
 
+    // ---- mount sessions and the locks held through them
+
+    /** Opens a session that lives until {@code expiresMs} unless renewed. */
+    void insertSession(String id, String name, long startedMs, long expiresMs) throws IOException;
+
+    /** When session {@code id} expires (unix ms), or null when there is no such session. */
+    Long sessionExpiry(String id) throws IOException;
+
+    /** Moves a session's expiry to {@code expiresMs}; false when there is no such session. */
+    boolean renewSession(String id, long expiresMs) throws IOException;
+
+    /** Ends a session and drops every lock held through it; says how many locks there were. */
+    int deleteSession(String id) throws IOException;
+
+    /** Up to {@code limit} sessions that expired before {@code nowMs}. */
+    List<String> expiredSessions(long nowMs, int limit) throws IOException;
+
+    /** Gives every session at least until {@code expiresMs} (a master that just started gives mounts time to renew). */
+    int extendSessions(long expiresMs) throws IOException;
+
+    /** How many sessions are open. */
+    long countSessions() throws IOException;
+
+    /** The locks of {@code kind} held on {@code inode}, by every session, in no particular order. */
+    List<LockRow> locks(long inode, int kind) throws IOException;
+
+    /** Drops every lock of {@code kind} that {@code owner} of {@code session} holds on {@code inode}. */
+    void deleteLocks(long inode, int kind, String session, long owner) throws IOException;
+
+    void insertLock(LockRow lock) throws IOException;
+
+    /** How many locks are held through {@code session}. */
+    long countLocks(String session) throws IOException;
+
     // ---- directory entries
 
     Long lookup(long parent, String name) throws IOException;

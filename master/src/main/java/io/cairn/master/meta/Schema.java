@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 11;
+    static final int CURRENT = 12;
 
     private Schema() {
     }
@@ -96,7 +96,17 @@ final class Schema {
                 // 11: what happened to the cluster (datanodes, repair, corruption, safe mode), newest
                 // rows kept, oldest deleted as new ones come (io.cairn.master.events.Events)
                 List.of("CREATE TABLE events (id " + id + ", time_ms " + i64 + " NOT NULL, kind " + text + " NOT NULL,"
-                        + " node " + text + ", chunk " + text + ", message " + text + " NOT NULL)"));
+                        + " node " + text + ", chunk " + text + ", message " + text + " NOT NULL)"),
+                // 12: the sessions of mounts, each renewed while its mount lives, and the locks held
+                // through them (io.cairn.master.locks.Locks)
+                List.of("CREATE TABLE sessions (id " + text + " PRIMARY KEY, name " + text + " NOT NULL, started_ms "
+                                + i64 + " NOT NULL, expires_ms " + i64 + " NOT NULL)",
+                        "CREATE INDEX sessions_by_expiry ON sessions (expires_ms)",
+                        "CREATE TABLE locks (inode " + i64 + " NOT NULL, kind " + i32 + " NOT NULL, session " + text
+                                + " NOT NULL, owner " + i64 + " NOT NULL, type " + i32 + " NOT NULL, start_at " + i64
+                                + " NOT NULL, end_at " + i64 + " NOT NULL, pid " + i32 + " NOT NULL)",
+                        "CREATE INDEX locks_by_inode ON locks (inode, kind)",
+                        "CREATE INDEX locks_by_session ON locks (session)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

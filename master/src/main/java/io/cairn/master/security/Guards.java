@@ -27,6 +27,16 @@ public final class Guards {
         };
     }
 
+    /** Mount sessions and locks: any client that may read files (a lock is taken on a file opened to read, too). */
+    public Guard locks() {
+        return ctx -> {
+            Principal p = auth.authenticate(ctx);
+            if (!p.scope().reads()) {
+                throw refused(p, "lock files");
+            }
+        };
+    }
+
     /** A datanode's own calls. */
     public Guard nodes() {
         return only(Scope.NODE, "make datanode calls");

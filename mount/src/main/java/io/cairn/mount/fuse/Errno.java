@@ -32,6 +32,7 @@ public final class Errno {
             case EFBIG -> ErrorCodes.EFBIG();
             case ENOSYS -> ErrorCodes.ENOSYS();
             case ENODATA -> ErrorCodes.ENODATA();
+            case ENOLCK -> ErrorCodes.ENOLCK();
             case ENOSPC, ENONODES -> ErrorCodes.ENOSPC();
             case EIO, EBADMSG, ECLUSTER, EUNKNOWNNODE, EPROTO, ESTALE -> ErrorCodes.EIO();
         };
