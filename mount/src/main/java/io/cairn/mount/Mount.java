@@ -14,6 +14,7 @@ import io.cairn.mount.file.OpenFiles;
 import io.cairn.mount.file.UploadCounts;
 import io.cairn.mount.fuse.CairnFs;
 import io.cairn.mount.fuse.FuseLoop;
+import io.cairn.mount.locks.MountLocks;
 import io.cairn.mount.meta.AttrCache;
 import io.cairn.mount.meta.Namespace;
 import io.cairn.mount.metrics.FuseOps;
@@ -49,6 +50,8 @@ final class Mount {
     private final OpenFiles files;
     private final Handles handles = new Handles();
     private final CairnFs fs;
+    /** Locks across mounts, through this mount's session with the master (ended at unmount). */
+    private final MountLocks locks;
     private static final long SWEEP_EVERY_SECONDS = 5;
     private volatile boolean stopRequested;
     private volatile boolean mounted;
@@ -78,8 +81,9 @@ final class Mount {
         }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemons("cairn-sync-behind-"));
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY_SECONDS, SWEEP_EVERY_SECONDS, TimeUnit.SECONDS);
+        this.locks = new MountLocks(cluster.master(), host() + ":" + mountPoint);
         this.fs = new CairnFs(ns, files, handles, limits.readAheadChunks(), this::onMounted,
-                metrics == null ? FuseOps.off() : metrics.fuse());
+                metrics == null ? FuseOps.off() : metrics.fuse(), locks);
         LOG.info("chunk size {} B; up to {} dirty chunks, {} cached, {} read ahead, {} uploads at once",
                 limits.chunkSize(), limits.dirtyChunks(), limits.cacheChunks(), limits.readAheadChunks(),
                 limits.uploadThreads());
@@ -155,12 +159,21 @@ final class Mount {
     void close() {
         sweeper.shutdownNow();
         files.closeAll();
+        locks.close();
         uploads.shutdown();
         readAhead.shutdownNow();
         try {
             uploads.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown-host";
         }
     }
 

@@ -172,6 +172,33 @@ public final class MasterClient {
     }
 
     /** The value of extended attribute {@code name}, or ENODATA. */
+    // ---- mount sessions and locks (each safe to send again: the master's answer does not depend on how often)
+
+    /** Opens a mount's session, under a name that says which mount it is. */
+    public Replies.Session openSession(String name) throws IOException {
+        return change("sessions", new Requests.OpenSession(name), Replies.Session.class);
+    }
+
+    /** Renews a session; ESTALE when it lapsed (its locks are gone). */
+    public void renewSession(String session) throws IOException {
+        change("sessions/renew", new Requests.SessionRef(session), Replies.Ok.class);
+    }
+
+    /** Ends a session, releasing every lock held through it. */
+    public void closeSession(String session) throws IOException {
+        change("sessions/close", new Requests.SessionRef(session), Replies.Ok.class);
+    }
+
+    /** Takes, changes or releases a lock, the master waiting up to {@code waitMs} for a conflict to go. */
+    public Replies.Locked lock(Requests.Lock request) throws IOException {
+        return change("locks", request, Replies.Locked.class);
+    }
+
+    /** Whether a lock could be taken now, and the lock in its way if not. */
+    public Replies.Locked testLock(Requests.Lock request) throws IOException {
+        return change("locks/test", request, Replies.Locked.class);
+    }
+
     public byte[] getXattr(String path, String name) throws IOException {
         return get(url("fs/xattr").addQueryParameter("path", path).addQueryParameter("name", name).build(),
                 Replies.Xattr.class).value();

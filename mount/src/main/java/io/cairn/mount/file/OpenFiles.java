@@ -90,6 +90,20 @@ public final class OpenFiles {
         return f;
     }
 
+    /**
+     * Another mount may have changed {@code inode} (a lock on it was just granted): an open file
+     * with no pending writes here takes the master's size again and fetches its chunk list anew.
+     */
+    public void revalidate(long inode, long masterSize) {
+        OpenFile f;
+        synchronized (this) {
+            f = files.get(inode);
+        }
+        if (f != null) {
+            f.refresh(masterSize);
+        }
+    }
+
     /** The open file of {@code inode}, or null. */
     public synchronized OpenFile get(long inode) {
         return files.get(inode);

@@ -14,6 +14,7 @@ import io.cairn.mount.file.Handle;
 import io.cairn.mount.file.Handles;
 import io.cairn.mount.file.OpenFile;
 import io.cairn.mount.file.OpenFiles;
+import io.cairn.mount.locks.MountLocks;
 import io.cairn.mount.meta.DirStream;
 import io.cairn.mount.meta.Namespace;
 import io.cairn.mount.metrics.FuseOps;
@@ -28,6 +29,7 @@ import ru.serce.jnrfuse.ErrorCodes;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.Flock;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
@@ -41,8 +43,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>jnr-fuse registers with libfuse only the methods overridden here; every other operation is
  * answered by libfuse itself with ENOSYS. Deliberate choices: extended attributes are kept by the
- * master ({@link XattrRules} for what the mount itself refuses); POSIX and BSD locks are not overridden, so
- * the kernel keeps them per machine; {@code access} is not needed with {@code default_permissions}.
+ * master ({@link XattrRules} for what the mount itself refuses); POSIX record locks and flock locks are
+ * kept by the master ({@link MountLocks}), so they hold across mounts, with the cache coherence NFS
+ * gives under locks (this mount's writes are committed before a lock is released, and a granted lock
+ * drops this mount's and the kernel's cached data of the file when another mount changed it);
+ * {@code access} is not needed with {@code default_permissions}.
  * {@code opendir}/{@code releasedir} keep one {@code DirStream} per directory handle, which
  * {@code readdir} serves a page at a time.
  */
@@ -56,15 +61,21 @@ public final class CairnFs extends FuseStubFS {
     private final Runnable onMounted;
     private final FuseCallers callers = new FuseCallers();
     private final FuseOps metrics;
+    private final MountLocks locks;
+    private volatile Kernel kernel = Kernel.NONE;
 
     public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted) {
-        this(ns, files, handles, readAheadChunks, onMounted, FuseOps.off());
+        this(ns, files, handles, readAheadChunks, onMounted, FuseOps.off(), null);
     }
 
-    /** As above, with every call's latency, errno and bytes counted in {@code metrics}. */
+    /**
+     * As above, with every call's latency, errno and bytes counted in {@code metrics}, and locks kept
+     * through {@code locks} (null: ENOSYS, so the kernel keeps them on this machine only).
+     */
     public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted,
-                   FuseOps metrics) {
+                   FuseOps metrics, MountLocks locks) {
         this.metrics = metrics;
+        this.locks = locks;
         this.ns = ns;
         this.files = files;
         this.handles = handles;
@@ -91,6 +102,11 @@ public final class CairnFs extends FuseStubFS {
     ru.serce.jnrfuse.struct.FuseOperations operations() {
         OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK);
         return fuseOperations;
+    }
+
+    /** The FUSE loop serving this file system: what callbacks may ask of the kernel. */
+    void kernel(Kernel k) {
+        this.kernel = k;
     }
 
     void markMounted(boolean on) {
@@ -387,7 +403,18 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         return call("open", path, () -> {
-            Attr a = ns.freshAttr(path); // close-to-open: never trust cached attributes here
+            Attr a;
+            try {
+                a = ns.freshAttr(path); // close-to-open: never trust cached attributes here
+            } catch (CairnException e) {
+                if (e.code() != ErrorCode.ENOENT) {
+                    throw e;
+                }
+                // the kernel looked the name up from its cache, and another mount removed or
+                // replaced it since: ESTALE makes the kernel look it up afresh and try once more
+                // (an O_CREAT open then creates it), as it does for NFS
+                return -ErrorCodes.ESTALE();
+            }
             if (a.isDir()) {
                 return -ErrorCodes.EISDIR();
             }
@@ -480,10 +507,131 @@ public final class CairnFs extends FuseStubFS {
         return call("release", path, () -> {
             Handle h = handles.remove(fi.fh.get());
             if (h != null) {
-                files.release(h.file());
+                try {
+                    // the last close of a file description that took a flock lock releases it
+                    // (libfuse passes that on to release, with the lock's owner)
+                    long owner = fi.lock_owner.get();
+                    if (locks != null && locks.mayHold(h.file().inode(), MountLocks.FLOCK, owner)) {
+                        apply(path, h, MountLocks.FLOCK, owner, MountLocks.UNLOCK, 0, Long.MAX_VALUE, 0, false);
+                    }
+                } finally {
+                    files.release(h.file());
+                }
             }
             return 0; // the kernel ignores it: errors were reported by flush
         });
+    }
+
+    // ---- locks across mounts
+
+    private static final int F_GETLK = 5;
+    private static final int F_SETLK = 6;
+    private static final int F_SETLKW = 7;
+    private static final int LOCK_SH = 1;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    private static final int LOCK_UN = 8;
+
+    /** fcntl record locks (F_GETLK, F_SETLK, F_SETLKW); libfuse also sends an unlock of everything at every close. */
+    @Override
+    public int lock(String path, FuseFileInfo fi, int cmd, Flock flock) {
+        return call("lock", path, () -> {
+            if (locks == null) {
+                return -ErrorCodes.ENOSYS();
+            }
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            int lt = flock.l_type.get();
+            int type = lt == Flock.F_RDLCK ? MountLocks.READ : lt == Flock.F_WRLCK ? MountLocks.WRITE
+                    : lt == Flock.F_UNLCK ? MountLocks.UNLOCK : -1;
+            long start = flock.l_start.get();
+            long len = flock.l_len.get();
+            if (type < 0 || start < 0 || len < 0) {
+                return -ErrorCodes.EINVAL(); // the kernel hands over ranges from l_start, of a length >= 0
+            }
+            long end = len == 0 || start + len - 1 < start ? Long.MAX_VALUE : start + len - 1;
+            int pid = (int) flock.l_pid.get();
+            long owner = fi.lock_owner.get();
+            if (cmd == F_GETLK) {
+                if (type == MountLocks.UNLOCK) {
+                    return -ErrorCodes.EINVAL();
+                }
+                var c = locks.test(h.file().inode(), MountLocks.POSIX, owner, type, start, end, pid);
+                if (c == null) {
+                    flock.l_type.set(Flock.F_UNLCK);
+                } else {
+                    flock.l_type.set("write".equals(c.type()) ? Flock.F_WRLCK : Flock.F_RDLCK);
+                    flock.l_whence.set(0); // SEEK_SET
+                    flock.l_start.set(c.start());
+                    flock.l_len.set(c.end() == Long.MAX_VALUE ? 0 : c.end() - c.start() + 1);
+                    flock.l_pid.set(c.sameSession() ? c.pid() : 0); // another machine's pid means nothing here
+                }
+                return 0;
+            }
+            if (cmd != F_SETLK && cmd != F_SETLKW) {
+                return -ErrorCodes.EINVAL();
+            }
+            return apply(path, h, MountLocks.POSIX, owner, type, start, end, pid, cmd == F_SETLKW);
+        });
+    }
+
+    /** flock(2): whole-file locks, apart from record locks as on Linux; released at the last close. */
+    @Override
+    public int flock(String path, FuseFileInfo fi, int op) {
+        return call("flock", path, () -> {
+            if (locks == null) {
+                return -ErrorCodes.ENOSYS();
+            }
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            int type = (op & LOCK_UN) != 0 ? MountLocks.UNLOCK : (op & LOCK_EX) != 0 ? MountLocks.WRITE
+                    : (op & LOCK_SH) != 0 ? MountLocks.READ : -1;
+            if (type < 0) {
+                return -ErrorCodes.EINVAL();
+            }
+            FuseContext ctx = getContext();
+            int pid = ctx == null ? 0 : (int) ctx.pid.get();
+            return apply(path, h, MountLocks.FLOCK, fi.lock_owner.get(), type, 0, Long.MAX_VALUE, pid, (op & LOCK_NB) == 0);
+        });
+    }
+
+    /**
+     * Takes or releases a lock through the master. Before a release (or a write lock turned into a
+     * read lock) this mount's writes to the file are committed, so the next holder on any mount
+     * reads them; after a grant, when another mount changed the file since this mount last held a
+     * lock on it, this mount's cached attributes and chunk list and the kernel's cached pages of the
+     * file are dropped, so the holder reads what is there now.
+     */
+    private int apply(String path, Handle h, int kind, long owner, int type, long start, long end, int pid, boolean wait)
+            throws java.io.IOException {
+        OpenFile f = h.file();
+        long inode = f.inode();
+        if (type != MountLocks.WRITE && locks.mayHold(inode, kind, owner) && f.hasLocalChanges()) {
+            f.flush();
+        }
+        long node = kernel.node();
+        MountLocks.Result r;
+        try {
+            r = locks.lock(inode, kind, owner, type, start, end, pid, wait, kernel::interrupted);
+        } catch (MountLocks.Interrupted e) {
+            return -ErrorCodes.EINTR();
+        }
+        if (!r.granted()) {
+            return -ErrorCodes.EAGAIN();
+        }
+        if (r.changed() && r.attr() != null) {
+            ns.changed(r.attr());
+            if (path != null) {
+                ns.lockedChanged(path);
+            }
+            files.revalidate(inode, r.attr().size());
+            kernel.forget(node);
+        }
+        return 0;
     }
 
     // ---- not supported, on purpose

@@ -66,7 +66,18 @@ public final class FuseLoop {
         void fuse_session_process_buf(Pointer session, Pointer buf, Pointer chan);
 
         int fuse_session_exited(Pointer session);
+
+        /** Whether the request the calling worker is serving was interrupted (its caller got a signal). */
+        int fuse_interrupted();
+
+        /** Drops the kernel's cached attributes and pages of node {@code ino} (the kernel's node id, not Cairn's inode). */
+        int fuse_lowlevel_notify_inval_inode(Pointer chan, long ino, long off, long len);
     }
+
+    /** The kernel node the calling worker's request is about (0 when not known), set before each request. */
+    private static final ThreadLocal<long[]> NODE = ThreadLocal.withInitial(() -> new long[1]);
+    private static final int FUSE_BUF_IS_FD = 1 << 1;
+    private static final int HEADER_NODEID = 16; // struct fuse_in_header: len, opcode, unique, nodeid, ...
 
     private final Lib lib;
     private final Runtime runtime;
@@ -101,6 +112,7 @@ public final class FuseLoop {
         argv.add(mountPoint.toAbsolutePath().toString());
         argv.addAll(List.of(args));
         FuseOperations ops = fs.operations();
+        fs.kernel(kernel());
         PointerByReference mountpointRef = new PointerByReference();
         IntByReference mt = new IntByReference();
         Pointer fuse = lib.fuse_setup(argv.size(), argv.toArray(new String[0]), ops, Struct.size(ops), mountpointRef,
@@ -152,6 +164,7 @@ public final class FuseLoop {
         Pointer data = Memory.allocateDirect(runtime, Math.toIntExact(bufSize), false);
         Pointer chanRef = Memory.allocateDirect(runtime, runtime.addressSize(), true);
         FuseBuf buf = FuseBuf.of(bufMem);
+        long[] node = NODE.get();
         if (Struct.size(buf) > FUSE_BUF_BYTES) {
             throw new IllegalStateException("struct fuse_buf is larger than expected: " + Struct.size(buf));
         }
@@ -180,7 +193,10 @@ public final class FuseLoop {
                 if (res <= 0) {
                     return; // unmounted (ENODEV) or the session was told to exit
                 }
+                boolean inMemory = (bufMem.getInt(8) & FUSE_BUF_IS_FD) == 0; // struct fuse_buf: size, flags, mem, ...
+                node[0] = inMemory && res >= HEADER_NODEID + 8 ? data.getLong(HEADER_NODEID) : 0;
                 lib.fuse_session_process_buf(session, bufMem, chanRef.getPointer(0));
+                node[0] = 0;
             }
         } finally {
             synchronized (lock) {
@@ -188,6 +204,35 @@ public final class FuseLoop {
                 lock.notifyAll();
             }
         }
+    }
+
+    /** What a callback may ask of the kernel and of libfuse about the request it serves. */
+    private Kernel kernel() {
+        return new Kernel() {
+            @Override
+            public boolean interrupted() {
+                return lib.fuse_interrupted() != 0;
+            }
+
+            @Override
+            public long node() {
+                return NODE.get()[0];
+            }
+
+            @Override
+            public void forget(long node) {
+                Pointer c;
+                synchronized (lock) {
+                    c = chan;
+                }
+                if (node != 0 && c != null) {
+                    int r = lib.fuse_lowlevel_notify_inval_inode(c, node, 0, 0);
+                    if (r != 0) {
+                        LOG.debug("the kernel did not drop node {}'s cache: {}", node, r);
+                    }
+                }
+            }
+        };
     }
 
     private void startWorker() { // under lock

@@ -74,7 +74,15 @@ public final class Namespace {
 
     /** Attributes of {@code path} straight from the master (open() uses this: close-to-open). */
     public Attr freshAttr(String path) throws IOException {
-        Attr a = master.attr(path);
+        Attr a;
+        try {
+            a = master.attr(path);
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ENOENT) {
+                cache.invalidate(path); // another mount removed it: the next lookup asks the master
+            }
+            throw e;
+        }
         cache.update(a);
         cache.put(path, a);
         return a;
@@ -223,6 +231,15 @@ public final class Namespace {
     /** New attributes of an inode from a commit or a size change made through an open file. */
     public void changed(Attr a) {
         cache.update(a);
+    }
+
+    /**
+     * Another mount changed {@code path} while this one held no lock on it, and a lock on it was just
+     * granted: forgets what is cached of its directory, as a program that locks a file may also rely
+     * on the names beside it (SQLite's journal, a mail spool's files).
+     */
+    public void lockedChanged(String path) {
+        cache.invalidateTree(parent(path));
     }
 
     /** Forgets a path's cached attributes. */
