@@ -86,6 +86,34 @@ class LocksMountIT {
         }, there -> there);
     }
 
+    /**
+     * Runs {@code python3 args} on both mounts at once (an argument {@code MOUNT} becomes "a" or "b"),
+     * asserts both succeed within {@code seconds}, and returns how long it took, in ms.
+     */
+    static long onBothMounts(String name, int seconds, String... args) throws Exception {
+        long t0 = System.nanoTime();
+        List<Process> ps = new ArrayList<>();
+        try {
+            for (Mounted m : List.of(a, b)) {
+                String which = m == a ? "a" : "b";
+                List<String> cmd = new ArrayList<>(List.of("python3"));
+                for (String arg : args) {
+                    cmd.add(arg.equals("MOUNT") ? which : arg);
+                }
+                ps.add(start(m.dir, name + "-" + which, cmd.toArray(String[]::new)));
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                String which = i == 0 ? "a" : "b";
+                assertThat(ps.get(i).waitFor(seconds, TimeUnit.SECONDS)).as("%s on mount %s finishes", name, which)
+                        .isTrue();
+                assertThat(ps.get(i).exitValue()).as(err(name + "-" + which)).isZero();
+            }
+        } finally {
+            ps.forEach(Process::destroyForcibly);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
     /** Holds an exclusive flock on {@code file} in {@code m} from when {@code held} appears until {@code go} does. */
     static Process holdFlock(Mounted m, String file, Path held, Path go, String name) throws Exception {
         Process p = start(m.dir, name, "flock", "-x", file, "-c",
@@ -156,19 +184,7 @@ class LocksMountIT {
         a.ok("python3 " + work.resolve("lock-unlock.py"));
         System.out.printf("LocksMountIT: an uncontended lockf lock + unlock takes %.2f ms%n",
                 (System.nanoTime() - r0) / 1e6 / 500);
-        long t0 = System.nanoTime();
-        Process pa = start(a.dir, "counter-a", "python3", work.resolve("counter.py").toString(), Integer.toString(n));
-        Process pb = start(b.dir, "counter-b", "python3", work.resolve("counter.py").toString(), Integer.toString(n));
-        try {
-            assertThat(pa.waitFor(300, TimeUnit.SECONDS)).as("mount a's counter finishes").isTrue();
-            assertThat(pb.waitFor(300, TimeUnit.SECONDS)).as("mount b's counter finishes").isTrue();
-            assertThat(pa.exitValue()).as(err("counter-a")).isZero();
-            assertThat(pb.exitValue()).as(err("counter-b")).isZero();
-        } finally {
-            pa.destroyForcibly();
-            pb.destroyForcibly();
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = onBothMounts("counter", 300, work.resolve("counter.py").toString(), Integer.toString(n));
         System.out.printf("LocksMountIT: 2 x %d locked increments from two mounts in %d ms (%.2f ms each)%n",
                 n, ms, ms / (2.0 * n));
         String expected = String.format("%010d", 2 * n);
@@ -192,20 +208,8 @@ class LocksMountIT {
         Files.writeString(work.resolve("sqlite.py"), SQLITE);
         a.ok("python3 -c \"import sqlite3; d = sqlite3.connect('shared.db');"
                 + " d.execute('CREATE TABLE t(id INTEGER PRIMARY KEY, who TEXT, i INTEGER)'); d.commit()\"");
-        long t0 = System.nanoTime();
-        Process pa = start(a.dir, "sqlite-a", "python3", work.resolve("sqlite.py").toString(), "a", Integer.toString(n));
-        Process pb = start(b.dir, "sqlite-b", "python3", work.resolve("sqlite.py").toString(), "b", Integer.toString(n));
-        try {
-            assertThat(pa.waitFor(400, TimeUnit.SECONDS)).as("mount a's inserts finish").isTrue();
-            assertThat(pb.waitFor(400, TimeUnit.SECONDS)).as("mount b's inserts finish").isTrue();
-            assertThat(pa.exitValue()).as(err("sqlite-a")).isZero();
-            assertThat(pb.exitValue()).as(err("sqlite-b")).isZero();
-        } finally {
-            pa.destroyForcibly();
-            pb.destroyForcibly();
-        }
-        System.out.printf("LocksMountIT: 2 x %d SQLite transactions from two mounts in %d ms%n", n,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        long ms = onBothMounts("sqlite", 400, work.resolve("sqlite.py").toString(), "MOUNT", Integer.toString(n));
+        System.out.printf("LocksMountIT: 2 x %d SQLite transactions from two mounts in %d ms%n", n, ms);
         String check = "python3 -c \"import sqlite3; d = sqlite3.connect('shared.db');"
                 + " print(d.execute('PRAGMA integrity_check').fetchone()[0]);"
                 + " print(d.execute('SELECT who, count(*), count(DISTINCT i) FROM t GROUP BY who ORDER BY who').fetchall())\"";
