@@ -26,9 +26,8 @@ class CairnFsTest {
                 "getattr", "fgetattr", "opendir", "readdir", "releasedir", "fsyncdir", "mkdir", "rmdir", "unlink", "rename", "symlink",
                 "readlink", "link", "mknod", "chmod", "chown", "utimens", "truncate", "ftruncate", "statfs",
                 "create", "open", "read", "write", "flush", "fsync", "release", "init",
-                "setxattr", "getxattr", "listxattr", "removexattr", "fallocate");
-        // not registered, so libfuse answers them itself: lock/flock (the kernel keeps locks per machine),
-        // access (default_permissions), read_buf/write_buf (leaky stubs),
+                "setxattr", "getxattr", "listxattr", "removexattr", "fallocate", "lock", "flock");
+        // not registered, so libfuse answers them itself: access (default_permissions), read_buf/write_buf (leaky stubs),
         // bmap, ioctl, poll (ENOSYS)
     }
 
