@@ -100,7 +100,8 @@ public final class MasterServer implements AutoCloseable {
         this.chunkLists = new ChunkLists(store, registry, config.clock(), config.chunkSize(), config.replication(),
                 config.minReplicas(), leases, replays, tokens);
         this.namespace = new Namespace(store, config.clock(), chunkLists, replays);
-        this.locks = new io.cairn.master.locks.Locks(store, config.clock(), config.sessionTtl(), namespace::attr, events);
+        this.locks = new io.cairn.master.locks.Locks(store, config.clock(), config.sessionTtl(), namespace::attr, events,
+                namespace::sessionEnded); // the unlinked files a mount kept open go with its session
         SafeMode safeMode = new SafeMode(registry, config.clock(), config.safeModeTimeout(), events);
         this.safeMode = safeMode;
         this.repair = new Repair(store, registry, config.clock(), config.replication(), config.chunkSize(),

@@ -156,7 +156,17 @@ public final class MasterClient {
     }
 
     public void unlink(String path) throws IOException {
-        change("fs/unlink", new Requests.Remove(path), Replies.Ok.class);
+        unlink(path, null);
+    }
+
+    /** Removes {@code path}; {@code keepFor}: this mount's session, when it has the file open (see {@link Requests.Remove}). */
+    public void unlink(String path, String keepFor) throws IOException {
+        change("fs/unlink", new Requests.Remove(path, keepFor), Replies.Ok.class);
+    }
+
+    /** This mount closed {@code inode}, which the master kept for its session after its last name went. */
+    public void release(String session, long inode) throws IOException {
+        change("fs/release", new Requests.Release(session, inode), Replies.Ok.class);
     }
 
     public void rmdir(String path) throws IOException {

@@ -30,11 +30,23 @@ public final class Requests {
     public record Link(String existing, String path) {
     }
 
-    public record Remove(String path) {
+    /**
+     * Remove the name {@code path}. {@code keepFor} (unlink only): the session of a mount that has
+     * the file open; when this is its last name, the master keeps the file until that mount
+     * {@linkplain Release releases} it or its session ends.
+     */
+    public record Remove(String path, String keepFor) {
+        public Remove(String path) {
+            this(path, null);
+        }
     }
 
     /** Rename {@code from} to {@code to}; {@code noReplace}: fail if {@code to} exists. */
     public record Rename(String from, String to, boolean noReplace) {
+    }
+
+    /** The mount of {@code session} closed {@code inode}, which the master kept for it after its last name went. */
+    public record Release(String session, long inode) {
     }
 
     /**

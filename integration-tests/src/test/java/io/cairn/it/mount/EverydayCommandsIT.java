@@ -172,7 +172,8 @@ class EverydayCommandsIT {
 
     @Test
     void anUnlinkedOpenFileStaysReadableAndWritableUntilClosed() throws Exception {
-        // libfuse renames it to .fuse_hiddenNNN while open (hard_remove is off) and removes it at the last close
+        // libfuse hides it under a .fuse_hiddenNNN name that only the mount knows (the master keeps the file
+        // nameless for the mount's session) and removes it at the last close: UnlinkedOpenFilesIT has more
         ok("python3 -c \"import os\n"
                 + "f = os.open('victim', os.O_RDWR | os.O_CREAT, 0o644)\n"
                 + "os.write(f, b'keep me')\n"

@@ -46,7 +46,7 @@ final class NamespaceRoutes implements RouteGroup {
         r.post("/api/v1/fs/link", Requests.Link.class, (ctx, b) -> Reply.json(ctx, ns.link(
                 new Requests.Link(in.entry(ctx, b.existing()), in.entry(ctx, b.path())), RequestIds.of(ctx), in.permissions(ctx))));
         r.post("/api/v1/fs/unlink", Requests.Remove.class, (ctx, b) -> {
-            ns.unlink(in.entry(ctx, b.path()), RequestIds.of(ctx), in.permissions(ctx));
+            ns.unlink(in.entry(ctx, b.path()), b.keepFor(), RequestIds.of(ctx), in.permissions(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/rmdir", Requests.Remove.class, (ctx, b) -> {
@@ -56,6 +56,10 @@ final class NamespaceRoutes implements RouteGroup {
         r.post("/api/v1/fs/rename", Requests.Rename.class, (ctx, b) -> {
             ns.rename(new Requests.Rename(in.entry(ctx, b.from()), in.entry(ctx, b.to()), b.noReplace()),
                     RequestIds.of(ctx), in.permissions(ctx));
+            Reply.json(ctx, Replies.Ok.OK);
+        });
+        r.post("/api/v1/fs/release", Requests.Release.class, (ctx, b) -> {
+            ns.release(b.session(), in.inode(ctx, b.inode()), RequestIds.of(ctx));
             Reply.json(ctx, Replies.Ok.OK);
         });
         r.post("/api/v1/fs/sync", Requests.Sync.class, (ctx, b) -> {

@@ -52,6 +52,14 @@ public final class Locks {
     private final Object changes = new Object();
     private long changed;
 
+    /** What else ends with a session, inside the transaction that ends it (the files it kept); says how many. */
+    @FunctionalInterface
+    public interface SessionEnd {
+        int ended(MetaTx tx, String session) throws IOException;
+    }
+
+    private final SessionEnd sessionEnd;
+
     /** The attributes of an inode as the namespace gives them. */
     @FunctionalInterface
     public interface AttrOf {
@@ -59,6 +67,11 @@ public final class Locks {
     }
 
     public Locks(MetadataStore store, Clock clock, Duration ttl, AttrOf attrs, Events events) {
+        this(store, clock, ttl, attrs, events, (tx, s) -> 0);
+    }
+
+    public Locks(MetadataStore store, Clock clock, Duration ttl, AttrOf attrs, Events events, SessionEnd sessionEnd) {
+        this.sessionEnd = sessionEnd;
         this.store = store;
         this.clock = clock;
         this.ttl = ttl;
@@ -105,7 +118,10 @@ public final class Locks {
     /** Ends a session (its mount is unmounting) and releases every lock it holds. */
     public void close(Requests.SessionRef r) throws IOException {
         String id = sessionId(r == null ? null : r.session());
-        int n = store.write(tx -> tx.deleteSession(id));
+        int n = store.write(tx -> {
+            sessionEnd.ended(tx, id);
+            return tx.deleteSession(id);
+        });
         if (n > 0) {
             wake();
         }
@@ -117,15 +133,21 @@ public final class Locks {
         List<String> gone = store.read(tx -> tx.expiredSessions(now, 100));
         int released = 0;
         for (String id : gone) {
+            int[] kept = {0};
             int n = store.write(tx -> {
                 Long exp = tx.sessionExpiry(id);
-                return exp != null && exp < now ? tx.deleteSession(id) : -1; // renewed meanwhile: -1
+                if (exp == null || exp >= now) {
+                    return -1; // renewed meanwhile
+                }
+                kept[0] = sessionEnd.ended(tx, id);
+                return tx.deleteSession(id);
             });
-            if (n > 0) {
-                released += n;
+            if (n > 0 || kept[0] > 0) {
+                released += Math.max(n, 0);
                 events.record("session.expired", null, null, "a mount's session lapsed (not renewed for " + ttl.toSeconds()
-                        + " s): its " + n + " lock(s) were released");
-                LOG.warn("session {} was not renewed for {}: its {} lock(s) are released", id, ttl, n);
+                        + " s): its " + n + " lock(s) were released and " + kept[0] + " unlinked open file(s) removed");
+                LOG.warn("session {} was not renewed for {}: its {} lock(s) are released and {} unlinked file(s) it kept"
+                        + " open removed", id, ttl, n, kept[0]);
             }
         }
         if (released > 0) {

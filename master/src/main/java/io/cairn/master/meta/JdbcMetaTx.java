@@ -243,6 +243,44 @@ final class JdbcMetaTx implements MetaTx {
     }
 
     @Override
+    public void insertSustained(String session, long inode, long parent) throws IOException {
+        update("INSERT INTO sustained(session, inode, parent) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", ps -> {
+            ps.setString(1, session);
+            ps.setLong(2, inode);
+            ps.setLong(3, parent);
+        });
+    }
+
+    @Override
+    public boolean deleteSustained(String session, long inode) throws IOException {
+        return update("DELETE FROM sustained WHERE session = ? AND inode = ?", ps -> {
+            ps.setString(1, session);
+            ps.setLong(2, inode);
+        }) > 0;
+    }
+
+    @Override
+    public boolean sustained(long inode) throws IOException {
+        return !query("SELECT 1 FROM sustained WHERE inode = ? LIMIT 1", ps -> ps.setLong(1, inode), rs -> 1).isEmpty();
+    }
+
+    @Override
+    public List<Long> sustainedParents(long inode) throws IOException {
+        return query("SELECT DISTINCT parent FROM sustained WHERE inode = ? ORDER BY parent LIMIT ?", ps -> {
+            ps.setLong(1, inode);
+            ps.setInt(2, PARENTS_MOST);
+        }, rs -> rs.getLong(1));
+    }
+
+    @Override
+    public List<Long> sustainedBy(String session, int limit) throws IOException {
+        return query("SELECT inode FROM sustained WHERE session = ? ORDER BY inode LIMIT ?", ps -> {
+            ps.setString(1, session);
+            ps.setInt(2, limit);
+        }, rs -> rs.getLong(1));
+    }
+
+    @Override
     public long countLocks(String session) throws IOException {
         return query("SELECT COUNT(*) FROM locks WHERE session = ?", ps -> ps.setString(1, session), rs -> rs.getLong(1))
                 .get(0);

@@ -80,6 +80,23 @@ public interface MetaTx {
     /** How many locks are held through {@code session}. */
     long countLocks(String session) throws IOException;
 
+    // ---- files kept for the mount that had them open when their last name went
+
+    /** Keeps {@code inode} (named in {@code parent} until now) for {@code session}. */
+    void insertSustained(String session, long inode, long parent) throws IOException;
+
+    /** Stops keeping {@code inode} for {@code session}; says whether it was kept. */
+    boolean deleteSustained(String session, long inode) throws IOException;
+
+    /** Whether any session keeps {@code inode}. */
+    boolean sustained(long inode) throws IOException;
+
+    /** The directories that held the last name of {@code inode}, for the sessions that keep it (at most {@link #PARENTS_MOST}). */
+    List<Long> sustainedParents(long inode) throws IOException;
+
+    /** Up to {@code limit} inodes {@code session} keeps. */
+    List<Long> sustainedBy(String session, int limit) throws IOException;
+
     // ---- directory entries
 
     Long lookup(long parent, String name) throws IOException;

@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Schema {
     /** How many migrations there are: the version of a database that has run them all. */
-    static final int CURRENT = 12;
+    static final int CURRENT = 13;
 
     private Schema() {
     }
@@ -106,7 +106,12 @@ final class Schema {
                                 + " NOT NULL, owner " + i64 + " NOT NULL, type " + i32 + " NOT NULL, start_at " + i64
                                 + " NOT NULL, end_at " + i64 + " NOT NULL, pid " + i32 + " NOT NULL)",
                         "CREATE INDEX locks_by_inode ON locks (inode, kind)",
-                        "CREATE INDEX locks_by_session ON locks (session)"));
+                        "CREATE INDEX locks_by_session ON locks (session)"),
+                // 13: files whose last name was removed while the removing mount had them open, kept
+                // (with the directory that held that name) until that mount closes them or its session ends
+                List.of("CREATE TABLE sustained (session " + text + " NOT NULL, inode " + i64 + " NOT NULL, parent "
+                                + i64 + " NOT NULL, PRIMARY KEY (session, inode))",
+                        "CREATE INDEX sustained_by_inode ON sustained (inode)"));
     }
 
     /** The schema version of the database {@code c} is open on; 0 for an empty database. */

@@ -220,7 +220,8 @@ public final class Namespace {
                     return true;
                 }
                 if (seen.add(at)) {
-                    todo.addAll(tx.parents(at));
+                    List<Long> up = tx.parents(at);
+                    todo.addAll(up.isEmpty() ? tx.sustainedParents(at) : up); // an unlinked file still open lies where it was
                 }
             }
             return false;
@@ -471,15 +472,46 @@ public final class Namespace {
 
     // ---- removal
 
-    /** Drops one name of a non-directory inode; the inode and its chunks go when no name is left. */
-    private void dropName(MetaTx tx, Slot s, InodeRow n, long t) throws IOException {
+    /**
+     * Drops one name of a non-directory inode; the inode and its chunks go when no name is left,
+     * unless {@code keepFor} names the session of a mount that has the file open: then a regular file
+     * stays, with no name and a link count of 0, until that mount closes it ({@link #release}) or its
+     * session ends ({@link #sessionEnded}), as a local disk keeps an unlinked file its readers and
+     * writers still hold.
+     */
+    private void dropName(MetaTx tx, Slot s, InodeRow n, long t, String keepFor) throws IOException {
         tx.deleteEntry(s.dir().id(), s.name());
-        if (n.nlink() <= 1) {
-            chunkLists.dropFrom(tx, n.id(), 0, t);
-            tx.deleteInode(n.id());
-        } else {
+        if (n.nlink() > 1) {
             tx.updateInode(n.withNlink(n.nlink() - 1, t));
+        } else if (keepFor != null && n.type() == FileType.FILE) {
+            liveSession(tx, keepFor);
+            tx.updateInode(n.withNlink(0, t));
+            tx.insertSustained(keepFor, n.id(), s.dir().id());
+        } else {
+            drop(tx, n.id(), t);
         }
+    }
+
+    /** An inode with no name left, gone with its chunks and extended attributes. */
+    private void drop(MetaTx tx, long inode, long t) throws IOException {
+        chunkLists.dropFrom(tx, inode, 0, t);
+        tx.deleteInode(inode);
+    }
+
+    /** ESTALE unless {@code session} is a live mount session (the mount opens a new one and asks again). */
+    private void liveSession(MetaTx tx, String session) throws IOException {
+        Long exp = tx.sessionExpiry(session);
+        if (exp == null || exp < clock.millis()) {
+            throw CairnException.of(ErrorCode.ESTALE, "session %s has ended: the mount opens a new one", session);
+        }
+    }
+
+    /** A session id from the wire: 32 lowercase hex digits (null: none). */
+    private static String sessionOrNull(String s) throws CairnException {
+        if (s != null && !s.matches("[0-9a-f]{32}")) {
+            throw new CairnException(ErrorCode.EINVAL, "a session id is 32 lowercase hex digits");
+        }
+        return s;
     }
 
     public void unlink(String path) throws IOException {
@@ -491,6 +523,12 @@ public final class Namespace {
     }
 
     public void unlink(String path, String requestId, Permissions p) throws IOException {
+        unlink(path, null, requestId, p);
+    }
+
+    /** Removes the name {@code path}; {@code keepFor}: the session of a mount that has the file open (see {@link #dropName}). */
+    public void unlink(String path, String keepFor, String requestId, Permissions p) throws IOException {
+        String session = sessionOrNull(keepFor);
         replays.write(requestId, "unlink", Replies.Ok.class, tx -> {
             Slot s = slot(tx, path, p);
             InodeRow n = entry(tx, s);
@@ -499,10 +537,51 @@ public final class Namespace {
                 throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", s.path());
             }
             long t = now();
-            dropName(tx, s, n, t);
+            dropName(tx, s, n, t, session);
             touchDir(tx, s.dir(), t, 0);
             return Replies.Ok.OK;
         });
+    }
+
+    /**
+     * The mount of {@code session} closed {@code inode}, which it had open when its last name went:
+     * unless another session keeps it too, it goes now with its chunks. Nothing happens when the
+     * session does not keep it (a retry, or the file has a name again).
+     */
+    public void release(String session, long inode, String requestId) throws IOException {
+        String s = sessionOrNull(session);
+        if (s == null) {
+            throw new CairnException(ErrorCode.EINVAL, "release names the session that kept the file");
+        }
+        replays.write(requestId, "release", Replies.Ok.class, tx -> {
+            releaseIn(tx, s, inode, now());
+            return Replies.Ok.OK;
+        });
+    }
+
+    private void releaseIn(MetaTx tx, String session, long inode, long t) throws IOException {
+        if (tx.deleteSustained(session, inode) && !tx.sustained(inode)) {
+            InodeRow n = tx.inode(inode);
+            if (n != null && n.nlink() == 0) {
+                drop(tx, inode, t);
+            }
+        }
+    }
+
+    /**
+     * Inside the transaction that ends {@code session} (its mount unmounted, or stopped renewing it):
+     * the files it kept go, as at their last close; says how many.
+     */
+    public int sessionEnded(MetaTx tx, String session) throws IOException {
+        long t = now();
+        int n = 0;
+        for (List<Long> page = tx.sustainedBy(session, 1000); !page.isEmpty(); page = tx.sustainedBy(session, 1000)) {
+            for (long inode : page) {
+                releaseIn(tx, session, inode, t);
+                n++;
+            }
+        }
+        return n;
     }
 
     public void rmdir(String path) throws IOException {
@@ -599,7 +678,7 @@ public final class Namespace {
                     if (existing.isDir()) {
                         throw CairnException.of(ErrorCode.EISDIR, "is a directory: %s", to);
                     }
-                    dropName(tx, dst, existing, t);
+                    dropName(tx, dst, existing, t, null); // a mount hides an open file it replaces first (an unlink)
                 }
             }
             tx.deleteEntry(src.dir().id(), src.name());

@@ -122,7 +122,7 @@ class SchemaUpgradeTest {
             s.executeUpdate("DELETE FROM dentries WHERE inode = 2");
         }
         try (JdbcMetadataStore upgraded = JdbcMetadataStore.sqlite(db)) {
-            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(12);
+            assertThat(upgraded.schemaVersion()).isEqualTo(Schema.CURRENT).isEqualTo(13);
             assertThat(upgraded.<String>read(tx -> tx.meta("cluster_id"))).isEqualTo("c-3");
             InodeRow n = upgraded.write(tx -> tx.insertInode(new InodeRow(0, io.cairn.common.wire.FileType.FILE, 0644,
                     0, 0, 0, 1, 1, 1, 1, 0, null)));

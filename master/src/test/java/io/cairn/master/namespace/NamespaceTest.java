@@ -252,6 +252,71 @@ class NamespaceTest {
         expect(ErrorCode.ENOTDIR, () -> ns.rename(new Requests.Rename("/full", "/empty/f", false)));
     }
 
+    // ---- files unlinked while a mount has them open
+
+    private io.cairn.master.locks.Locks sessions() {
+        return new io.cairn.master.locks.Locks(store, clock, Duration.ofSeconds(10), ns::attr,
+                new io.cairn.master.events.Events(store, clock), ns::sessionEnded);
+    }
+
+    private List<String> garbageOf(String node) throws Exception {
+        long past = Instant.parse("2026-11-24T11:00:00Z").getEpochSecond() * 1_000_000_000L;
+        return store.write(tx -> tx.queuedGarbage(node, past, 10));
+    }
+
+    @Test
+    void aFileUnlinkedForAMountThatHasItOpenStaysNamelessUntilThatMountReleasesIt() throws Exception {
+        String s = sessions().open(new Requests.OpenSession("test")).session();
+        mkdir("/d");
+        Attr f = file("/d/f");
+        leased(f.inode(), chunkId(1), chunkId(2));
+        chunks.commit(new Requests.Commit(f.inode(), 10, List.of(
+                new Requests.CommitChunk(0, chunkId(1), 10, 10, 7, List.of(N1))), null));
+        ns.unlink("/d/f", s, null, io.cairn.master.security.Permissions.UNCHECKED);
+        expect(ErrorCode.ENOENT, () -> ns.attr("/d/f"));
+        assertThat(ns.attr(f.inode()).nlink()).isZero();
+        assertThat(ns.holds("/d", f.inode())).as("it lies where its name was, for a confined token").isTrue();
+        assertThat(garbageOf(N1)).isEmpty();
+        ns.rmdir("/d"); // nothing is left in it
+        // the mount still writes through its descriptor
+        Attr grown = chunks.commit(new Requests.Commit(f.inode(), C + 5, List.of(
+                new Requests.CommitChunk(1, chunkId(2), 5, 5, 9, List.of(N1))), null));
+        assertThat(grown.size()).isEqualTo(C + 5);
+        ns.release(s, f.inode(), null);
+        expect(ErrorCode.ENOENT, () -> ns.attr(f.inode()));
+        assertThat(garbageOf(N1)).containsExactlyInAnyOrder(chunkId(1), chunkId(2));
+        ns.release(s, f.inode(), null); // again: nothing to do
+    }
+
+    @Test
+    void aFileKeptForASessionGoesWhenTheSessionEnds() throws Exception {
+        io.cairn.master.locks.Locks locks = sessions();
+        String s = locks.open(new Requests.OpenSession("test")).session();
+        Attr old = file("/old");
+        ns.unlink("/old", s, null, io.cairn.master.security.Permissions.UNCHECKED);
+        assertThat(ns.attr(old.inode()).nlink()).isZero();
+        locks.close(new Requests.SessionRef(s)); // the mount unmounted
+        expect(ErrorCode.ENOENT, () -> ns.attr(old.inode()));
+    }
+
+    @Test
+    void aFileWithAnotherNameOrASessionThatIsGoneIsNotKept() throws Exception {
+        String s = sessions().open(new Requests.OpenSession("test")).session();
+        Attr f = file("/f");
+        ns.link(new Requests.Link("/f", "/g"));
+        ns.unlink("/f", s, null, io.cairn.master.security.Permissions.UNCHECKED);
+        assertThat(ns.attr(f.inode()).nlink()).isEqualTo(1);
+        ns.release(s, f.inode(), null); // not kept: nothing happens
+        assertThat(ns.attr("/g").inode()).isEqualTo(f.inode());
+        String ended = "0".repeat(32);
+        expect(ErrorCode.ESTALE, () -> ns.unlink("/g", ended, null, io.cairn.master.security.Permissions.UNCHECKED));
+        assertThat(ns.attr("/g").inode()).as("a refused unlink changes nothing").isEqualTo(f.inode());
+        expect(ErrorCode.EINVAL, () -> ns.unlink("/g", "nope", null, io.cairn.master.security.Permissions.UNCHECKED));
+        expect(ErrorCode.EINVAL, () -> ns.release(null, f.inode(), null));
+        ns.unlink("/g");
+        expect(ErrorCode.ENOENT, () -> ns.attr(f.inode()));
+    }
+
     @Test
     void hardLinksShareAnInodeAndTheLastUnlinkDropsItsChunks() throws Exception {
         Attr f = file("/f");

@@ -62,6 +62,7 @@ public final class CairnFs extends FuseStubFS {
     private final FuseCallers callers = new FuseCallers();
     private final FuseOps metrics;
     private final MountLocks locks;
+    private final HiddenFiles hidden = new HiddenFiles();
     private volatile Kernel kernel = Kernel.NONE;
 
     public CairnFs(Namespace ns, OpenFiles files, Handles handles, int readAheadChunks, Runnable onMounted) {
@@ -97,10 +98,11 @@ public final class CairnFs extends FuseStubFS {
 
     /**
      * The operations table jnr-fuse built, for {@link FuseLoop} to hand to libfuse, with the flag
-     * bits jnr-fuse does not set by name ({@link OpFlags}: utimens may get {@code UTIME_OMIT}).
+     * bits jnr-fuse does not set by name ({@link OpFlags}: utimens may get {@code UTIME_OMIT}; the calls
+     * on an open file come with a null path when libfuse can no longer name it).
      */
     ru.serce.jnrfuse.struct.FuseOperations operations() {
-        OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK);
+        OpFlags.set(fuseOperations, OpFlags.UTIME_OMIT_OK | OpFlags.NULLPATH_OK);
         return fuseOperations;
     }
 
@@ -118,7 +120,7 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         return call("getattr", path, () -> {
-            Attr a = ns.attr(path);
+            Attr a = attrOf(path);
             Stats.fill(stat, a, shownSize(a));
             return 0;
         });
@@ -126,7 +128,35 @@ public final class CairnFs extends FuseStubFS {
 
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-        return getattr(path, stat);
+        if (path != null) {
+            return getattr(path, stat);
+        }
+        return call("fgetattr", null, () -> { // a hidden file whose directory was removed: libfuse cannot name it
+            Handle h = handles.get(fi.fh.get());
+            if (h == null) {
+                return -ErrorCodes.EBADF();
+            }
+            Attr a = ns.attr(h.file().inode());
+            Stats.fill(stat, a, shownSize(a));
+            return 0;
+        });
+    }
+
+    /** The attributes of {@code path}: by inode for a name libfuse hides an open file under ({@link HiddenFiles}). */
+    private Attr attrOf(String path) throws java.io.IOException {
+        HiddenFiles.Hidden h = hidden.get(path);
+        return h == null ? ns.attr(path) : ns.attr(h.inode());
+    }
+
+    /** chmod, chown, utimens of {@code path}, or of the inode of a hidden name. */
+    private void setAttr(String path, Integer mode, Integer uid, Integer gid, Long atimeNs, Long mtimeNs)
+            throws java.io.IOException {
+        HiddenFiles.Hidden h = hidden.get(path);
+        if (h == null) {
+            ns.setAttr(path, mode, uid, gid, atimeNs, mtimeNs);
+        } else {
+            ns.setAttr(h.inode(), mode, uid, gid, atimeNs, mtimeNs);
+        }
     }
 
     /** A file with writes pending on this mount is as long as this mount says, not as the master says yet. */
@@ -143,7 +173,7 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int chmod(String path, @mode_t long mode) {
         return call("chmod", path, () -> {
-            ns.setAttr(path, (int) (mode & 07777), null, null, null, null);
+            setAttr(path, (int) (mode & 07777), null, null, null, null);
             return 0;
         });
     }
@@ -154,7 +184,7 @@ public final class CairnFs extends FuseStubFS {
             Integer u = id(uid);
             Integer g = id(gid);
             if (u != null || g != null) {
-                ns.setAttr(path, null, u, g, null, null);
+                setAttr(path, null, u, g, null, null);
             }
             return 0;
         });
@@ -178,12 +208,12 @@ public final class CairnFs extends FuseStubFS {
             } catch (IllegalArgumentException e) {
                 return -ErrorCodes.EINVAL();
             }
-            Attr a = ns.attr(path);
+            Attr a = attrOf(path);
             OpenFile f = a.isFile() ? files.get(a.inode()) : null;
             if (f != null && f.hasLocalChanges()) {
                 f.flush(); // cp -p sets times before close: they must land after the data's commit
             }
-            ns.setAttr(path, null, null, null, atime, mtime);
+            setAttr(path, null, null, null, atime, mtime);
             return 0;
         });
     }
@@ -194,7 +224,7 @@ public final class CairnFs extends FuseStubFS {
             if (size > Limits.MAX_FILE_SIZE) {
                 return -ErrorCodes.EFBIG(); // truncate -s 9223372036854775807: past the largest file
             }
-            Attr a = ns.attr(path);
+            Attr a = attrOf(path);
             OpenFile f = a.isFile() ? files.get(a.inode()) : null;
             if (f != null) {
                 f.truncate(size);
@@ -210,7 +240,7 @@ public final class CairnFs extends FuseStubFS {
         return call("ftruncate", path, () -> {
             Handle h = handles.get(fi.fh.get());
             if (h == null) {
-                return truncate(path, size);
+                return path == null ? -ErrorCodes.EBADF() : truncate(path, size);
             }
             h.file().truncate(size);
             return 0;
@@ -314,18 +344,52 @@ public final class CairnFs extends FuseStubFS {
     @Override
     public int unlink(String path) {
         return call("unlink", path, () -> {
-            ns.unlink(path);
+            HiddenFiles.Hidden h = hidden.remove(path);
+            if (h != null) {
+                ns.release(h.session(), h.inode()); // the last close of a file whose names went: now it goes
+            } else {
+                ns.unlink(path);
+            }
             return 0;
         });
     }
 
+    /**
+     * A rename to a {@code .fuse_hidden*} name of a file open here is libfuse hiding it, because its
+     * last name here is being removed (unlink, or a rename over it): the master removes the name and
+     * keeps the file for this mount's session, and the hidden name lives in this mount only
+     * ({@link HiddenFiles}).
+     */
     @Override
     public int rename(String oldpath, String newpath) {
         // fuse2 has no renameat2 flags: RENAME_NOREPLACE/RENAME_EXCHANGE fail with EINVAL in the kernel
         return call("rename", oldpath, newpath, () -> {
-            ns.rename(oldpath, newpath);
+            OpenFile open = HiddenFiles.hiddenName(newpath) && locks != null ? openHere(oldpath) : null;
+            if (open == null) {
+                ns.rename(oldpath, newpath);
+            } else {
+                String session = locks.withSession(s -> {
+                    ns.unlink(oldpath, s);
+                    return s;
+                });
+                hidden.put(newpath, open.inode(), session);
+            }
             return 0;
         });
+    }
+
+    /** The open file {@code path} names, when this mount has it open; else null. */
+    private OpenFile openHere(String path) throws java.io.IOException {
+        Attr a;
+        try {
+            a = ns.attr(path);
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+        return a.isFile() ? files.get(a.inode()) : null;
     }
 
     @Override
@@ -516,6 +580,13 @@ public final class CairnFs extends FuseStubFS {
                     }
                 } finally {
                     files.release(h.file());
+                }
+                long inode = h.file().inode();
+                if (path == null && files.get(inode) == null) {
+                    // a hidden file whose directory was removed: libfuse cannot name it to unlink it
+                    for (HiddenFiles.Hidden gone : hidden.removeInode(inode)) {
+                        ns.release(gone.session(), inode);
+                    }
                 }
             }
             return 0; // the kernel ignores it: errors were reported by flush

@@ -13,6 +13,12 @@ import ru.serce.jnrfuse.struct.FuseOperations;
  * the bits must be set in its memory before that.
  */
 final class OpFlags {
+    /**
+     * The calls on an open file (read, write, flush, fsync, release, lock, flock, fgetattr, ftruncate)
+     * come with a null path where libfuse can no longer name the file (a hidden file whose directory
+     * was removed), instead of failing with ENOENT.
+     */
+    static final int NULLPATH_OK = 1;
     /** utimens may get {@code UTIME_OMIT} and {@code UTIME_NOW}, so {@code touch -a} and {@code touch -m} reach it. */
     static final int UTIME_OMIT_OK = 1 << 2;
 

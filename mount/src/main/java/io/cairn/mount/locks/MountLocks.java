@@ -148,13 +148,18 @@ public final class MountLocks implements AutoCloseable {
                 waitMs)));
     }
 
+    /** A master call made through this mount's session. */
     @FunctionalInterface
-    private interface Call<T> {
+    public interface Call<T> {
         T run(String session) throws IOException;
     }
 
-    /** Runs {@code call} with this mount's session, opening one first if there is none or it lapsed. */
-    private <T> T withSession(Call<T> call) throws IOException {
+    /**
+     * Runs {@code call} with this mount's session, opening one first if there is none or it lapsed
+     * (the master answered ESTALE: then once more with a new one). Besides the locks, the session
+     * keeps the files whose last name this mount removed while it had them open.
+     */
+    public <T> T withSession(Call<T> call) throws IOException {
         String s = session();
         try {
             return call.run(s);

@@ -144,14 +144,30 @@ public final class Namespace {
     }
 
     public void unlink(String path) throws IOException {
+        unlink(path, null);
+    }
+
+    /** Removes {@code path}; {@code keepFor}: this mount's session, which has the file open (the master keeps it until released). */
+    public void unlink(String path, String keepFor) throws IOException {
         Attr old = cache.get(path);
-        master.unlink(path);
+        master.unlink(path, keepFor);
         absentCaps.forget(path);
         cache.invalidate(path);
         if (old != null) {
             cache.invalidateInode(old.inode()); // other names of it have one link less
         }
         cache.invalidate(parent(path));
+    }
+
+    /** This mount closed {@code inode}, which the master kept for {@code session} after its last name went. */
+    public void release(String session, long inode) throws IOException {
+        master.release(session, inode);
+        cache.invalidateInode(inode);
+    }
+
+    /** The attributes of {@code inode}, from the master (a file open here whose names are gone). */
+    public Attr attr(long inode) throws IOException {
+        return master.attr(inode);
     }
 
     public void rmdir(String path) throws IOException {
@@ -161,9 +177,9 @@ public final class Namespace {
     }
 
     public void rename(String from, String to) throws IOException {
+        Attr replaced = cache.get(to);
         cache.invalidateTree(to); // forgets, too, that names there were absent, before the master is asked
         Attr moved = cache.get(from);
-        Attr replaced = cache.get(to);
         master.rename(from, to, false);
         absentCaps.forgetTree(from);
         absentCaps.forgetTree(to);
@@ -188,6 +204,14 @@ public final class Namespace {
     }
 
     /** truncate(2) of a file no handle of this mount has open. */
+    /** As above, of {@code inode} (a file open here whose last name is gone). */
+    public Attr setAttr(long inode, Integer mode, Integer uid, Integer gid, Long atimeNs, Long mtimeNs)
+            throws IOException {
+        Attr a = master.setAttr(new Requests.SetAttr(null, inode, mode, uid, gid, null, atimeNs, mtimeNs));
+        cache.invalidateInode(inode);
+        return a;
+    }
+
     public Attr truncate(String path, long size) throws IOException {
         Attr a = master.setAttr(new Requests.SetAttr(path, null, null, null, null, size, null, null));
         changed(path, a);

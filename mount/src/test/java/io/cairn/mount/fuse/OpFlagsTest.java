@@ -24,4 +24,10 @@ class OpFlagsTest {
         long ptr = Runtime.getSystemRuntime().addressSize();
         assertThat(jnr.ffi.Struct.getMemory(ops).getAddress(39 * ptr)).isZero(); // ioctl untouched
     }
+
+    @Test
+    void theBitsAreThoseOfLibfusesBitFields() {
+        assertThat(OpFlags.NULLPATH_OK).isEqualTo(1); // flag_nullpath_ok, the first
+        assertThat(OpFlags.UTIME_OMIT_OK).isEqualTo(4); // flag_utime_omit_ok, after flag_nopath
+    }
 }
