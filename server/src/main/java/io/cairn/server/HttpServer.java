@@ -211,11 +211,16 @@ public final class HttpServer implements AutoCloseable {
             return new HttpServer(app, graceful, stopTimeout, List.copyOf(table), watch);
         }
 
+        /** The most a request line and its headers may take. */
+        private static final int REQUEST_HEADERS_MAX = 32 * 1024;
+
         private void configure(JavalinConfig config, GracefulHandler graceful, List<Route> table) {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE; // chunks are sent as they are stored
             config.http.maxRequestSize = Routes.MAX_JSON_BODY;
+            // a path of PATH_MAX (4096) bytes in a query, each byte percent-encoded, is 12 KiB: Jetty's 8 KiB would answer 431
+            config.jetty.modifyHttpConfiguration(h -> h.setRequestHeaderSize(REQUEST_HEADERS_MAX));
             if (metrics != null) {
                 config.requestLogger.http(metrics::record);
             }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Files unlinked (or renamed over) while open, through a real mount with libfuse's
- * {@code hard_remove}: no {@code .fuse_hidden*} name, the directory that held them can be removed,
+ * Files unlinked (or renamed over) while open, through a real mount (libfuse's hiding rename turned
+ * into an unlink the master keeps for the mount's session): no {@code .fuse_hidden*} name, the directory that held them can be removed,
  * the open descriptor keeps reading and writing, and the master drops the file and its chunks at the
  * last close, or when the mount that held it dies and its session lapses. Each check of "gone" asks
  * the master for the inode and counts the chunk files on the datanodes' disks.

@@ -2,6 +2,8 @@ package io.cairn.master.http;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.InodePaths;
+import io.cairn.common.path.PathRules;
 import io.cairn.common.security.Caller;
 import io.cairn.master.namespace.Namespace;
 import io.cairn.master.security.Owners;
@@ -27,14 +29,31 @@ final class Confined {
         this.ns = ns;
     }
 
-    /** The namespace path for the caller's {@code path}. */
-    String path(Context ctx, String path) throws CairnException {
-        return path == null ? null : Principal.subtree(ctx).path(path);
+    /**
+     * The namespace path for the caller's {@code path}. An {@link InodePaths inode path} is kept as it
+     * is once its inode is known to lie in the caller's directory (EACCES otherwise).
+     */
+    String path(Context ctx, String path) throws IOException {
+        if (path == null) {
+            return null;
+        }
+        return InodePaths.looksLike(path) ? startsInside(ctx, path) : Principal.subtree(ctx).path(path);
     }
 
     /** The namespace path for a name the request removes, moves, replaces or links: never the caller's root. */
-    String entry(Context ctx, String path) throws CairnException {
-        return path == null ? null : Principal.subtree(ctx).entry(path);
+    String entry(Context ctx, String path) throws IOException {
+        if (path == null) {
+            return null;
+        }
+        return InodePaths.looksLike(path) ? startsInside(ctx, path) : Principal.subtree(ctx).entry(path);
+    }
+
+    private String startsInside(Context ctx, String path) throws IOException {
+        Long start = InodePaths.start(PathRules.split(path));
+        if (start != null) {
+            inode(ctx, start.longValue());
+        }
+        return path;
     }
 
     private static final String PERMISSIONS = "cairn.permissions";

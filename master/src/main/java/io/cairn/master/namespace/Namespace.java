@@ -2,6 +2,7 @@ package io.cairn.master.namespace;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.InodePaths;
 import io.cairn.common.path.PathRules;
 import io.cairn.common.wire.Allocation;
 import io.cairn.common.wire.Attr;
@@ -118,10 +119,15 @@ public final class Namespace {
         return resolve(tx, path, Permissions.UNCHECKED);
     }
 
-    /** The same, with search (x) permission on every directory walked from the root. */
+    /**
+     * The same, with search (x) permission on every directory walked from the root, or from the
+     * inode an {@link InodePaths inode path} starts at (the directories above it are not walked).
+     */
     static InodeRow resolve(MetaTx tx, String path, Permissions p) throws IOException {
-        InodeRow cur = tx.inode(ROOT);
-        for (String name : PathRules.split(path)) {
+        List<String> parts = PathRules.split(path);
+        int from = start(parts);
+        InodeRow cur = from == 0 ? tx.inode(ROOT) : startInode(tx, parts);
+        for (String name : parts.subList(from, parts.size())) {
             if (!cur.isDir()) {
                 throw CairnException.of(ErrorCode.ENOTDIR, "not a directory on the way to %s", path);
             }
@@ -138,6 +144,51 @@ public final class Namespace {
         return cur;
     }
 
+    /** How many leading components of {@code parts} name the inode it starts at: 0 from the root, 2 for an inode path. */
+    private static int start(List<String> parts) throws CairnException {
+        return InodePaths.start(parts) == null ? 0 : 2;
+    }
+
+    /** The inode an inode path starts at (ENOENT when there is none, ENOTDIR when it is no directory). */
+    private static InodeRow startInode(MetaTx tx, List<String> parts) throws IOException {
+        long id = InodePaths.start(parts);
+        InodeRow n = tx.inode(id);
+        if (n == null) {
+            throw CairnException.of(ErrorCode.ENOENT, "no inode %d", id);
+        }
+        if (!n.isDir() && parts.size() > 2) {
+            throw CairnException.of(ErrorCode.ENOTDIR, "inode %d is not a directory", id);
+        }
+        return n;
+    }
+
+    /**
+     * Whether directory {@code dir} is {@code ancestor} or lies beneath it, walked up in this
+     * transaction (a directory has one parent), so no rename makes a cycle however its paths are given.
+     */
+    private static boolean beneath(MetaTx tx, InodeRow dir, long ancestor) throws IOException {
+        long at = dir.id();
+        for (int steps = 0; at != ROOT; steps++) {
+            if (at == ancestor) {
+                return true;
+            }
+            List<Long> up = tx.parents(at);
+            if (up.isEmpty() || steps > 1_000_000) {
+                return false; // a directory kept nameless (none are) or a loop already there: nothing above
+            }
+            at = up.get(0);
+        }
+        return ancestor == ROOT;
+    }
+
+    /** EINVAL for the name reserved at the root for inode paths. */
+    private static void notReserved(InodeRow dir, String name) throws CairnException {
+        if (dir.id() == ROOT && name.equals(InodePaths.ROOT_NAME)) {
+            throw new CairnException(ErrorCode.EINVAL, "/" + InodePaths.ROOT_NAME
+                    + " is reserved: the mount names deep paths from an inode through it");
+        }
+    }
+
     /** The directory that holds the last component of {@code path}, and that component. */
     record Slot(InodeRow dir, String name, String path) {
     }
@@ -148,15 +199,19 @@ public final class Namespace {
 
     static Slot slot(MetaTx tx, String path, Permissions p) throws IOException {
         List<String> parts = PathRules.split(path);
-        if (parts.isEmpty()) {
-            throw new CairnException(ErrorCode.EEXIST, "/ is the root directory");
+        int from = start(parts);
+        if (parts.size() == from) {
+            throw from == 0 ? new CairnException(ErrorCode.EEXIST, "/ is the root directory")
+                    : new CairnException(ErrorCode.EINVAL, "an inode path names no entry without a name after the inode");
         }
         String parentPath = PathRules.join(parts.subList(0, parts.size() - 1));
         InodeRow dir = resolve(tx, parentPath, p);
         if (!dir.isDir()) {
             throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", parentPath);
         }
-        return new Slot(dir, parts.get(parts.size() - 1), PathRules.join(parts));
+        String name = parts.get(parts.size() - 1);
+        notReserved(dir, name);
+        return new Slot(dir, name, PathRules.join(parts));
     }
 
     private InodeRow touchDir(MetaTx tx, InodeRow dir, long t, int nlinkDelta) throws IOException {
@@ -289,14 +344,18 @@ public final class Namespace {
     public Attr mkdir(Requests.Mkdir r, String requestId, Permissions p) throws IOException {
         return replays.write(requestId, "mkdir", Attr.class, tx -> {
             List<String> parts = PathRules.split(r.path());
-            if (parts.isEmpty()) {
-                if (r.parents()) {
-                    return tx.inode(ROOT).toAttr();
+            int from = start(parts);
+            InodeRow cur = from == 0 ? tx.inode(ROOT) : startInode(tx, parts);
+            if (parts.size() == from) {
+                if (r.parents() && cur.isDir()) {
+                    return cur.toAttr();
                 }
-                throw new CairnException(ErrorCode.EEXIST, "/ exists");
+                throw CairnException.of(ErrorCode.EEXIST, "%s exists", r.path());
             }
-            InodeRow cur = tx.inode(ROOT);
-            for (int i = 0; i < parts.size(); i++) {
+            if (!cur.isDir()) {
+                throw CairnException.of(ErrorCode.ENOTDIR, "not a directory: %s", r.path());
+            }
+            for (int i = from; i < parts.size(); i++) {
                 boolean last = i == parts.size() - 1;
                 String name = parts.get(i);
                 p.search(cur, r.path());
@@ -320,6 +379,7 @@ public final class Namespace {
                     throw CairnException.of(ErrorCode.ENOENT, "no such directory: %s",
                             PathRules.join(parts.subList(0, i + 1)));
                 }
+                notReserved(cur, name);
                 p.addTo(cur, "mkdir", PathRules.join(parts.subList(0, i + 1)));
                 long t = now();
                 InodeRow dir = tx.insertInode(new InodeRow(0, FileType.DIR, perm(r.mode(), 0755) | (cur.mode() & SET_GID),
@@ -649,6 +709,9 @@ public final class Namespace {
                 throw CairnException.of(ErrorCode.EINVAL, "cannot move %s into itself (%s)", from, to);
             }
             Slot dst = slot(tx, to, p);
+            if (moving.isDir() && dst.dir().id() != src.dir().id() && beneath(tx, dst.dir(), moving.id())) {
+                throw CairnException.of(ErrorCode.EINVAL, "cannot move %s into itself (%s)", from, to);
+            }
             p.addTo(dst.dir(), "rename", to);
             if (moving.isDir() && dst.dir().id() != src.dir().id()) {
                 p.addTo(moving, "rename", from); // its ".." changes

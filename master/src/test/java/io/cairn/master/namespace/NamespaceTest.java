@@ -2,6 +2,7 @@ package io.cairn.master.namespace;
 
 import io.cairn.common.error.CairnException;
 import io.cairn.common.error.ErrorCode;
+import io.cairn.common.path.InodePaths;
 import io.cairn.common.wire.Attr;
 import io.cairn.common.wire.FileType;
 import io.cairn.common.wire.ListPage;
@@ -250,6 +251,61 @@ class NamespaceTest {
         expect(ErrorCode.ENOTEMPTY, () -> ns.rename(new Requests.Rename("/empty", "/full", false)));
         expect(ErrorCode.EISDIR, () -> ns.rename(new Requests.Rename("/empty/f", "/full", false)));
         expect(ErrorCode.ENOTDIR, () -> ns.rename(new Requests.Rename("/full", "/empty/f", false)));
+    }
+
+    // ---- inode paths: /.cairn-inodes/N/rest, what a mount sends for a path deeper than PATH_MAX
+
+    @Test
+    void anInodePathNamesWhatLiesBeneathThatDirectoryForEveryCall() throws Exception {
+        Attr d = ns.mkdir(new Requests.Mkdir("/a/b", 0755, 0, 0, true));
+        String in = InodePaths.of(d.inode(), "/");
+        assertThat(ns.attr(in).inode()).isEqualTo(d.inode());
+        Attr f = ns.create(new Requests.Create(InodePaths.of(d.inode(), "/f"), FileType.FILE, 0644, 0, 0, null, true));
+        assertThat(ns.attr("/a/b/f").inode()).isEqualTo(f.inode());
+        assertThat(ns.mkdir(new Requests.Mkdir(InodePaths.of(d.inode(), "/c/e"), 0755, 0, 0, true)).isDir()).isTrue();
+        assertThat(ns.attr("/a/b/c/e").isDir()).isTrue();
+        ns.symlink(new Requests.Symlink(InodePaths.of(d.inode(), "/s"), "f", 0, 0));
+        assertThat(ns.attr("/a/b/s").type()).isEqualTo(FileType.SYMLINK);
+        ns.link(new Requests.Link(InodePaths.of(d.inode(), "/f"), "/a/g"));
+        assertThat(ns.attr("/a/g").inode()).isEqualTo(f.inode());
+        ns.rename(new Requests.Rename("/a/g", InodePaths.of(d.inode(), "/c/g"), false));
+        assertThat(ns.attr("/a/b/c/g").inode()).isEqualTo(f.inode());
+        ListPage page = ns.list(in, null, 100);
+        assertThat(page.entries()).extracting(e -> e.name()).containsExactlyInAnyOrder("c", "f", "s");
+        ns.unlink(InodePaths.of(d.inode(), "/c/g"));
+        ns.rmdir(InodePaths.of(d.inode(), "/c/e"));
+        assertThat(ns.attr("/a/b/c").nlink()).isEqualTo(2);
+        expect(ErrorCode.EINVAL, () -> ns.rmdir(in)); // the inode itself is no entry to remove or move
+        expect(ErrorCode.EINVAL, () -> ns.rename(new Requests.Rename(in, "/moved", false)));
+        expect(ErrorCode.ENOTDIR, () -> ns.attr(InodePaths.of(f.inode(), "/x")));
+        expect(ErrorCode.ENOENT, () -> ns.attr(InodePaths.of(999_999, "/")));
+        expect(ErrorCode.EINVAL, () -> ns.attr("/" + InodePaths.ROOT_NAME + "/0"));
+        expect(ErrorCode.EINVAL, () -> ns.attr("/" + InodePaths.ROOT_NAME + "/x/f"));
+        expect(ErrorCode.EINVAL, () -> ns.attr("/" + InodePaths.ROOT_NAME));
+    }
+
+    @Test
+    void theReservedNameCannotBeMadeAtTheRootButIsAnOrdinaryNameBelowIt() throws Exception {
+        expect(ErrorCode.EINVAL, () -> mkdir("/" + InodePaths.ROOT_NAME));
+        expect(ErrorCode.EINVAL, () -> file("/" + InodePaths.ROOT_NAME));
+        file("/x");
+        expect(ErrorCode.EINVAL, () -> ns.rename(new Requests.Rename("/x", "/" + InodePaths.ROOT_NAME, false)));
+        mkdir("/d");
+        assertThat(mkdir("/d/" + InodePaths.ROOT_NAME).isDir()).isTrue();
+        assertThat(ns.attr("/d/" + InodePaths.ROOT_NAME).isDir()).isTrue();
+    }
+
+    @Test
+    void noRenameMovesADirectoryBeneathItselfHoweverItsPathsAreGiven() throws Exception {
+        mkdir("/top");
+        Attr mid = mkdir("/top/mid");
+        Attr low = ns.mkdir(new Requests.Mkdir("/top/mid/low/lower", 0755, 0, 0, true));
+        expect(ErrorCode.EINVAL, () -> ns.rename(new Requests.Rename("/top/mid", InodePaths.of(low.inode(), "/mid"), false)));
+        expect(ErrorCode.EINVAL, () -> ns.rename(new Requests.Rename(InodePaths.of(mid.inode(), "/low"),
+                InodePaths.of(low.inode(), "/low"), false)));
+        assertThat(ns.attr("/top/mid/low/lower").inode()).isEqualTo(low.inode());
+        ns.rename(new Requests.Rename("/top/mid/low/lower", InodePaths.of(mid.inode(), "/lower"), false));
+        assertThat(ns.attr("/top/mid/lower").inode()).isEqualTo(low.inode());
     }
 
     // ---- files unlinked while a mount has them open

@@ -6,6 +6,7 @@ import io.cairn.common.client.Http;
 import io.cairn.common.client.MasterClient;
 import io.cairn.common.error.CairnException;
 import io.cairn.common.json.Json;
+import io.cairn.common.path.InodePaths;
 import io.cairn.common.security.Caller;
 import io.cairn.common.security.NodeKeyRing;
 import io.cairn.common.security.NodeKeys;
@@ -298,6 +299,17 @@ class MasterSecurityTest {
                 .code().name()).isEqualTo("EACCES");
         assertThat(refusal(() -> proj.attr(1L)).code().name()).as("the real root").isEqualTo("EACCES");
         assertThat(admin.attr("/secret/s").mode() & 0777).as("untouched").isEqualTo(0600);
+        // so is an inode path that starts outside; one that starts inside names what it names
+        long secretDir = admin.attr("/secret").inode();
+        assertThat(refusal(() -> proj.attr(InodePaths.of(secretDir, "/s"))).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.unlink(InodePaths.of(secretDir, "/s"))).code().name()).isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.rename("/p2", InodePaths.of(secretDir, "/moved"), false)).code().name())
+                .isEqualTo("EACCES");
+        assertThat(refusal(() -> proj.attr(InodePaths.of(1, "/secret/s"))).code().name()).as("the real root")
+                .isEqualTo("EACCES");
+        assertThat(proj.attr(InodePaths.of(admin.attr("/projects/p1").inode(), "/g")).inode())
+                .isEqualTo(made.attr().inode());
+        assertThat(admin.attr("/secret/s").inode()).isEqualTo(out);
         // ... until an admin links it in: then it lies inside by one of its names
         admin.link("/secret/s", "/projects/p1/shared");
         assertThat(proj.attr(out).nlink()).isEqualTo(2);

@@ -30,7 +30,7 @@ public final class Namespace {
     public Namespace(MasterClient master, AttrCache cache) {
         this.master = master;
         this.cache = cache;
-        this.dirs = new OpenDirs(master::list, cache);
+        this.dirs = new OpenDirs((dir, after, limit) -> master.list(wire(dir), after, limit), cache);
     }
 
     /** Attributes of {@code path}, from the cache when fresh enough. */
@@ -43,7 +43,7 @@ public final class Namespace {
             }
             attrMisses.increment();
             try {
-                a = master.attr(path);
+                a = master.attr(wire(path));
             } catch (CairnException e) {
                 if (e.code() == ErrorCode.ENOENT) {
                     cache.markAbsent(path);
@@ -76,7 +76,7 @@ public final class Namespace {
     public Attr freshAttr(String path) throws IOException {
         Attr a;
         try {
-            a = master.attr(path);
+            a = master.attr(wire(path));
         } catch (CairnException e) {
             if (e.code() == ErrorCode.ENOENT) {
                 cache.invalidate(path); // another mount removed it: the next lookup asks the master
@@ -95,7 +95,7 @@ public final class Namespace {
 
     public Attr mkdir(String path, int mode, int uid, int gid) throws IOException {
         cache.forgetAbsent(path);
-        Attr a = master.mkdir(path, mode, uid, gid, false);
+        Attr a = master.mkdir(wire(path), mode, uid, gid, false);
         created(path, a);
         cache.markComplete(path); // new and empty
         return a;
@@ -104,7 +104,7 @@ public final class Namespace {
     public Attr create(String path, FileType type, int mode, int uid, int gid, Long rdev, boolean exclusive)
             throws IOException {
         cache.forgetAbsent(path);
-        Attr a = master.create(path, type, mode, uid, gid, rdev, exclusive);
+        Attr a = master.create(wire(path), type, mode, uid, gid, rdev, exclusive);
         created(path, a);
         if (a.isFile() && exclusive) {
             absentCaps.absent(path); // made just now: it has no extended attributes at all
@@ -116,7 +116,7 @@ public final class Namespace {
     public Replies.Created createForWriting(String path, int mode, int uid, int gid, boolean exclusive)
             throws IOException {
         cache.forgetAbsent(path);
-        Replies.Created c = master.createForWriting(path, mode, uid, gid, exclusive);
+        Replies.Created c = master.createForWriting(wire(path), mode, uid, gid, exclusive);
         created(path, c.attr());
         if (c.attr().isFile()) {
             // the kernel creates only a name it found absent, so this file is new and has no
@@ -129,7 +129,7 @@ public final class Namespace {
 
     public Attr symlink(String path, String target, int uid, int gid) throws IOException {
         cache.forgetAbsent(path);
-        Attr a = master.symlink(path, target, uid, gid);
+        Attr a = master.symlink(wire(path), target, uid, gid);
         created(path, a);
         return a;
     }
@@ -137,7 +137,7 @@ public final class Namespace {
     /** A hard link: the inode's link count changed, so every cached name of it is forgotten. */
     public Attr link(String existing, String path) throws IOException {
         cache.forgetAbsent(path);
-        Attr a = master.link(existing, path);
+        Attr a = master.link(wire(existing), wire(path));
         cache.invalidateInode(a.inode());
         created(path, a);
         return a;
@@ -150,7 +150,7 @@ public final class Namespace {
     /** Removes {@code path}; {@code keepFor}: this mount's session, which has the file open (the master keeps it until released). */
     public void unlink(String path, String keepFor) throws IOException {
         Attr old = cache.get(path);
-        master.unlink(path, keepFor);
+        master.unlink(wire(path), keepFor);
         absentCaps.forget(path);
         cache.invalidate(path);
         if (old != null) {
@@ -171,7 +171,7 @@ public final class Namespace {
     }
 
     public void rmdir(String path) throws IOException {
-        master.rmdir(path);
+        master.rmdir(wire(path));
         cache.invalidateTree(path);
         cache.invalidate(parent(path));
     }
@@ -180,7 +180,7 @@ public final class Namespace {
         Attr replaced = cache.get(to);
         cache.invalidateTree(to); // forgets, too, that names there were absent, before the master is asked
         Attr moved = cache.get(from);
-        master.rename(from, to, false);
+        master.rename(wire(from), wire(to), false);
         absentCaps.forgetTree(from);
         absentCaps.forgetTree(to);
         cache.invalidateTree(from);
@@ -198,7 +198,7 @@ public final class Namespace {
     /** chmod, chown, utimens: null fields stay as they are; times may be {@link Requests.SetAttr#NOW}. */
     public Attr setAttr(String path, Integer mode, Integer uid, Integer gid, Long atimeNs, Long mtimeNs)
             throws IOException {
-        Attr a = master.setAttr(new Requests.SetAttr(path, null, mode, uid, gid, null, atimeNs, mtimeNs));
+        Attr a = master.setAttr(new Requests.SetAttr(wire(path), null, mode, uid, gid, null, atimeNs, mtimeNs));
         changed(path, a);
         return a;
     }
@@ -213,7 +213,7 @@ public final class Namespace {
     }
 
     public Attr truncate(String path, long size) throws IOException {
-        Attr a = master.setAttr(new Requests.SetAttr(path, null, null, null, null, size, null, null));
+        Attr a = master.setAttr(new Requests.SetAttr(wire(path), null, null, null, null, size, null, null));
         changed(path, a);
         return a;
     }
@@ -225,7 +225,7 @@ public final class Namespace {
             throw new CairnException(ErrorCode.ENODATA, "no " + name);
         }
         try {
-            return master.getXattr(path, name);
+            return master.getXattr(wire(path), name);
         } catch (CairnException e) {
             if (caps && e.code() == ErrorCode.ENODATA) {
                 absentCaps.absent(path);
@@ -235,19 +235,19 @@ public final class Namespace {
     }
 
     public List<String> listXattrs(String path) throws IOException {
-        return master.listXattrs(path);
+        return master.listXattrs(wire(path));
     }
 
     /** Sets an extended attribute; the inode's ctime moves, so its cached attributes go. */
     public void setXattr(String path, String name, byte[] value, int flags) throws IOException {
         absentCaps.forget(path);
-        master.setXattr(path, name, value, flags);
+        master.setXattr(wire(path), name, value, flags);
         absentCaps.forget(path);
         cache.invalidate(path);
     }
 
     public void removeXattr(String path, String name) throws IOException {
-        master.removeXattr(path, name);
+        master.removeXattr(wire(path), name);
         absentCaps.forget(path);
         cache.invalidate(path);
     }
@@ -273,6 +273,21 @@ public final class Namespace {
 
     public ClusterStatus status() throws IOException {
         return master.status();
+    }
+
+    /** What the master is sent for {@code path}: itself, or for a path deeper than PATH_MAX an inode path ({@link WirePaths}). */
+    private String wire(String path) throws IOException {
+        return WirePaths.of(path, (dir, wire) -> {
+            Attr a = cache.get(dir);
+            if (a == null) {
+                a = master.attr(wire);
+                cache.put(dir, a);
+            }
+            if (!a.isDir()) {
+                throw CairnException.of(ErrorCode.ENOTDIR, "not a directory on the way to a deep path: %s", dir);
+            }
+            return a.inode();
+        });
     }
 
     private void created(String path, Attr a) {
