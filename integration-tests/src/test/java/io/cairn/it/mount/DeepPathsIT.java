@@ -2,8 +2,6 @@ package io.cairn.it.mount;
 
 import io.cairn.common.path.InodePaths;
 import io.cairn.common.wire.Attr;
-import io.cairn.it.MiniCluster;
-import io.cairn.it.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,37 +21,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class DeepPathsIT {
-    static MiniCluster cluster;
+    static MountedCluster c;
     static Mounted m;
-    static Path work;
 
     @BeforeAll
     static void mount() throws Exception {
-        Mounted.assumeFuse();
-        cluster = MiniCluster.builder().datanodes(3).chunkSize(1 << 20).start();
-        work = Files.createTempDirectory("cairn-deep-");
-        m = Mounted.at(work.resolve("mnt"), cluster.masterUrl()).timeout(Duration.ofSeconds(30))
-                .javaOpts("-Xmx128m").start();
+        c = MountedCluster.start("deep", Duration.ofSeconds(1));
+        m = c.mnt;
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        try (AutoCloseable x = m) {
-            if (m != null) {
-                assertThat(m.stop()).as("SIGTERM unmounts and exits 0; stderr: %s", m.stderr()).isZero();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (work != null) {
-                Shell.run(Path.of("/"), "rm -rf " + work);
-            }
+        if (c != null) {
+            c.close();
         }
     }
 
     private static String python(String name, String... lines) throws Exception {
-        Path script = work.resolve(name + ".py");
+        Path script = c.work.resolve(name + ".py");
         Files.writeString(script, String.join("\n", lines) + "\n");
         return m.ok("python3 " + script).out();
     }
@@ -95,13 +80,13 @@ class DeepPathsIT {
                 .isGreaterThan(4840);
 
         // the master holds the tree as made: walk it down by inode, as the mount does
-        Attr top = cluster.client().master().attr("/deep");
+        Attr top = c.cluster.client().master().attr("/deep");
         String name = "n".repeat(120);
         long at = top.inode();
         for (int i = 0; i < 40; i++) {
-            at = cluster.client().master().attr(InodePaths.of(at, "/" + name)).inode();
+            at = c.cluster.client().master().attr(InodePaths.of(at, "/" + name)).inode();
         }
-        assertThat(cluster.client().master().listAll(InodePaths.of(at, "/"))).extracting(e -> e.name())
+        assertThat(c.cluster.client().master().listAll(InodePaths.of(at, "/"))).extracting(e -> e.name())
                 .containsExactly("long-link");
 
         String found = m.ok("find deep | wc -l; find deep -name long-link | awk '{ print length }'").out();
